@@ -1,0 +1,46 @@
+// What the CLI needs from a simulator engine (TypeScript in-process, or the C binary).
+import type {Pixel} from '../trace/records.js'
+
+export interface EngineRunOptions {
+  /** nanoBragg command-line arguments, exactly as a user would give them. */
+  args: string[]
+  /** Directory that relative input and output paths in args are resolved against. */
+  cwd: string
+  /** Reference quirks switched to the physically intended behaviour (ids from schemas/faults.json "fixes"). */
+  fixes?: string[]
+  /** Planted porting faults (ids from schemas/faults.json "faults"). */
+  faults?: string[]
+  /** Worker threads for full images (TypeScript engine). */
+  threads?: number
+  /** Trace this pixel only (fast, no full image) and write a contract trace to traceOut. */
+  tracePixel?: Pixel
+  traceOut?: string
+  /** Kill/stop after this many milliseconds. */
+  timeoutMs?: number
+  /** Progress callback (fraction done, 0..1) for long runs. */
+  onProgress?: (fraction: number) => void
+}
+
+export interface EngineSummary {
+  fpixels: number
+  spixels: number
+  sources: number
+  steps: number
+  oversample: number
+  maxI: number
+  meanI: number
+}
+
+export interface EngineRunResult {
+  /** Files written (absolute paths). */
+  outputs: string[]
+  summary: EngineSummary | null
+  warnings: string[]
+}
+
+export interface Engine {
+  readonly name: 'ts' | 'c'
+  /** null when usable, otherwise a one-line reason (e.g. no C compiler was found at install). */
+  unavailableReason(): string | null
+  run(opts: EngineRunOptions): Promise<EngineRunResult>
+}

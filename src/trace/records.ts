@@ -1,0 +1,86 @@
+// The trace contract as TypeScript types. schemas/trace.schema.json is the normative form;
+// these types mirror it for the code that produces and consumes records.
+
+export const LOOP_NAMES = ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'] as const
+export type LoopName = (typeof LOOP_NAMES)[number]
+/** Named loop coordinates of a value; null for legacy records whose iteration is unknown. */
+export type Loop = Partial<Record<LoopName, number>>
+
+/** A decoded traced value: a double (NaN/±Infinity/-0 allowed), an enum string, or an array (vec3, ivec3, mat3 row-major). */
+export type TraceValue = number | string | number[]
+
+export interface Pixel {
+  slow: number
+  fast: number
+}
+
+export interface InputFile {
+  role: 'hkl' | 'sourcefile' | 'matrix' | 'fdump' | 'img' | 'mask' | 'log'
+  path: string
+  sha256: string
+}
+
+export interface Producer {
+  name: string
+  version: string
+  commit?: string | null
+  language?: string
+  precision: 'float64' | 'float32' | 'unknown'
+  flags?: Record<string, string | number | boolean | null>
+  fixes?: string[]
+  faults?: string[]
+}
+
+export interface LegacyInfo {
+  producer: 'c' | 'py'
+  source?: string
+  lines: number
+  recognized: number
+  unrecognized: number
+  unmapped?: string[]
+  notes?: string[]
+}
+
+export type Config = Record<string, unknown>
+
+export interface HeaderRecord {
+  type: 'header'
+  schema: 'nbtrace-trace'
+  version: 1
+  format: 'nbtrace' | 'legacy'
+  producer: Producer
+  pixel: Pixel | null
+  args: string[]
+  config: Config | null
+  configHash: string | null
+  inputs: InputFile[]
+  created: string
+  catalogue?: number
+  legacy?: LegacyInfo
+}
+
+export interface ValueRecord {
+  type: 'value'
+  seq: number
+  name: string
+  loop: Loop | null
+  value: TraceValue
+  origin?: {line: number; name: string; component?: string}
+}
+
+export interface FooterRecord {
+  type: 'footer'
+  count: number
+  status: 'complete' | 'aborted'
+  reason?: string
+}
+
+export type TraceRecord = HeaderRecord | ValueRecord | FooterRecord
+
+/**
+ * The single hook through which simulators emit values. A simulator holds `sink: TraceSink | null`
+ * and guards each trace point with `if (sink)`, so tracing off costs one branch.
+ */
+export interface TraceSink {
+  value(name: string, loop: Loop, value: TraceValue): void
+}

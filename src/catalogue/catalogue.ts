@@ -1,0 +1,75 @@
+// The variable catalogue (schemas/catalogue.json): names, units, shapes, loop scopes, dataflow
+// inputs and tolerance classes. Everything that needs to know about a traced quantity asks here.
+import {readFileSync} from 'node:fs'
+import {LOOP_NAMES, type LoopName} from '../trace/records.js'
+import {schemaPath} from '../util/paths.js'
+
+export type Shape = 'scalar' | 'int' | 'vec3' | 'ivec3' | 'mat3' | 'enum'
+export type Stage =
+  | 'setup' | 'geometry' | 'sources' | 'orientation' | 'rng' | 'lattice'
+  | 'structure-factor' | 'polarization' | 'normalization' | 'accumulation' | 'output'
+export type ToleranceClass = 'exact-int' | 'exact-rng' | 'geometry' | 'relative' | 'intensity'
+
+export interface Tolerance {
+  rtol: number
+  atol: number
+  ulps: number
+}
+
+export interface VariableDef {
+  name: string
+  stage: Stage
+  unit: string
+  shape: Shape
+  enum?: string[]
+  loop: LoopName[]
+  inputs: string[]
+  tolerance: ToleranceClass
+  meaning: string
+  /** position in the catalogue (the emission order of set-up values) */
+  index: number
+}
+
+export interface Catalogue {
+  version: number
+  variables: VariableDef[]
+  byName: Map<string, VariableDef>
+  loopOrder: LoopName[]
+  tolerances: Record<ToleranceClass, {meaning: string; f64: Tolerance; f32: Tolerance}>
+  /** names that (transitively) depend on each name: the cascade of a root cause */
+  downstream(name: string): Set<string>
+}
+
+let cached: Catalogue | undefined
+
+export function loadCatalogue(): Catalogue {
+  if (cached) return cached
+  const raw = JSON.parse(readFileSync(schemaPath('catalogue.json'), 'utf8')) as {
+    version: number
+    loopOrder: LoopName[]
+    tolerances: Catalogue['tolerances']
+    variables: Omit<VariableDef, 'index'>[]
+  }
+  const variables = raw.variables.map((v, index) => ({...v, index}))
+  const byName = new Map(variables.map((v) => [v.name, v]))
+  const consumers = new Map<string, string[]>()
+  for (const v of variables) for (const i of v.inputs) consumers.set(i, [...(consumers.get(i) ?? []), v.name])
+  const down = new Map<string, Set<string>>()
+  const downstream = (name: string): Set<string> => {
+    const hit = down.get(name)
+    if (hit) return hit
+    const out = new Set<string>()
+    const stack = [...(consumers.get(name) ?? [])]
+    while (stack.length) {
+      const n = stack.pop()!
+      if (out.has(n)) continue
+      out.add(n)
+      stack.push(...(consumers.get(n) ?? []))
+    }
+    down.set(name, out)
+    return out
+  }
+  for (const l of raw.loopOrder) if (!LOOP_NAMES.includes(l)) throw new Error(`catalogue: unknown loop ${l}`)
+  cached = {version: raw.version, variables, byName, loopOrder: raw.loopOrder, tolerances: raw.tolerances, downstream}
+  return cached
+}

@@ -1,0 +1,57 @@
+// Reading contract traces: a streaming record iterator (validated record by record) and a
+// loader that keeps the value records of one trace in memory for alignment.
+import {readLines} from './lines.js'
+import type {FooterRecord, HeaderRecord, TraceRecord, ValueRecord} from './records.js'
+import {TraceValidator} from './validate.js'
+import {InputError} from '../util/errors.js'
+
+export interface ReadOptions {
+  /** do not throw on a missing footer; the loaded trace has footer undefined */
+  allowTruncated?: boolean
+  skipDuplicateKeys?: boolean
+}
+
+export interface LoadedTrace {
+  file: string
+  header: HeaderRecord
+  values: ValueRecord[]
+  /** the line number of each value record (same index as values) */
+  lines: number[]
+  footer: FooterRecord | undefined
+  /** set when the trace had no footer (truncated) or an aborted footer */
+  truncated?: {afterSeq: number | null; lastName: string | null; reason: string}
+}
+
+/** Validated records of a contract trace, in file order. */
+export async function* readRecords(file: string, opts: ReadOptions = {}): AsyncGenerator<{rec: TraceRecord; line: number}> {
+  const v = new TraceValidator({file, skipDuplicateKeys: opts.skipDuplicateKeys})
+  for await (const [line, text] of readLines(file)) {
+    if (text.length === 0 || /^\s*$/.test(text)) continue
+    yield {rec: v.line(text, line), line}
+  }
+  try {
+    v.finish()
+  } catch (e) {
+    if (!(opts.allowTruncated && e instanceof InputError && v.header && !v.footer)) throw e
+  }
+}
+
+export async function loadTrace(file: string, opts: ReadOptions = {}): Promise<LoadedTrace> {
+  let header: HeaderRecord | undefined
+  let footer: FooterRecord | undefined
+  const values: ValueRecord[] = []
+  const lines: number[] = []
+  for await (const {rec, line} of readRecords(file, opts)) {
+    if (rec.type === 'header') header = rec
+    else if (rec.type === 'value') {
+      values.push(rec)
+      lines.push(line)
+    } else footer = rec
+  }
+  if (!header) throw new InputError('empty trace: expected a header line', {file, line: 1})
+  const t: LoadedTrace = {file, header, values, lines, footer}
+  const last = values.at(-1)
+  if (!footer) t.truncated = {afterSeq: last?.seq ?? null, lastName: last?.name ?? null, reason: 'no footer (truncated)'}
+  else if (footer.status === 'aborted') t.truncated = {afterSeq: last?.seq ?? null, lastName: last?.name ?? null, reason: `aborted: ${footer.reason ?? ''}`}
+  return t
+}

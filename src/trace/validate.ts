@@ -1,0 +1,181 @@
+// Record-by-record validation of a trace stream: JSON Schema first, then the rules a schema
+// cannot say (header first, strictly increasing seq, catalogue names/shapes/loop scopes, footer
+// count, nothing after the footer, duplicate object keys).
+import {loadCatalogue, type VariableDef} from '../catalogue/catalogue.js'
+import {InputError} from '../util/errors.js'
+import {decodeNumber} from './numbers.js'
+import type {FooterRecord, HeaderRecord, TraceRecord, ValueRecord} from './records.js'
+import {explainAjvError, validatorFor} from './schema.js'
+
+/** Finds a repeated key in any object of a JSON text (JSON.parse silently keeps the last one). */
+export function findDuplicateKey(text: string): string | undefined {
+  const stack: Set<string>[] = []
+  let i = 0
+  const n = text.length
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (c === 0x7b /* { */) {
+      stack.push(new Set())
+      i++
+    } else if (c === 0x7d /* } */) {
+      stack.pop()
+      i++
+    } else if (c === 0x22 /* " */) {
+      let j = i + 1
+      while (j < n) {
+        const d = text.charCodeAt(j)
+        if (d === 0x5c) j += 2
+        else if (d === 0x22) break
+        else j++
+      }
+      const str = text.slice(i + 1, j)
+      let k = j + 1
+      while (k < n && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) k++
+      if (k < n && text.charCodeAt(k) === 0x3a /* : */ && stack.length) {
+        const keys = stack[stack.length - 1]
+        if (keys.has(str)) return str
+        keys.add(str)
+      }
+      i = j + 1
+    } else i++
+  }
+  return undefined
+}
+
+function shapeOk(def: VariableDef, v: unknown): string | undefined {
+  const isNum = (x: unknown): boolean => decodeNumber(x) !== undefined
+  switch (def.shape) {
+    case 'scalar':
+      return isNum(v) ? undefined : 'a number'
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) ? undefined : 'an integer'
+    case 'vec3':
+      return Array.isArray(v) && v.length === 3 && v.every(isNum) ? undefined : 'a vec3 [x, y, z]'
+    case 'ivec3':
+      return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isInteger(x)) ? undefined : 'an integer vec3'
+    case 'mat3':
+      return Array.isArray(v) && v.length === 9 && v.every(isNum) ? undefined : 'a 3x3 matrix of 9 numbers (row-major)'
+    case 'enum':
+      return typeof v === 'string' && (!def.enum || def.enum.includes(v)) ? undefined : `one of ${JSON.stringify(def.enum)}`
+  }
+}
+
+function found(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`
+  return JSON.stringify(v)
+}
+
+export interface ValidatorOptions {
+  file: string
+  /** skip the duplicate-key scan (it is the costliest check) */
+  skipDuplicateKeys?: boolean
+}
+
+/**
+ * Stateful validator: feed it each line (text and parsed value) in order; it throws an
+ * InputError naming file, line and JSON pointer at the first problem. finish() checks the end.
+ */
+export class TraceValidator {
+  private readonly cat = loadCatalogue()
+  private readonly vHeader = validatorFor('trace.schema.json#/$defs/header')
+  private readonly vValue = validatorFor('trace.schema.json#/$defs/value')
+  private readonly vFooter = validatorFor('trace.schema.json#/$defs/footer')
+  header: HeaderRecord | undefined
+  footer: FooterRecord | undefined
+  values = 0
+  private lastSeq = -1
+  private lastLine = 0
+  lastValue: ValueRecord | undefined
+
+  constructor(private readonly opts: ValidatorOptions) {}
+
+  private fail(line: number, field: string | undefined, message: string): never {
+    throw new InputError(message, {file: this.opts.file, line, field})
+  }
+
+  /** Parses and validates one line; returns the record. */
+  line(text: string, line: number): TraceRecord {
+    this.lastLine = line
+    let obj: unknown
+    try {
+      obj = JSON.parse(text)
+    } catch (e) {
+      const bare = /(^|[^"\w])(-?Infinity|NaN)([^"\w]|$)/.test(text)
+      this.fail(line, undefined, bare ? 'invalid JSON: bare NaN/Infinity token (write "NaN", "Infinity", "-Infinity" as strings)' : `invalid JSON: ${(e as Error).message}`)
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) this.fail(line, '/', `expected a JSON object, found ${found(obj)}`)
+    if (!this.opts.skipDuplicateKeys) {
+      const dup = findDuplicateKey(text)
+      if (dup !== undefined) this.fail(line, `/${dup}`, `duplicate key "${dup}"`)
+    }
+    const rec = obj as {type?: unknown}
+    if (this.footer) this.fail(line, '/type', `expected end of trace after the footer, found a ${String(rec.type)} record`)
+    switch (rec.type) {
+      case 'header':
+        return this.onHeader(obj, line)
+      case 'value':
+        return this.onValue(obj as ValueRecord, line)
+      case 'footer':
+        return this.onFooter(obj as FooterRecord, line)
+      default:
+        this.fail(line, '/type', `expected "header", "value" or "footer", found ${found(rec.type)}`)
+    }
+  }
+
+  private schemaCheck(v: ReturnType<typeof validatorFor>, obj: unknown, line: number): void {
+    if (v(obj)) return
+    const e = v.errors![0]
+    const {pointer, message} = explainAjvError(e, obj)
+    this.fail(line, pointer, message)
+  }
+
+  private onHeader(obj: unknown, line: number): HeaderRecord {
+    if (this.header) this.fail(line, '/type', 'expected one header, found a second header')
+    if (line !== 1 || this.values > 0) this.fail(line, '/type', 'expected the header on the first line')
+    const o = obj as Record<string, unknown>
+    if (Array.isArray(o.pixel)) this.fail(line, '/pixel', `expected {"slow": S, "fast": F}, found a bare array ${JSON.stringify(o.pixel)}`)
+    this.schemaCheck(this.vHeader, obj, line)
+    this.header = obj as HeaderRecord
+    return this.header
+  }
+
+  private onValue(r: ValueRecord, line: number): ValueRecord {
+    if (!this.header) this.fail(line, '/type', 'expected a header before the first value record, found a value record')
+    this.schemaCheck(this.vValue, r, line)
+    if (r.seq <= this.lastSeq) this.fail(line, '/seq', `expected seq > ${this.lastSeq} (strictly increasing), found ${r.seq}`)
+    this.lastSeq = r.seq
+    const def = this.cat.byName.get(r.name)
+    if (!def) this.fail(line, '/name', `expected a catalogue variable name, found unknown name ${JSON.stringify(r.name)}`)
+    const bad = shapeOk(def, r.value)
+    if (bad) this.fail(line, '/value', `expected ${bad} for ${r.name} (${def.shape}), found ${found(r.value)}`)
+    if (r.loop !== null) {
+      const keys = Object.keys(r.loop)
+      const want = def.loop
+      if (keys.length !== want.length || !want.every((k) => k in r.loop!)) {
+        this.fail(line, '/loop', `expected loop keys {${want.join(', ')}} for ${r.name}, found {${keys.join(', ')}}`)
+      }
+    } else if (this.header.format !== 'legacy') {
+      this.fail(line, '/loop', 'expected loop coordinates (null is only allowed in legacy traces), found null')
+    }
+    this.values++
+    this.lastValue = r
+    return r
+  }
+
+  private onFooter(r: FooterRecord, line: number): FooterRecord {
+    if (!this.header) this.fail(line, '/type', 'expected a header before the footer, found a footer')
+    this.schemaCheck(this.vFooter, r, line)
+    if (r.count !== this.values) this.fail(line, '/count', `expected count ${this.values} (value records seen), found ${r.count}`)
+    this.footer = r
+    return r
+  }
+
+  /** Checks the end of the stream: a trace without a footer is truncated. */
+  finish(): void {
+    if (!this.header) this.fail(Math.max(1, this.lastLine), undefined, this.lastLine === 0 ? 'empty trace: expected a header line' : 'expected a header')
+    if (!this.footer) {
+      const last = this.lastValue ? `; last record seen: seq ${this.lastValue.seq} ${this.lastValue.name}` : ''
+      this.fail(this.lastLine + 1, undefined, `truncated trace: no footer after ${this.values} value records${last}`)
+    }
+  }
+}

@@ -1,0 +1,76 @@
+// Writing contract traces. TraceWriter is a TraceSink: simulators call value() at each trace
+// point; records are numbered, encoded exactly and streamed through a temporary file that is
+// renamed into place on close (nothing half-written is ever left at the target path).
+import {AtomicStream} from '../util/atomic.js'
+import {loadCatalogue} from '../catalogue/catalogue.js'
+import {encodeJson} from './numbers.js'
+import type {FooterRecord, HeaderRecord, Loop, TraceRecord, TraceSink, TraceValue, ValueRecord} from './records.js'
+
+const LOOP_ORDER = ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'] as const
+
+/** Text of a loop object with keys in canonical loop order. */
+export function encodeLoop(loop: Loop | null): string {
+  if (loop === null) return 'null'
+  const parts: string[] = []
+  for (const k of LOOP_ORDER) if (loop[k] !== undefined) parts.push(`"${k}":${loop[k]}`)
+  return '{' + parts.join(',') + '}'
+}
+
+export function encodeRecord(r: TraceRecord): string {
+  if (r.type === 'value') {
+    let s = `{"type":"value","seq":${r.seq},"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":${encodeJson(r.value)}`
+    if (r.origin) s += `,"origin":${encodeJson(r.origin)}`
+    return s + '}'
+  }
+  return encodeJson(r)
+}
+
+/** Collects records in memory (tests, in-process comparison). */
+export class MemorySink implements TraceSink {
+  readonly values: ValueRecord[] = []
+  value(name: string, loop: Loop, value: TraceValue): void {
+    this.values.push({type: 'value', seq: this.values.length, name, loop: {...loop}, value: Array.isArray(value) ? [...value] : value})
+  }
+}
+
+export class TraceWriter implements TraceSink {
+  private readonly out: AtomicStream
+  private seq = 0
+  private readonly known = loadCatalogue().byName
+  constructor(readonly target: string, header: HeaderRecord) {
+    this.out = new AtomicStream(target)
+    this.out.write(encodeRecord(header) + '\n')
+  }
+  value(name: string, loop: Loop, value: TraceValue): void {
+    if (!this.known.has(name)) throw new Error(`trace point ${name} is not in the catalogue`)
+    this.out.write(encodeRecord({type: 'value', seq: this.seq++, name, loop, value}) + '\n')
+  }
+  get count(): number {
+    return this.seq
+  }
+  /** Writes the footer and renames the file into place. */
+  async close(status: FooterRecord['status'] = 'complete', reason?: string): Promise<void> {
+    const f: FooterRecord = {type: 'footer', count: this.seq, status}
+    if (reason !== undefined) f.reason = reason
+    this.out.write(encodeRecord(f) + '\n')
+    await this.out.commit()
+  }
+  /** Drops the partial file (nothing is left at the target). */
+  async abort(): Promise<void> {
+    await this.out.abort()
+  }
+}
+
+/** Writes a complete trace (header, values, footer) atomically. */
+export async function writeTrace(target: string, header: HeaderRecord, values: ValueRecord[], footer?: FooterRecord): Promise<void> {
+  const out = new AtomicStream(target)
+  try {
+    out.write(encodeRecord(header) + '\n')
+    for (const v of values) out.write(encodeRecord(v) + '\n')
+    out.write(encodeRecord(footer ?? {type: 'footer', count: values.length, status: 'complete'}) + '\n')
+    await out.commit()
+  } catch (e) {
+    await out.abort()
+    throw e
+  }
+}

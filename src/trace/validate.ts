@@ -146,15 +146,20 @@ export class TraceValidator {
     this.lastSeq = r.seq
     const def = this.cat.byName.get(r.name)
     if (!def) this.fail(line, '/name', `expected a catalogue variable name, found unknown name ${JSON.stringify(r.name)}`)
-    const bad = shapeOk(def, r.value)
-    if (bad) this.fail(line, '/value', `expected ${bad} for ${r.name} (${def.shape}), found ${found(r.value)}`)
+    const legacy = this.header.format === 'legacy'
+    if (r.origin?.component !== undefined) {
+      if (!legacy) this.fail(line, '/origin/component', 'expected whole values (components are only allowed in legacy traces)')
+      if (decodeNumber(r.value) === undefined) this.fail(line, '/value', `expected a number for one component of ${r.name}, found ${found(r.value)}`)
+    } else {
+      const bad = shapeOk(def, r.value)
+      if (bad) this.fail(line, '/value', `expected ${bad} for ${r.name} (${def.shape}), found ${found(r.value)}`)
+    }
     if (r.loop !== null) {
       const keys = Object.keys(r.loop)
       const want = def.loop
-      if (keys.length !== want.length || !want.every((k) => k in r.loop!)) {
-        this.fail(line, '/loop', `expected loop keys {${want.join(', ')}} for ${r.name}, found {${keys.join(', ')}}`)
-      }
-    } else if (this.header.format !== 'legacy') {
+      const ok = legacy ? keys.every((k) => (want as string[]).includes(k)) : keys.length === want.length && want.every((k) => k in r.loop!)
+      if (!ok) this.fail(line, '/loop', `expected loop keys {${want.join(', ')}} for ${r.name}, found {${keys.join(', ')}}`)
+    } else if (!legacy) {
       this.fail(line, '/loop', 'expected loop coordinates (null is only allowed in legacy traces), found null')
     }
     this.values++

@@ -1,0 +1,25 @@
+// Legacy log → contract trace file.
+import {readLegacyLog, type Producer} from './legacy/index.js'
+import {writeTrace} from './writer.js'
+
+export interface ConvertResult {
+  out: string
+  producer: Producer
+  pixel: {slow: number; fast: number} | null
+  values: number
+  lines: number
+  recognized: number
+  unrecognized: number
+  unmapped: string[]
+  notes: string[]
+}
+
+export async function convertLegacy(log: string, out: string, producer?: Producer): Promise<ConvertResult> {
+  const t = await readLegacyLog(log, {producer})
+  await writeTrace(out, t.header, t.values)
+  const L = t.header.legacy!
+  return {
+    out, producer: L.producer, pixel: t.header.pixel, values: t.values.length, lines: L.lines,
+    recognized: L.recognized, unrecognized: L.unrecognized, unmapped: L.unmapped ?? [], notes: L.notes ?? [],
+  }
+}

@@ -72,6 +72,16 @@ export function explainAjvError(e: ErrorObject, data: unknown): {pointer: string
     case 'type':
       expected = `${(e.params as {type: string}).type}`
       break
+    case 'minimum':
+      expected = `a value >= ${(e.params as {limit: number}).limit}`
+      break
+    case 'pattern':
+      expected = `text matching ${(e.params as {pattern: string}).pattern}`
+      break
+    case 'minItems':
+    case 'maxItems':
+      expected = `an array with ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${(e.params as {limit: number}).limit} items`
+      break
     default:
       expected = e.message ?? e.keyword
   }

@@ -42,6 +42,15 @@ export function findDuplicateKey(text: string): string | undefined {
   return undefined
 }
 
+/** Turns the "NaN"/"Infinity"/"-Infinity" strings of a numeric value into doubles. */
+export function decodeValueInPlace(r: ValueRecord): void {
+  const v = r.value
+  if (typeof v === 'string') r.value = decodeNumber(v) ?? v
+  else if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') v[i] = decodeNumber(v[i]) as number
+  }
+}
+
 function shapeOk(def: VariableDef, v: unknown): string | undefined {
   const isNum = (x: unknown): boolean => decodeNumber(x) !== undefined
   switch (def.shape) {
@@ -101,7 +110,8 @@ export class TraceValidator {
       obj = JSON.parse(text)
     } catch (e) {
       const bare = /(^|[^"\w])(-?Infinity|NaN)([^"\w]|$)/.test(text)
-      this.fail(line, undefined, bare ? 'invalid JSON: bare NaN/Infinity token (write "NaN", "Infinity", "-Infinity" as strings)' : `invalid JSON: ${(e as Error).message}`)
+      const why = (e as Error).message.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      this.fail(line, undefined, bare ? 'invalid JSON: bare NaN/Infinity token (write "NaN", "Infinity", "-Infinity" as strings)' : `invalid JSON: ${why}`)
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) this.fail(line, '/', `expected a JSON object, found ${found(obj)}`)
     if (!this.opts.skipDuplicateKeys) {
@@ -141,6 +151,11 @@ export class TraceValidator {
 
   private onValue(r: ValueRecord, line: number): ValueRecord {
     if (!this.header) this.fail(line, '/type', 'expected a header before the first value record, found a value record')
+    const def0 = typeof r.name === 'string' ? this.cat.byName.get(r.name) : undefined
+    if (def0 && r.value !== undefined && r.origin === undefined) {
+      const bad = shapeOk(def0, r.value)
+      if (bad) this.fail(line, '/value', `expected ${bad} for ${r.name} (${def0.shape}), found ${found(r.value)}`)
+    }
     this.schemaCheck(this.vValue, r, line)
     if (r.seq <= this.lastSeq) this.fail(line, '/seq', `expected seq > ${this.lastSeq} (strictly increasing), found ${r.seq}`)
     this.lastSeq = r.seq
@@ -162,6 +177,7 @@ export class TraceValidator {
     } else if (!legacy) {
       this.fail(line, '/loop', 'expected loop coordinates (null is only allowed in legacy traces), found null')
     }
+    if (def.shape !== 'enum') decodeValueInPlace(r)
     this.values++
     this.lastValue = r
     return r

@@ -1,0 +1,46 @@
+// Runs the nbtrace CLI from source (bin/dev.js through tsx) as a user would, capturing output and exit code.
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import * as AjvModule from 'ajv/dist/2020.js'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const SHARED = join(ROOT, '..', 'shared')
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export function runCli(args: string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'dev.js'), ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: {...process.env, NO_COLOR: '1', ...opts.env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer)
+      resolve({code: code ?? -1, stdout, stderr})
+    })
+  })
+}
+
+type AjvClass = typeof AjvModule.Ajv2020
+const Ajv2020: AjvClass = (AjvModule as unknown as {default: AjvClass}).default
+
+/** Validates data against schemas/NAME (all schema files are loaded so $refs resolve). */
+export function validateAgainst(name: string, data: unknown): string | null {
+  const ajv = new Ajv2020({strict: false, allErrors: true})
+  for (const f of ['config.schema.json', 'trace.schema.json']) ajv.addSchema(JSON.parse(readFileSync(join(ROOT, 'schemas', f), 'utf8')), f)
+  const v = ajv.getSchema(name) ?? ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', name), 'utf8')))
+  return v(data) ? null : ajv.errorsText(v.errors)
+}

@@ -26,8 +26,8 @@ export function checkReadable(path: string): void {
   if (st.isDirectory()) throw new InputError('is a directory, expected a file', {file: path})
 }
 
-/** Yields [lineNumber, text] for each line (1-based), without the line terminator. */
-export async function* readLines(path: string): AsyncGenerator<[number, string]> {
+/** Yields batches of lines (one batch per read chunk): firstLine is the 1-based number of texts[0]. */
+export async function* readLineBatches(path: string): AsyncGenerator<{firstLine: number; texts: string[]}> {
   checkReadable(path)
   let stream: NodeJS.ReadableStream = createReadStream(path, {highWaterMark: 1 << 20})
   if (isGzip(path)) stream = stream.pipe(createGunzip())
@@ -36,18 +36,18 @@ export async function* readLines(path: string): AsyncGenerator<[number, string]>
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const text = rest + chunk.toString('utf8')
-      let start = 0
-      let nl: number
-      while ((nl = text.indexOf('\n', start)) !== -1) {
-        let end = nl
-        if (end > start && text.charCodeAt(end - 1) === 13) end--
-        n++
-        yield [n, text.slice(start, end)]
-        start = nl + 1
-      }
-      rest = text.slice(start)
+      const parts = text.split('\n')
+      rest = parts.pop()!
       if (rest.length > MAX_LINE_BYTES) {
-        throw new InputError(`line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB`, {file: path, line: n + 1})
+        throw new InputError(`line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB`, {file: path, line: n + parts.length + 1})
+      }
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i]
+        if (p.length > 0 && p.charCodeAt(p.length - 1) === 13) parts[i] = p.slice(0, -1)
+      }
+      if (parts.length) {
+        yield {firstLine: n + 1, texts: parts}
+        n += parts.length
       }
     }
   } catch (e) {
@@ -56,7 +56,13 @@ export async function* readLines(path: string): AsyncGenerator<[number, string]>
   }
   if (rest.length > 0) {
     if (rest.endsWith('\r')) rest = rest.slice(0, -1)
-    n++
-    yield [n, rest]
+    yield {firstLine: n + 1, texts: [rest]}
+  }
+}
+
+/** Yields [lineNumber, text] for each line (1-based), without the line terminator. */
+export async function* readLines(path: string): AsyncGenerator<[number, string]> {
+  for await (const {firstLine, texts} of readLineBatches(path)) {
+    for (let i = 0; i < texts.length; i++) yield [firstLine + i, texts[i]]
   }
 }

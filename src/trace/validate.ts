@@ -51,6 +51,55 @@ export function decodeValueInPlace(r: ValueRecord): void {
   }
 }
 
+/** Number of object keys in a parsed JSON value (all depths). */
+function countKeys(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0
+  let n = 0
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== null && typeof x === 'object') n += countKeys(x)
+    return n
+  }
+  for (const k in v as Record<string, unknown>) {
+    n++
+    const x = (v as Record<string, unknown>)[k]
+    if (x !== null && typeof x === 'object') n += countKeys(x)
+  }
+  return n
+}
+
+/** Occurrences of `":` in a JSON text: an upper bound of its keys (equal unless a string holds `":`). */
+function countKeyMarks(text: string): number {
+  let n = 0
+  let i = text.indexOf('":')
+  while (i !== -1) {
+    n++
+    i = text.indexOf('":', i + 2)
+  }
+  return n
+}
+
+const VALUE_KEYS = new Set(['type', 'seq', 'name', 'loop', 'value', 'origin'])
+const LOOP_KEYS = new Set(['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'])
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** The value-record schema, hand-written for the hot path; anything unusual goes to ajv for its message. */
+function fastValueShapeOk(r: ValueRecord): boolean {
+  if (typeof r.seq !== 'number' || !Number.isInteger(r.seq) || r.seq < 0) return false
+  if (typeof r.name !== 'string' || !NAME_RE.test(r.name)) return false
+  if (r.value === undefined || r.origin !== undefined) return false
+  for (const k in r) if (!VALUE_KEYS.has(k)) return false
+  const loop = r.loop as Record<string, unknown> | null | undefined
+  if (loop === undefined) return false
+  if (loop !== null) {
+    if (typeof loop !== 'object' || Array.isArray(loop)) return false
+    for (const k in loop) {
+      const x = loop[k]
+      if (!LOOP_KEYS.has(k) || typeof x !== 'number' || !Number.isInteger(x) || x < 0) return false
+    }
+  }
+  return true
+}
+
 function shapeOk(def: VariableDef, v: unknown): string | undefined {
   const isNum = (x: unknown): boolean => decodeNumber(x) !== undefined
   switch (def.shape) {
@@ -114,7 +163,7 @@ export class TraceValidator {
       this.fail(line, undefined, bare ? 'invalid JSON: bare NaN/Infinity token (write "NaN", "Infinity", "-Infinity" as strings)' : `invalid JSON: ${why}`)
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) this.fail(line, '/', `expected a JSON object, found ${found(obj)}`)
-    if (!this.opts.skipDuplicateKeys) {
+    if (!this.opts.skipDuplicateKeys && countKeys(obj) !== countKeyMarks(text)) {
       const dup = findDuplicateKey(text)
       if (dup !== undefined) this.fail(line, `/${dup}`, `duplicate key "${dup}"`)
     }
@@ -156,7 +205,7 @@ export class TraceValidator {
       const bad = shapeOk(def0, r.value)
       if (bad) this.fail(line, '/value', `expected ${bad} for ${r.name} (${def0.shape}), found ${found(r.value)}`)
     }
-    this.schemaCheck(this.vValue, r, line)
+    if (!fastValueShapeOk(r)) this.schemaCheck(this.vValue, r, line)
     if (r.seq <= this.lastSeq) this.fail(line, '/seq', `expected seq > ${this.lastSeq} (strictly increasing), found ${r.seq}`)
     this.lastSeq = r.seq
     const def = this.cat.byName.get(r.name)

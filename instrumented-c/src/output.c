@@ -1,0 +1,163 @@
+/* output.c - float image, SMV int/noise images, PGM, statistics, SMV header ingestion
+ * (-img/-mask) (physics.md §8.5, §9). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nb.h"
+
+void nb_stats(void)
+{
+    nb_t *n = &NB; int s, f; double sum = 0, sumsq = 0, sumd = 0; long N = 0;
+    n->max_I = 0.0;
+    for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
+        for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
+            double p = n->floatimage[(size_t)s*n->fpixels + f];
+            if (p > n->max_I) {
+                n->max_I = p;
+                n->max_I_x = n->subpixel_size*(f*n->oversample + n->oversample - 1) + n->subpixel_size/2.0;
+                n->max_I_y = n->subpixel_size*(s*n->oversample + n->oversample - 1) + n->subpixel_size/2.0;
+            }
+            sum += p; sumsq += p*p; N++;
+        }
+    n->stat_n = N;
+    n->mean = N ? sum/N : 0;
+    for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
+        for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
+            double d = n->floatimage[(size_t)s*n->fpixels + f] - n->mean; sumd += d*d;
+        }
+    n->rms = N > 1 ? sqrt(sumsq/(N - 1)) : 0;
+    n->rmsd = N > 1 ? sqrt(sumd/(N - 1)) : 0;
+    if (!n->quiet) {
+        printf("solid angle subtended by detector = %g steradian\n", n->omega_sum/n->steps);
+        printf("max_I = %g  at %g %g\n", n->max_I, n->max_I_x, n->max_I_y);
+        printf("mean= %g rms= %g rmsd= %g\n", n->mean, n->rms, n->rmsd);
+    }
+}
+
+static void smv_header(char *hdr)
+{
+    nb_t *n = &NB; int len;
+    memset(hdr, ' ', 512);
+    len = snprintf(hdr, 512,
+        "{\nHEADER_BYTES=512;\nDIM=2;\nBYTE_ORDER=little_endian;\nTYPE=unsigned_short;\nSIZE1=%d;\nSIZE2=%d;\n"
+        "PIXEL_SIZE=%g;\nDISTANCE=%g;\nWAVELENGTH=%g;\nBEAM_CENTER_X=%g;\nBEAM_CENTER_Y=%g;\n"
+        "ADXV_CENTER_X=%g;\nADXV_CENTER_Y=%g;\nMOSFLM_CENTER_X=%g;\nMOSFLM_CENTER_Y=%g;\n"
+        "DENZO_X_BEAM=%g;\nDENZO_Y_BEAM=%g;\nDIALS_ORIGIN=%g,%g,%g\nXDS_ORGX=%g;\nXDS_ORGY=%g;\n"
+        "CLOSE_DISTANCE=%g;\nPHI=%g;\nOSC_START=%g;\nOSC_RANGE=%g;\nTWOTHETA=%g;\nDETECTOR_SN=000;\nBEAMLINE=fake;\n}\f",
+        n->fpixels, n->spixels, n->pixel_size*1000.0, n->distance*1000.0, n->lambda0*1e10,
+        n->Xbeam*1000.0, n->Ybeam*1000.0, n->Fbeam*1000.0, (n->detsize_s - n->Sbeam)*1000.0,
+        (n->Sbeam - 0.5*n->pixel_size)*1000.0, (n->Fbeam - 0.5*n->pixel_size)*1000.0,
+        n->Sbeam*1000.0, n->Fbeam*1000.0, n->dials_origin[0], n->dials_origin[1], n->dials_origin[2],
+        n->ORGX, n->ORGY, n->close_distance*1000.0, n->phi0*RTD, n->phi0*RTD, n->osc*RTD, n->twotheta*RTD);
+    if (len < 512) hdr[len] = ' ';
+}
+
+static void write_smv(const char *file, const unsigned short *img)
+{
+    nb_t *n = &NB; char hdr[513]; size_t npix = (size_t)n->fpixels*n->spixels;
+    FILE *f = fopen(file, "wb");
+    if (!f) nb_die("cannot write %s", file);
+    smv_header(hdr);
+    fwrite(hdr, 1, 512, f);
+    fwrite(img, sizeof(unsigned short), npix, f);   /* native = little-endian on x86 */
+    fclose(f);
+}
+
+void nb_write_outputs(void)
+{
+    nb_t *n = &NB; size_t npix = (size_t)n->fpixels*n->spixels; int s, f;
+    FILE *fp;
+    unsigned short *img;
+    double scale;
+    fp = fopen(n->floatfile, "wb");
+    if (!fp) nb_die("cannot write %s", n->floatfile);
+    fwrite(n->floatimage, sizeof(float), npix, fp);
+    fclose(fp);
+    if (!n->quiet) printf("writing %s as %lu 4-byte floats\n", n->floatfile, (unsigned long)npix);
+
+    img = calloc(npix ? npix : 1, sizeof(unsigned short));
+    if (!img) nb_die("out of memory");
+    scale = n->intfile_scale > 0 ? n->intfile_scale : (n->max_I > 0 ? 55000.0/n->max_I : 1.0);
+    if (!n->quiet) printf("intfile_scale = %g\n", scale);
+    for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
+        for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
+            size_t i = (size_t)s*n->fpixels + f;
+            double t = n->floatimage[i]*scale + n->adc_offset;
+            if (t < 0.0) t = 0.0;
+            if (t > 65535.0) t = 65535.0;
+            img[i] = (unsigned short)floorf((float)(t + 0.5));
+        }
+    write_smv(n->intfile, img);
+    if (!n->quiet) printf("writing %s as 2-byte integers\n", n->intfile);
+
+    if (n->write_pgm) {
+        double ps = n->pgm_scale > 0 ? n->pgm_scale : (n->rmsd > 0 ? 250.0/(5.0*n->rmsd) : scale);
+        FILE *g = fopen(n->pgmfile, "wb"); size_t i;
+        if (!g) nb_die("cannot write %s", n->pgmfile);
+        fprintf(g, "P5\n%d %d\n# pixels scaled by %g\n255\n", n->fpixels, n->spixels, ps);
+        for (i = 0; i < npix; i++) {
+            double v = n->floatimage[i]*ps;
+            unsigned char c = (unsigned char)(v > 255.0 ? 255 : (v < 0 ? 0 : v));
+            fputc(c, g);
+        }
+        fclose(g);
+        if (!n->quiet) printf("writing %s as 8-bit PGM\n", n->pgmfile);
+    }
+
+    if (n->calculate_noise) {
+        long overloads = 0;
+        memset(img, 0, npix*sizeof(unsigned short));
+        for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
+            for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
+                size_t i = (size_t)s*n->fpixels + f;
+                double t = nb_poidev(n->floatimage[i], &n->seed) + n->adc_offset;
+                if (t > 65535.0) { t = 65535.0; overloads++; }
+                img[i] = (unsigned short)t;
+            }
+        write_smv(n->noisefile, img);
+        if (!n->quiet) printf("%ld overloads\nwriting %s as 2-byte integers\n", overloads, n->noisefile);
+    }
+    free(img);
+}
+
+/* -img / -mask: SMV header values (and, for -mask, the pixels: 0 = skip) */
+int nb_read_smv_header(const char *file, int is_mask)
+{
+    nb_t *n = &NB; FILE *f = fopen(file, "rb"); char *hdr; long hbytes = 512;
+    char *p; double v;
+    if (!f) { nb_warn("WARNING: cannot open %s", file); return -1; }
+    hdr = calloc(1, 4097);
+    if (!hdr || fread(hdr, 1, 4096, f) < 16 || strncmp(hdr, "{\nHEADER_BYT", 12) != 0) {
+        nb_warn("WARNING: %s is not an SMV image", file); fclose(f); free(hdr); return -1;
+    }
+#define HV(key) ((p = strstr(hdr, key "=")) != NULL && sscanf(p + strlen(key) + 1, "%lf", &v) == 1)
+    if (HV("HEADER_BYTES")) hbytes = (long)v;
+    if (HV("SIZE1")) { n->fpixels = (int)v; n->given.detpixels_f = 1; }
+    if (HV("SIZE2")) { n->spixels = (int)v; n->given.detpixels_s = 1; }
+    if (HV("PIXEL_SIZE")) { n->pixel_size = v/1000.0; n->given.pixel = 1; }
+    if (HV("DISTANCE")) { n->distance = v/1000.0; n->given.distance = 1; }
+    if (HV("CLOSE_DISTANCE")) { n->close_distance = v/1000.0; n->given.close_distance = 1; }
+    if (HV("WAVELENGTH")) { n->lambda0 = v/1e10; n->given.lambda = 1; }
+    if (HV("BEAM_CENTER_X")) { n->Xbeam = v/1000.0; n->given.Xbeam = 1; }
+    if (HV("BEAM_CENTER_Y")) {
+        n->Ybeam = v/1000.0; n->given.Ybeam = 1;
+        if (is_mask) n->Ybeam = n->pixel_size*n->spixels - n->Ybeam;
+    }
+    if (HV("ORGX")) { n->ORGX = v; n->given.ORGX = 1; }
+    if (HV("ORGY")) { n->ORGY = v; n->given.ORGY = 1; }
+    if (HV("PHI")) { n->phi0 = v/RTD; n->given.phi0 = 1; }
+    if (HV("OSC_RANGE")) { n->osc = v/RTD; n->given.osc = 1; }
+#undef HV
+    if (is_mask && n->fpixels > 0 && n->spixels > 0) {
+        size_t npix = (size_t)n->fpixels*n->spixels, i;
+        unsigned short *d = malloc(npix*sizeof *d);
+        n->maskimage = malloc(npix);
+        if (d && n->maskimage && fseek(f, hbytes, SEEK_SET) == 0 && fread(d, sizeof *d, npix, f) == npix) {
+            for (i = 0; i < npix; i++) n->maskimage[i] = d[i] != 0;
+        } else { free(n->maskimage); n->maskimage = NULL; nb_warn("WARNING: could not read mask pixels of %s", file); }
+        free(d);
+    }
+    fclose(f); free(hdr);
+    return 0;
+}

@@ -1,0 +1,116 @@
+// Whole-image rendering in serial order, and the carried state (Q3 phi carry-over, Q8 sticky
+// interpolation fallback) the serial loop would have at any pixel, so a chunk of rows or a
+// single traced pixel can be computed alone with bit-identical results.
+//
+// Q3: ap/bp/cp change only when phi != 0, and always to rotate(a0, spindle, phi). Inside any
+// pixel that evaluates at least one source (not culled by -dmin), the phi loop runs every step,
+// so afterwards the state is the rotation by the LAST non-zero phi of the phi list. Hence the
+// state at pixel P is: a0 if no pixel before P evaluated anything, else R(last non-zero phi).
+// Q8: the fallback fires at the first term (serial order) whose fractional hkl is outside the
+// interpolation range; it depends on geometry only, so a scan (the pixel loop without F_cell)
+// finds that pixel once; pixels after it start with interpolate = 0.
+import type {KernelModel} from './model.js'
+import {computePixel, initialCarry, rotateCell, SCAN_FIRED, type CarryState} from './pixel.js'
+
+export function pixelSelected(m: KernelModel, s: number, f: number): boolean {
+  if (f < m.roiXmin || f > m.roiXmax || s < m.roiYmin || s > m.roiYmax) return false
+  if (m.mask && m.mask[s * m.fpixels + f] === 0) return false
+  return true
+}
+
+/** Renders rows [row0, row1) into img (float32 accumulation, as the reference). */
+export function renderRows(m: KernelModel, img: Float32Array, row0: number, row1: number, st: CarryState, onRow?: (row: number) => void): void {
+  const fp = m.fpixels
+  for (let s = row0; s < row1; s++) {
+    if (s >= m.roiYmin && s <= m.roiYmax) {
+      for (let f = 0; f < fp; f++) {
+        if (f < m.roiXmin || f > m.roiXmax) continue
+        const idx = s * fp + f
+        if (m.mask && m.mask[idx] === 0) continue
+        img[idx] += computePixel(m, s, f, st, null)
+      }
+    }
+    if (onRow) onRow(s)
+  }
+}
+
+/** The last non-zero phi of the phi list, or null. */
+function lastNonZeroPhi(m: KernelModel): number | null {
+  let last: number | null = null
+  for (let t = 0; t < m.phisteps; t++) {
+    const phi = m.phi0 + m.phistep * t
+    if (phi !== 0.0) last = phi
+  }
+  return last
+}
+
+/** Does any pixel before (s,f) in serial order evaluate at least one source? */
+function anyEvaluationBefore(m: KernelModel, s1: number, f1: number): boolean {
+  const os = m.oversample
+  const sub = m.subpixelSize
+  for (let s = 0; s <= s1; s++) {
+    for (let f = 0; f < m.fpixels; f++) {
+      if (s === s1 && f >= f1) return false
+      if (!pixelSelected(m, s, f)) continue
+      if (!(m.dmin > 0)) return true
+      for (let t = 0; t < m.thicksteps; t++) {
+        const Odet = t * m.thickstep
+        for (let a = 0; a < os; a++) {
+          for (let b = 0; b < os; b++) {
+            const Fdet = sub * (f * os + b) + sub / 2.0
+            const Sdet = sub * (s * os + a) + sub / 2.0
+            const px = Fdet * m.fdet[0] + Sdet * m.sdet[0] + Odet * m.odet[0] + m.pix0[0]
+            const py = Fdet * m.fdet[1] + Sdet * m.sdet[1] + Odet * m.odet[1] + m.pix0[1]
+            const pz = Fdet * m.fdet[2] + Sdet * m.sdet[2] + Odet * m.odet[2] + m.pix0[2]
+            if (m.curved) return true // conservative: curved + dmin is not modelled here
+            const r = Math.sqrt(px * px + py * py + pz * pz)
+            const dx = px / r, dy = py / r, dz = pz / r
+            for (let src = 0; src < m.nSources; src++) {
+              const l = m.srcLambda[src]
+              const sx = (dx + m.srcX[src]) / l
+              const sy = (dy + m.srcY[src]) / l
+              const sz = (dz + m.srcZ[src]) / l
+              const stol = 0.5 * Math.sqrt(sx * sx + sy * sy + sz * sz)
+              if (!(m.dmin > 0 && stol > 0 && m.dmin > 0.5 / stol)) return true
+            }
+          }
+        }
+      }
+    }
+  }
+  return false
+}
+
+/**
+ * Index (s*fpixels+f) of the pixel where the interpolation fallback fires, scanning serial
+ * order up to but excluding `limit`; -1 when it does not fire there.
+ */
+export function fallbackPixel(m: KernelModel, limit: number): number {
+  if (m.interpolate !== 1 || m.hkl === null) return -1
+  const st = initialCarry(m)
+  const fp = m.fpixels
+  for (let s = 0; s < m.spixels; s++) {
+    for (let f = 0; f < fp; f++) {
+      const idx = s * fp + f
+      if (idx >= limit) return -1
+      if (!pixelSelected(m, s, f)) continue
+      if (computePixel(m, s, f, st, null, true) === SCAN_FIRED) return idx
+    }
+  }
+  return -1
+}
+
+/** The state the serial loop has when it reaches pixel (s,f). `fallbackAt` from fallbackPixel(m, Infinity) when known. */
+export function carryAt(m: KernelModel, s: number, f: number, fallbackAt?: number): CarryState {
+  const st = initialCarry(m)
+  if (!m.fix.q3) {
+    const phi = lastNonZeroPhi(m)
+    if (phi !== null && anyEvaluationBefore(m, s, f)) rotateCell(m, phi, st.ap)
+  }
+  if (st.interpolate === 1 && m.hkl !== null) {
+    const idx = s * m.fpixels + f
+    const at = fallbackAt ?? fallbackPixel(m, idx)
+    if (at >= 0 && at < idx) st.interpolate = 0
+  }
+  return st
+}

@@ -1,7 +1,7 @@
 // Crystal orientation: reciprocal cell from -cell (with the triclinic c* quirk Q1) or from a
 // MOSFLM -mat file, misset (fixed or random), real/reciprocal regeneration (physics.md §4).
 import {Ran1, mosaicRotationUmat, umat2misset, type Seed} from './rng.js'
-import {cross, dot, rescale, rotate, scale, type Vec3} from './vector.js'
+import {cross, dot, magnitude, rescale, rotate, scale, type Vec3} from './vector.js'
 
 export interface Crystal {
   cellAbc: Vec3
@@ -97,9 +97,17 @@ export function buildCrystal(inp: CrystalInput, rng: Ran1, missetSeed: Seed): Cr
   aStar = scale(cross(b, c), Vstar)
   bStar = scale(cross(c, a), Vstar)
   cStar = scale(cross(a, b), Vstar)
+  // traced "input" cell: the -cell values, or the cell implied by the -mat vectors
+  let cellAbc: Vec3 = [A, B, C]
+  let cellAngles: Vec3 = [alpha, beta, gamma]
+  if (!inp.userCell) {
+    const la = magnitude(a), lb = magnitude(b), lc = magnitude(c)
+    cellAbc = [la, lb, lc]
+    cellAngles = [Math.acos(dot(b, c) / (lb * lc)), Math.acos(dot(c, a) / (lc * la)), Math.acos(dot(a, b) / (la * lb))]
+  }
   return {
-    cellAbc: [A, B, C],
-    cellAngles: [alpha, beta, gamma],
+    cellAbc,
+    cellAngles,
     misset,
     missetDraws,
     Vcell,

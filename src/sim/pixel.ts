@@ -138,11 +138,11 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
             sink.value('stol', loop, stol)
           }
           if (m.dmin > 0 && stol > 0 && m.dmin > 0.5 / stol) continue
-          let cos2theta = Number.NaN
+          // traced cos2theta: dot(incident, diffracted) as they are before the polarization call
+          const cos2theta = sink ? ix * dx + iy * dy + iz * dz : 0
           if (polar === 0.0 || m.osPolar) {
             polarizationFactor(m.kahn, ix, iy, iz, dx, dy, dz, m.polarVec[0], m.polarVec[1], m.polarVec[2], pol)
             polar = pol[0]
-            cos2theta = pol[1]
             dx = pol[2]
             dy = pol[3]
             dz = pol[4]
@@ -152,7 +152,6 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
             firstOmega = omega
           }
           if (sink) {
-            if (Number.isNaN(cos2theta)) cos2theta = ix * dx + iy * dy + iz * dz
             sink.value('cos2theta', loop, cos2theta)
             sink.value('polar', loop, polar)
           }

@@ -65,7 +65,6 @@ export function sourcesFromFile(rows: number[][], beam: Vec3, lambda0: number): 
 
 export function sourcesFromGrid(g: SourceGridInput): Source[] {
   const out: Source[] = []
-  const total = g.hdivsteps * g.vdivsteps * g.dispsteps
   for (let ht = 0; ht < g.hdivsteps; ht++) {
     for (let vt = 0; vt < g.vdivsteps; vt++) {
       const hdiv = g.hdivstep * ht - g.hdivrange / 2.0
@@ -78,11 +77,12 @@ export function sourcesFromGrid(g: SourceGridInput): Source[] {
       v = rotateAxis(v, g.vert, hdiv)
       for (let dt = 0; dt < g.dispsteps; dt++) {
         const lambda = g.lambda0 * (1.0 + g.dispstep * dt - g.dispersion / 2.0)
-        out.push({dir: v, lambda, weight: 1.0 / total})
+        out.push({dir: v, lambda, weight: 0})
       }
     }
   }
-  return out.map((s) => ({...s, dir: unitize(s.dir)}))
+  // weight: 1/(number of sources generated), as the reference prints it
+  return out.map((s) => ({...s, dir: unitize(s.dir), weight: 1.0 / out.length}))
 }
 
 export {selectRange}

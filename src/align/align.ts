@@ -1,0 +1,295 @@
+// Alignment by key (name, loop coordinates, occurrence), independent of emission order.
+//
+// Strategy: both sides are read in lockstep (a merge join). While they are in the same order the
+// two current records share a key and are compared directly; when both lines are identical text
+// (same name, loop and value digits) they agree without being parsed at all. A record whose key
+// differs from the other side's current record goes to a keyed map of pending records and is
+// matched when its partner arrives (the out-of-order remainder). Memory is therefore bounded by
+// the out-of-order remainder, not by the trace length: constant for traces in the same order,
+// proportional to the displacement for reordered ones (a vectorized port emitting per variable).
+// Divergent records are kept compactly (variable, loop key, ordinal) for the dataflow analysis.
+import type {Tolerance, VariableDef} from '../catalogue/catalogue.js'
+import type {Loop} from '../trace/records.js'
+import {loopKey, loopText, type LoopKey} from './keys.js'
+import {nameAt, type ParsedRec, type Side} from './sides.js'
+import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
+import {loadCatalogue} from '../catalogue/catalogue.js'
+
+export type AlignMode = 'keyed' | 'occurrence'
+
+export interface VarStat {
+  /** display name: catalogue name, or name[component] for a legacy component record */
+  name: string
+  def: VariableDef
+  comp: string | undefined
+  inRef: number
+  inCand: number
+  matched: number
+  diverged: number
+  onlyRef: number
+  onlyCand: number
+  /** keys of divergent records (loop key in keyed mode, `loop|occurrence` in occurrence mode) */
+  divKeys: Set<LoopKey>
+  /** keys of records present on one side only */
+  unmatchedKeys: Set<LoopKey>
+  /** the first divergent records in full */
+  details: Divergent[]
+  /** loops of unmatched records (first few), per side */
+  unmatchedLoops: {ref: (Loop | null)[]; cand: (Loop | null)[]}
+}
+
+export interface Divergent {
+  stat: VarStat
+  loop: Loop | null
+  candLoop: Loop | null
+  occurrence: number
+  key: LoopKey
+  refIndex: number
+  candIndex: number
+  refLine: number
+  candLine: number
+  ref: unknown
+  cand: unknown
+  diff: ValueDiff
+}
+
+export interface AlignResult {
+  mode: AlignMode
+  counts: {matched: number; agree: number; diverged: number; onlyRef: number; onlyCand: number}
+  vars: Map<string, VarStat>
+  /** every divergent record, compact, in detection order */
+  div: {stat: VarStat[]; key: LoopKey[]; refIndex: number[]}
+  first: Divergent | null
+  refRecords: number
+  candRecords: number
+  /** largest number of pending (out-of-order) records held at once */
+  maxPending: number
+  /** records compared as identical text without parsing */
+  textEqual: number
+  /** unmatched axis coordinates per side (loop-shape evidence) */
+  onlyAxes: {ref: Map<string, Set<number>>; cand: Map<string, Set<number>>}
+}
+
+export interface AlignOptions {
+  tolerances: Map<string, Tolerance>
+  strictZero: boolean
+  /** divergent records kept in full per variable */
+  detailsPerVar?: number
+}
+
+interface Pending {
+  rec: ParsedRec
+  key: LoopKey
+  occ: number
+  next: Pending | undefined
+}
+
+function put(map: Map<string, Pending>, k: string, p: Pending): void {
+  const head = map.get(k)
+  if (!head) {
+    map.set(k, p)
+    return
+  }
+  let t = head
+  while (t.next) t = t.next
+  t.next = p
+}
+
+function take(map: Map<string, Pending>, k: string): Pending | undefined {
+  const head = map.get(k)
+  if (!head) return undefined
+  if (head.next) map.set(k, head.next)
+  else map.delete(k)
+  return head
+}
+
+function displayName(r: ParsedRec): string {
+  return r.comp ? `${r.name}[${r.comp}]` : r.name
+}
+
+/** Printed-precision allowance for legacy logs: C prints %.15g; a port may echo fewer digits. */
+function legacyAllowance(ref: Side, cand: Side): CompareFlags['allowance'] {
+  const digitsOf = (s: Side): ((x: number) => number) | null => {
+    if (s.format !== 'legacy') return null
+    const prod = s.header.legacy?.producer
+    if (prod === 'c') return (x: number) => halfUnit(x, 15)
+    return (x: number) => {
+      const d = printedDigits(x)
+      return d <= 9 ? halfUnit(x, d) : halfUnit(x, 15)
+    }
+  }
+  const fr = digitsOf(ref)
+  const fc = digitsOf(cand)
+  if (!fr && !fc) return undefined
+  return (a: number, b: number) => (fr ? fr(a) : 0) + (fc ? fc(b) : 0)
+}
+
+export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
+  const cat = loadCatalogue()
+  const mode: AlignMode = ref.format === 'legacy' || cand.format === 'legacy' ? 'occurrence' : 'keyed'
+  const flags: CompareFlags = {strictZero: o.strictZero, allowance: legacyAllowance(ref, cand)}
+  const K = o.detailsPerVar ?? 16
+  const vars = new Map<string, VarStat>()
+  const counts = {matched: 0, agree: 0, diverged: 0, onlyRef: 0, onlyCand: 0}
+  const div = {stat: [] as VarStat[], key: [] as LoopKey[], refIndex: [] as number[]}
+  let first: Divergent | null = null
+  let textEqual = 0
+
+  const statFor = (name: string, def: VariableDef, comp: string | undefined): VarStat => {
+    let s = vars.get(name)
+    if (!s) {
+      s = {
+        name, def, comp, inRef: 0, inCand: 0, matched: 0, diverged: 0, onlyRef: 0, onlyCand: 0,
+        divKeys: new Set(), unmatchedKeys: new Set(), details: [], unmatchedLoops: {ref: [], cand: []},
+      }
+      vars.set(name, s)
+    }
+    return s
+  }
+
+  const occRef = new Map<string, number>()
+  const occCand = new Map<string, number>()
+  /** alignment key text, and the frontier key */
+  const keyOf = (r: ParsedRec, occ: Map<string, number>, dropLoops: boolean): {k: string; key: LoopKey; n: number} => {
+    if (mode === 'keyed') {
+      const key = r.loop ? loopKey(r.loop) : 0
+      return {k: r.name + ':' + key, key, n: 0}
+    }
+    // legacy: loops are null or partial (what a line states); a contract side facing a legacy
+    // log aligns by name and occurrence too
+    const l = dropLoops || !r.loop || Object.keys(r.loop).length === 0 ? null : r.loop
+    const base = displayName(r) + '|' + (r.def.loop.length === 0 ? '{}' : loopText(l))
+    const n = occ.get(base) ?? 0
+    occ.set(base, n + 1)
+    const loopPart = base.slice(base.indexOf('|') + 1)
+    return {k: base + '#' + n, key: `${loopPart}#${n}`, n}
+  }
+
+  const compare = (r: ParsedRec, c: ParsedRec, key: LoopKey, occ: number): void => {
+    const s = statFor(displayName(r), r.def, r.comp)
+    s.matched++
+    counts.matched++
+    const t = o.tolerances.get(r.name)!
+    const d = compareValues(r.def, r.value, c.value, t, flags)
+    if (d.agree) {
+      counts.agree++
+      return
+    }
+    counts.diverged++
+    s.diverged++
+    s.divKeys.add(key)
+    div.stat.push(s)
+    div.key.push(key)
+    div.refIndex.push(r.index)
+    const isFirst = !first || r.index < first.refIndex
+    if (s.details.length < K || isFirst) {
+      const dv: Divergent = {
+        stat: s, loop: r.loop, candLoop: c.loop, occurrence: occ, key, refIndex: r.index, candIndex: c.index,
+        refLine: r.line, candLine: c.line, ref: r.value, cand: c.value, diff: d,
+      }
+      if (s.details.length < K) s.details.push(dv)
+      if (isFirst) first = dv
+    }
+  }
+
+  const pendRef = new Map<string, Pending>()
+  const pendCand = new Map<string, Pending>()
+  let nPending = 0
+  let maxPending = 0
+
+  const rc = ref.open()
+  const cc = cand.open()
+  const fast = mode === 'keyed'
+  const dropRef = mode === 'occurrence' && ref.format !== 'legacy'
+  const dropCand = mode === 'occurrence' && cand.format !== 'legacy'
+  let rOk = rc.next()
+  let cOk = cc.next()
+  while (rOk || cOk) {
+    if (rOk && cOk && fast && rc.rest > 0 && cc.rest > 0) {
+      const a = rc.text
+      const b = cc.text
+      const ra = rc.rest
+      const rb = cc.rest
+      if (ra === rb ? a === b : a.length - ra === b.length - rb && b.startsWith(a.substring(ra), rb)) {
+        const name = nameAt(a, ra)
+        const def = name === undefined ? undefined : cat.byName.get(name)
+        if (def === undefined) rc.rec() // throws the precise error
+        const s = vars.get(name!) ?? statFor(name!, def!, undefined)
+        s.inRef++
+        s.inCand++
+        s.matched++
+        counts.matched++
+        counts.agree++
+        textEqual++
+        rOk = rc.next()
+        cOk = cc.next()
+        continue
+      }
+    }
+    const r = rOk ? rc.rec() : undefined
+    const c = cOk ? cc.rec() : undefined
+    const kr = r ? keyOf(r, occRef, dropRef) : undefined
+    const kc = c ? keyOf(c, occCand, dropCand) : undefined
+    if (r) statFor(displayName(r), r.def, r.comp).inRef++
+    if (c) statFor(displayName(c), c.def, c.comp).inCand++
+    if (r && c && kr!.k === kc!.k) {
+      compare(r, c, kr!.key, kr!.n)
+    } else {
+      if (r) {
+        const p = take(pendCand, kr!.k)
+        if (p) {
+          nPending--
+          compare(r, p.rec, kr!.key, kr!.n)
+        } else {
+          put(pendRef, kr!.k, {rec: r, key: kr!.key, occ: kr!.n, next: undefined})
+          nPending++
+        }
+      }
+      if (c) {
+        const p = take(pendRef, kc!.k)
+        if (p) {
+          nPending--
+          compare(p.rec, c, p.key, p.occ)
+        } else {
+          put(pendCand, kc!.k, {rec: c, key: kc!.key, occ: kc!.n, next: undefined})
+          nPending++
+        }
+      }
+      if (nPending > maxPending) maxPending = nPending
+    }
+    if (rOk) rOk = rc.next()
+    if (cOk) cOk = cc.next()
+  }
+
+  const onlyAxes = {ref: new Map<string, Set<number>>(), cand: new Map<string, Set<number>>()}
+  const drain = (m: Map<string, Pending>, side: 'ref' | 'cand'): void => {
+    for (const head of m.values()) {
+      for (let p: Pending | undefined = head; p; p = p.next) {
+        const s = statFor(displayName(p.rec), p.rec.def, p.rec.comp)
+        if (side === 'ref') {
+          s.onlyRef++
+          counts.onlyRef++
+        } else {
+          s.onlyCand++
+          counts.onlyCand++
+        }
+        s.unmatchedKeys.add(p.key)
+        const ul = s.unmatchedLoops[side]
+        if (ul.length < 8) ul.push(p.rec.loop)
+        if (p.rec.loop) {
+          for (const [a, v] of Object.entries(p.rec.loop)) {
+            let set = onlyAxes[side].get(a)
+            if (!set) onlyAxes[side].set(a, (set = new Set()))
+            set.add(v as number)
+          }
+        }
+      }
+    }
+  }
+  drain(pendRef, 'ref')
+  drain(pendCand, 'cand')
+
+  return {
+    mode, counts, vars, div, first, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, textEqual, onlyAxes,
+  }
+}

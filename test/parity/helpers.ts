@@ -61,14 +61,29 @@ export interface RunResult {
   stderr: string
 }
 
+/**
+ * Drops Node process warnings (e.g. oclif's ModuleLoadError while another engineer's command in
+ * the shared tree does not load yet): they are not this command's output.
+ */
+export function stripProcessWarnings(stderr: string): string {
+  const out: string[] = []
+  let skipping = false
+  for (const line of stderr.split('\n')) {
+    if (/^\(node:\d+\) /.test(line)) skipping = true
+    else if (/^(nbtrace|warning): /.test(line)) skipping = false
+    if (!skipping) out.push(line)
+  }
+  return out.join('\n')
+}
+
 /** Runs the CLI in development mode (TypeScript sources) with colour off. */
-export function runCli(args: string[], env: Record<string, string> = {}): RunResult {
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): RunResult {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'dev.js'), ...args], {
-    cwd: ROOT,
+    cwd,
     encoding: 'utf8',
     env: {...process.env, NO_COLOR: '1', ...env},
   })
-  return {status: r.status, stdout: r.stdout, stderr: r.stderr}
+  return {status: r.status, stdout: r.stdout, stderr: stripProcessWarnings(r.stderr)}
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

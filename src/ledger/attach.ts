@@ -1,0 +1,281 @@
+// `nbtrace ledger attach`: records a compare report as the next attempt of one ledger entry.
+//
+// Edits, and nothing else:
+//  * a new line `  * [DATE] Attempt #N — Result: VERDICT — ...` under `- Attempts History:`, after
+//    the last attempt line and its nested content (N = largest attempt number the entry mentions + 1);
+//    the field is created when missing (before `- Next Actions:`, else after the last field);
+//  * `- First Divergence: ...` replaced in place (one line) or inserted before `- Attempts History:`.
+// New lines take the line ending of the line before them (the file's dominant one otherwise); every
+// other byte stays. Attaching the same report again (same report path, verdict and divergence) is a
+// no-op. The write goes through writeFileAtomic; --dry-run only returns the unified diff.
+import {chmodSync, readFileSync, realpathSync, statSync} from 'node:fs'
+import {isAbsolute, relative, resolve, sep} from 'node:path'
+import {createTwoFilesPatch} from 'diff'
+import {writeFileAtomic} from '../util/atomic.js'
+import {InputError} from '../util/errors.js'
+import {
+  ATTEMPTS_FIELD,
+  attemptsLayout,
+  findField,
+  FIRST_DIVERGENCE_FIELD,
+  maxAttempt,
+  NEXT_ACTIONS_FIELD,
+  uniqueEntry,
+} from './ledger.js'
+import {loadReport, type Divergence, type LoadedReport} from './report.js'
+import {decodeUtf8, dominantEol, firstInvalidUtf8, joinLines, lineOfOffset, splitLines, type Eol, type Line} from './text.js'
+
+const LOOP_ORDER = ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic']
+
+export interface AttemptInfo {
+  date: string
+  status: LoadedReport['status']
+  firstDivergence: Divergence | null
+  /** report path as written into the ledger */
+  report: string
+  /** artifact paths as written into the ledger */
+  artifacts: string[]
+  /** does a backticked path in a line designate this report? (default: textual equality) */
+  isReport?: (path: string) => boolean
+}
+
+export interface PlanResult {
+  text: string
+  changed: boolean
+  /** 1-based line of the new (or already present) attempt line */
+  line: number
+  attempt: number
+  /** first line index of the entry (0-based) */
+  heading: number
+  message: string
+  /** the entry's First Divergence line after the operation ('' when it has none) */
+  firstDivergence: string
+}
+
+export function formatValue(v: unknown): string {
+  if (v === undefined || v === null) return 'n/a'
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v)
+  if (typeof v === 'string') return v
+  if (Array.isArray(v)) return '[' + v.map(formatValue).join(', ') + ']'
+  return JSON.stringify(v)
+}
+
+export function formatLoop(loop: Record<string, unknown> | null): string {
+  if (loop === null) return 'loop unknown'
+  const keys = [...LOOP_ORDER.filter((k) => k in loop), ...Object.keys(loop).filter((k) => !LOOP_ORDER.includes(k))]
+  if (keys.length === 0) return 'loop {} (set-up)'
+  return 'loop {' + keys.map((k) => `${k}=${formatValue(loop[k])}`).join(', ') + '}'
+}
+
+/** One-line description of a divergence: name, loop, class, values and differences. */
+export function describeDivergence(d: Divergence): string {
+  let s = `${d.name} @ ${formatLoop(d.loop)}`
+  if (d.class) s += `, class ${d.class}`
+  const parts: string[] = []
+  if (d.ref !== undefined || d.cand !== undefined) parts.push(`ref ${formatValue(d.ref)} vs cand ${formatValue(d.cand)}`)
+  if (d.absDiff !== undefined && d.absDiff !== null) parts.push(`|Δ| ${formatValue(d.absDiff)}`)
+  if (d.relDiff !== undefined && d.relDiff !== null) parts.push(`rel ${formatValue(d.relDiff)}`)
+  if (d.ulps !== undefined && d.ulps !== null) parts.push(`${formatValue(d.ulps)} ulps`)
+  if (parts.length) s += ': ' + parts.join(', ')
+  return s.replace(/[\r\n]+/g, ' ')
+}
+
+/** The text after "Result: " that identifies this report's outcome (used for the no-op check too). */
+export function resultSignature(info: Pick<AttemptInfo, 'status' | 'firstDivergence'>): string {
+  const d = info.firstDivergence
+  if (d) return `${info.status} — nbtrace first divergence: ${describeDivergence(d)}`
+  if (info.status === 'agree') return 'agree — nbtrace: traces agree, no divergence'
+  if (info.status === 'mismatch') return 'mismatch — nbtrace: traces not comparable (configuration or inputs differ)'
+  return 'diverged — nbtrace: first divergence not recorded in the report'
+}
+
+export function attemptText(info: AttemptInfo, n: number): string {
+  let s = `[${info.date}] Attempt #${n} — Result: ${resultSignature(info)}. Report: \`${info.report}\``
+  if (info.artifacts.length) s += '; artifacts: ' + info.artifacts.map((a) => `\`${a}\``).join(', ')
+  return s + '.'
+}
+
+export function firstDivergenceText(info: AttemptInfo): string {
+  const d = info.firstDivergence
+  const what = d ? describeDivergence(d) : info.status === 'agree' ? 'none — traces agree' : info.status === 'mismatch' ? 'not determined — traces not comparable' : 'not recorded'
+  return `- First Divergence: ${what} (${info.date}, report \`${info.report}\`)`
+}
+
+function mentionsReport(line: string, info: AttemptInfo): boolean {
+  for (const m of line.matchAll(/`([^`\n]+)`/g)) {
+    if (m[1] === info.report || info.isReport?.(m[1])) return true
+  }
+  return false
+}
+
+/** Plans and applies the edit on decoded ledger text. Throws InputError for a missing/duplicated ID. */
+export function attachToText(text: string, id: string, info: AttemptInfo, file = 'ledger'): PlanResult {
+  const lines = splitLines(text)
+  const entry = uniqueEntry(lines, id, file)
+  const signature = `Result: ${resultSignature(info)}`
+  for (let i = entry.heading; i < entry.end; i++) {
+    const t = lines[i].text
+    if (t.includes(signature) && mentionsReport(t, info)) {
+      const m = /Attempts?\s+#(\d+)/.exec(t)
+      const fdNow = findField(entry, FIRST_DIVERGENCE_FIELD)
+      return {
+        text,
+        changed: false,
+        line: i + 1,
+        attempt: m ? Number(m[1]) : 0,
+        heading: entry.heading,
+        message: `already attached at line ${i + 1}; nothing changed`,
+        firstDivergence: fdNow ? lines[fdNow.line].text : '',
+      }
+    }
+  }
+  const n = maxAttempt(lines, entry) + 1
+  const fdText = firstDivergenceText(info)
+  const ah = findField(entry, ATTEMPTS_FIELD)
+  const fd = findField(entry, FIRST_DIVERGENCE_FIELD)
+  const inserts: Array<{at: number; texts: string[]; attemptIndex: number}> = []
+  let replace: {at: number; text: string} | undefined
+  if (fd && lines[fd.line].text !== fdText) replace = {at: fd.line, text: fdText}
+  if (ah) {
+    const layout = attemptsLayout(lines, ah)
+    inserts.push({at: layout.insertAt, texts: [layout.bullet + attemptText(info, n)], attemptIndex: 0})
+    if (!fd) inserts.push({at: ah.line, texts: [fdText], attemptIndex: -1})
+  } else {
+    const next = findField(entry, NEXT_ACTIONS_FIELD)
+    const at = next ? next.line : entry.fields.length ? entry.fields[entry.fields.length - 1].last + 1 : entry.heading + 1
+    const block = [...(fd ? [] : [fdText]), '- Attempts History:', '  * ' + attemptText(info, n)]
+    inserts.push({at, texts: block, attemptIndex: block.length - 1})
+  }
+  const out: Line[] = lines.map((l) => ({...l}))
+  if (replace) out[replace.at] = {text: replace.text, eol: out[replace.at].eol}
+  const dominant = dominantEol(lines)
+  let attemptLine: Line | undefined
+  inserts.sort((a, b) => b.at - a.at)
+  for (const ins of inserts) {
+    const prev = ins.at > 0 ? out[ins.at - 1] : undefined
+    const eol: Eol = prev && prev.eol !== '' ? prev.eol : dominant
+    const made: Line[] = ins.texts.map((t) => ({text: t, eol}))
+    if (ins.at === out.length && prev && prev.eol === '') {
+      // appending after a last line without terminator: it gets one, the file still ends without
+      prev.eol = dominant
+      made[made.length - 1].eol = ''
+    }
+    if (ins.attemptIndex >= 0) attemptLine = made[ins.attemptIndex]
+    out.splice(ins.at, 0, ...made)
+  }
+  const newText = joinLines(out)
+  const line = attemptLine ? out.indexOf(attemptLine) + 1 : 0
+  return {text: newText, changed: newText !== text, line, attempt: n, heading: entry.heading, message: `attempt #${n} added to [${id}] at line ${line}`, firstDivergence: fdText}
+}
+
+export interface AttachOptions {
+  ledger: string
+  id: string
+  report: string
+  date?: string
+  dryRun?: boolean
+  cwd?: string
+}
+
+export interface AttachResult {
+  ledger: string
+  id: string
+  line: number
+  attempt: number
+  /** the attachment changes the ledger (false: already attached) */
+  changed: boolean
+  /** the ledger file was rewritten (changed and not --dry-run) */
+  written: boolean
+  dryRun: boolean
+  /** unified diff of the change ('' when nothing changes) */
+  diff: string
+  report: string
+  status: LoadedReport['status']
+  firstDivergence: string
+  message: string
+}
+
+export function checkDate(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  const ok = m && (() => {
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+    return d.toISOString().slice(0, 10) === date
+  })()
+  if (!ok) throw new InputError(`expected a date YYYY-MM-DD, got "${date}"`, {field: '--date'})
+  return date
+}
+
+function errno(e: unknown): string {
+  const err = e as NodeJS.ErrnoException
+  return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message
+}
+
+function posix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/')
+}
+
+/** Reads the ledger strictly as UTF-8: a bad byte is an InputError naming the byte offset and line. */
+export function readLedger(path: string): string {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (e) {
+    throw new InputError(`cannot read ledger: ${errno(e)}`, {file: path, field: '--ledger'})
+  }
+  const bad = firstInvalidUtf8(bytes)
+  if (bad >= 0) throw new InputError(`invalid UTF-8 at byte offset ${bad}; the ledger must be UTF-8`, {file: path, line: lineOfOffset(bytes, bad)})
+  return decodeUtf8(bytes)
+}
+
+export async function attachReport(o: AttachOptions): Promise<AttachResult> {
+  const cwd = o.cwd ?? process.cwd()
+  const date = o.date !== undefined ? checkDate(o.date) : new Date().toISOString().slice(0, 10)
+  const text = readLedger(o.ledger)
+  const report = loadReport(o.cwd !== undefined ? resolve(cwd, o.report) : o.report)
+  const absReport = resolve(cwd, report.path)
+  const ledgerDir = resolve(cwd, o.ledger, '..')
+  const display = (abs: string): string => {
+    const rel = relative(cwd, abs)
+    return posix(rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel)
+  }
+  const reportShown = display(absReport)
+  const info: AttemptInfo = {
+    date,
+    status: report.status,
+    firstDivergence: report.firstDivergence,
+    report: reportShown,
+    artifacts: report.artifacts.map((a) => display(resolve(absReport, '..', a)) + (a.endsWith('/') ? '/' : '')),
+    isReport: (p) => resolve(cwd, p) === absReport || resolve(ledgerDir, p) === absReport,
+  }
+  const plan = attachToText(text, o.id, info, o.ledger)
+  const diff = plan.changed ? createTwoFilesPatch(o.ledger, o.ledger, text, plan.text, undefined, undefined, {context: 1}) : ''
+  if (plan.changed && !o.dryRun) {
+    let target = o.ledger
+    try {
+      target = realpathSync(o.ledger)
+    } catch {
+      /* read just succeeded; keep the path */
+    }
+    const mode = statSync(target).mode & 0o7777
+    try {
+      await writeFileAtomic(target, Buffer.from(plan.text, 'utf8'))
+    } catch (e) {
+      throw new InputError(`cannot write ledger: ${errno(e)}`, {file: o.ledger, field: '--ledger'})
+    }
+    chmodSync(target, mode)
+  }
+  return {
+    ledger: o.ledger,
+    id: o.id,
+    line: plan.line,
+    attempt: plan.attempt,
+    changed: plan.changed,
+    written: plan.changed && !o.dryRun,
+    dryRun: Boolean(o.dryRun),
+    diff,
+    report: reportShown,
+    status: report.status,
+    firstDivergence: plan.firstDivergence.replace(/^- First Divergence:\s*/i, ''),
+    message: plan.changed && o.dryRun ? `dry run: ${plan.message.replace(/ added /, ' would be added ')}; nothing written` : plan.message,
+  }
+}

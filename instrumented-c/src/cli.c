@@ -116,7 +116,7 @@ int nb_parse(int argc, char **argv)
         if (has(a, "-Na") && more) { n->Na = atoi(nx); g->Na = 1; }
         if (has(a, "-Nb") && more) { n->Nb = atoi(nx); g->Nb = 1; }
         if (has(a, "-Nc") && more) { n->Nc = atoi(nx); g->Nc = 1; }
-        if ((has(a, "-xtalsize") || has(a, "-xtal_size") || has(a, "-samplesize")) && more) {
+        if ((has(a, "-xtalsize") || has(a, "-xtal_size") || has(a, "-samplesize") || has(a, "-sample_size")) && more) {
             n->sample_x = n->sample_y = n->sample_z = atof(nx)/1000; g->sample = 1;
         }
         if ((has(a, "-xtal_thick") || has(a, "-sample_thick") || has(a, "-sample_x")) && more) { n->sample_x = atof(nx)/1000; g->sample = 1; }
@@ -161,11 +161,11 @@ int nb_parse(int argc, char **argv)
             if (has(nx, "sample")) set_pivot(PIVOT_SAMPLE);
             if (has(nx, "beam")) set_pivot(PIVOT_BEAM);
         }
-        if (has(a, "-mosflm")) { n->convention = CONV_MOSFLM; set_pivot(PIVOT_BEAM); }
-        if (has(a, "-denzo")) { n->convention = CONV_DENZO; set_pivot(PIVOT_BEAM); }
-        if (has(a, "-adxv")) { n->convention = CONV_ADXV; set_pivot(PIVOT_BEAM); }
-        if (has(a, "-xds")) { n->convention = CONV_XDS; set_pivot(PIVOT_SAMPLE); }
-        if (has(a, "-dials")) { n->convention = CONV_DIALS; set_pivot(PIVOT_SAMPLE); }
+        if (has(a, "-mosflm")) { n->convention = CONV_MOSFLM; n->pivot = PIVOT_BEAM; }
+        if (has(a, "-denzo")) { n->convention = CONV_DENZO; n->pivot = PIVOT_BEAM; }
+        if (has(a, "-adxv")) { n->convention = CONV_ADXV; n->pivot = PIVOT_BEAM; }
+        if (has(a, "-xds")) { n->convention = CONV_XDS; n->pivot = PIVOT_SAMPLE; }
+        if (has(a, "-dials")) { n->convention = CONV_DIALS; n->pivot = PIVOT_SAMPLE; }
         if (has(a, "-fdet_vector") && vec_arg(argc, argv, i, n->fdet_vector)) { n->convention = CONV_CUSTOM; g->fdet_vector = 1; }
         if (has(a, "-sdet_vector") && vec_arg(argc, argv, i, n->sdet_vector)) { n->convention = CONV_CUSTOM; g->sdet_vector = 1; }
         if (has(a, "-odet_vector") && vec_arg(argc, argv, i, n->odet_vector)) { n->convention = CONV_CUSTOM; g->odet_vector = 1; }

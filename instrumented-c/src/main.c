@@ -154,6 +154,13 @@ int main(int argc, char **argv)
     }
 #ifdef NBTRACE_ENABLE
     nbt_close();
+    if (n->trace_requested) printf("NBTRACE_OUTPUT %s\n", n->trace_out ? n->trace_out : "trace_C.jsonl");
 #endif
+    {
+        char mx[40] = "null", mn[40] = "null";
+        if (!n->trace_only) { snprintf(mx, sizeof mx, "%.17g", n->max_I); snprintf(mn, sizeof mn, "%.17g", n->mean); }
+        printf("NBTRACE_SUMMARY {\"fpixels\":%d,\"spixels\":%d,\"sources\":%d,\"steps\":%d,\"oversample\":%d,\"maxI\":%s,\"meanI\":%s}\n",
+               n->fpixels, n->spixels, n->sources, n->steps, n->oversample, mx, mn);
+    }
     return 0;
 }

@@ -74,6 +74,7 @@ void nb_write_outputs(void)
     if (!fp) nb_die("cannot write %s", n->floatfile);
     fwrite(n->floatimage, sizeof(float), npix, fp);
     fclose(fp);
+    printf("NBTRACE_OUTPUT %s\n", n->floatfile);
     if (!n->quiet) printf("writing %s as %lu 4-byte floats\n", n->floatfile, (unsigned long)npix);
 
     img = calloc(npix ? npix : 1, sizeof(unsigned short));
@@ -89,6 +90,7 @@ void nb_write_outputs(void)
             img[i] = (unsigned short)floorf((float)(t + 0.5));
         }
     write_smv(n->intfile, img);
+    printf("NBTRACE_OUTPUT %s\n", n->intfile);
     if (!n->quiet) printf("writing %s as 2-byte integers\n", n->intfile);
 
     if (n->write_pgm) {
@@ -102,6 +104,7 @@ void nb_write_outputs(void)
             fputc(c, g);
         }
         fclose(g);
+        printf("NBTRACE_OUTPUT %s\n", n->pgmfile);
         if (!n->quiet) printf("writing %s as 8-bit PGM\n", n->pgmfile);
     }
 
@@ -116,6 +119,7 @@ void nb_write_outputs(void)
                 img[i] = (unsigned short)t;
             }
         write_smv(n->noisefile, img);
+        printf("NBTRACE_OUTPUT %s\n", n->noisefile);
         if (!n->quiet) printf("%ld overloads\nwriting %s as 2-byte integers\n", overloads, n->noisefile);
     }
     free(img);
@@ -133,16 +137,16 @@ int nb_read_smv_header(const char *file, int is_mask)
     }
 #define HV(key) ((p = strstr(hdr, key "=")) != NULL && sscanf(p + strlen(key) + 1, "%lf", &v) == 1)
     if (HV("HEADER_BYTES")) hbytes = (long)v;
-    if (HV("SIZE1")) { n->fpixels = (int)v; n->given.detpixels_f = 1; }
-    if (HV("SIZE2")) { n->spixels = (int)v; n->given.detpixels_s = 1; }
-    if (HV("PIXEL_SIZE")) { n->pixel_size = v/1000.0; n->given.pixel = 1; }
+    if (HV("SIZE1")) n->fpixels = (int)v;
+    if (HV("SIZE2")) n->spixels = (int)v;
+    if (HV("PIXEL_SIZE")) n->pixel_size = v/1000.0;
     if (HV("DISTANCE")) { n->distance = v/1000.0; n->given.distance = 1; }
     if (HV("CLOSE_DISTANCE")) { n->close_distance = v/1000.0; n->given.close_distance = 1; }
     if (HV("WAVELENGTH")) { n->lambda0 = v/1e10; n->given.lambda = 1; }
     if (HV("BEAM_CENTER_X")) { n->Xbeam = v/1000.0; n->given.Xbeam = 1; }
     if (HV("BEAM_CENTER_Y")) {
         n->Ybeam = v/1000.0; n->given.Ybeam = 1;
-        if (is_mask) n->Ybeam = n->pixel_size*n->spixels - n->Ybeam;
+        if (is_mask) n->Ybeam = n->detsize_s - n->Ybeam;
     }
     if (HV("ORGX")) { n->ORGX = v; n->given.ORGX = 1; }
     if (HV("ORGY")) { n->ORGY = v; n->given.ORGY = 1; }

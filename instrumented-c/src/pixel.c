@@ -224,7 +224,10 @@ void nb_render(void)
     prepare_state();
     n->floatimage = calloc(npix ? npix : 1, sizeof(float));
     if (!n->floatimage) nb_die("out of memory for the float image");
+    const char *progress = getenv("NBTRACE_PROGRESS");
+    int every = n->spixels/20 > 0 ? n->spixels/20 : 1;
     for (spixel = 0; spixel < n->spixels; spixel++) {
+        if (progress && spixel % every == 0 && spixel > 0) { printf("NBTRACE_PROGRESS %.4f\n", (double)spixel/n->spixels); fflush(stdout); }
         for (fpixel = 0; fpixel < n->fpixels; fpixel++) {
             size_t idx = (size_t)spixel*n->fpixels + fpixel;
             double test;

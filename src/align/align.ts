@@ -28,8 +28,8 @@ export interface VarStat {
   diverged: number
   onlyRef: number
   onlyCand: number
-  /** keys of divergent records (loop key in keyed mode, `loop|occurrence` in occurrence mode) */
-  divKeys: Set<LoopKey>
+  /** keys of divergent records (loop key in keyed mode, `loop|occurrence` in occurrence mode) → relative difference */
+  divKeys: Map<LoopKey, number>
   /** keys of records present on one side only */
   unmatchedKeys: Set<LoopKey>
   /** the first divergent records in full */
@@ -58,7 +58,7 @@ export interface AlignResult {
   counts: {matched: number; agree: number; diverged: number; onlyRef: number; onlyCand: number}
   vars: Map<string, VarStat>
   /** every divergent record, compact, in detection order */
-  div: {stat: VarStat[]; key: LoopKey[]; refIndex: number[]}
+  div: {stat: VarStat[]; key: LoopKey[]; refIndex: number[]; rel: number[]}
   first: Divergent | null
   refRecords: number
   candRecords: number
@@ -113,9 +113,16 @@ function legacyAllowance(ref: Side, cand: Side): CompareFlags['allowance'] {
     if (s.format !== 'legacy') return null
     const prod = s.header.legacy?.producer
     if (prod === 'c') return (x: number) => halfUnit(x, 15)
+    // a port may echo an input rounded to a few decimals (0.999982, -0.005998): allow half a unit
+    // in the last printed decimal when at least 4 decimals and at most 9 significant digits were
+    // printed; shorter values (1, 0.5, 100) are taken as exact
     return (x: number) => {
       const d = printedDigits(x)
-      return d <= 9 ? halfUnit(x, d) : halfUnit(x, 15)
+      if (d > 9 || x === 0 || !Number.isFinite(x)) return halfUnit(x, 15)
+      const a = Math.abs(x)
+      if (a >= 1e5 || a < 1e-4) return d >= 2 ? halfUnit(x, Math.max(d, 6)) : halfUnit(x, 15) // printed as %e
+      const decimals = d - 1 - Math.floor(Math.log10(a))
+      return decimals >= 4 ? 0.5 * Math.pow(10, -decimals) : halfUnit(x, 15)
     }
   }
   const fr = digitsOf(ref)
@@ -131,7 +138,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   const K = o.detailsPerVar ?? 16
   const vars = new Map<string, VarStat>()
   const counts = {matched: 0, agree: 0, diverged: 0, onlyRef: 0, onlyCand: 0}
-  const div = {stat: [] as VarStat[], key: [] as LoopKey[], refIndex: [] as number[]}
+  const div = {stat: [] as VarStat[], key: [] as LoopKey[], refIndex: [] as number[], rel: [] as number[]}
   let first: Divergent | null = null
   let textEqual = 0
 
@@ -140,7 +147,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     if (!s) {
       s = {
         name, def, comp, inRef: 0, inCand: 0, matched: 0, diverged: 0, onlyRef: 0, onlyCand: 0,
-        divKeys: new Set(), unmatchedKeys: new Set(), details: [], unmatchedLoops: {ref: [], cand: []},
+        divKeys: new Map(), unmatchedKeys: new Set(), details: [], unmatchedLoops: {ref: [], cand: []},
       }
       vars.set(name, s)
     }
@@ -177,8 +184,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     }
     counts.diverged++
     s.diverged++
-    s.divKeys.add(key)
+    const rel = d.relDiff === null || d.relDiff !== d.relDiff ? Number.POSITIVE_INFINITY : d.relDiff
+    s.divKeys.set(key, rel)
     div.stat.push(s)
+    div.rel.push(rel)
     div.key.push(key)
     div.refIndex.push(r.index)
     const isFirst = !first || r.index < first.refIndex

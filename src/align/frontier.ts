@@ -30,7 +30,13 @@ export interface RootCause {
   downstream: string[]
   /** details of the first root iteration when kept by the aligner */
   detail: Divergent | undefined
+  /** set when the root's inputs diverge too, but far less than it does (a scale factor) */
+  amplified?: string
 }
+
+/** stages of scale factors whose own divergence, far larger than their inputs', makes them a root */
+const AMPLIFY_STAGES = new Set<string>(['polarization', 'normalization'])
+const AMPLIFY = 10
 
 export interface Frontier {
   roots: RootCause[]
@@ -70,34 +76,45 @@ export function frontier(res: AlignResult): Frontier {
     return list
   }
 
-  const anyDiverged = (s: VarStat): boolean => s.diverged > 0 || (both(s) && s.unmatchedKeys.size > 0)
+  const maxRel = (s: VarStat): number => {
+    let m = -1
+    for (const v of s.divKeys.values()) if (v > m) m = v
+    if (both(s) && s.unmatchedKeys.size > 0) m = Number.POSITIVE_INFINITY
+    return m
+  }
 
-  const inputDiverges = (input: string, consumerAxes: readonly LoopName[], loop: Loop | null): boolean => {
+  /** largest relative difference of an input at the matching coordinates; -1 when it agrees there */
+  const inputDiverges = (input: string, consumerAxes: readonly LoopName[], loop: Loop | null): number => {
+    let worst = -1
     for (const s of byBase.get(input) ?? []) {
       if (!both(s)) continue
       if (res.mode === 'occurrence' || loop === null) {
-        if (anyDiverged(s)) return true
+        worst = Math.max(worst, maxRel(s))
         continue
       }
       const axes = s.def.loop
       if (axes.every((a) => consumerAxes.includes(a))) {
         const k = loopKey(loop, axes)
-        if (s.divKeys.has(k) || s.unmatchedKeys.has(k)) return true
+        const r = s.divKeys.get(k)
+        if (r !== undefined) worst = Math.max(worst, r)
+        if (s.unmatchedKeys.has(k)) worst = Number.POSITIVE_INFINITY
       } else {
         const shared = axes.filter((a) => consumerAxes.includes(a))
         if (shared.length === 0) {
-          if (anyDiverged(s)) return true
+          worst = Math.max(worst, maxRel(s))
           continue
         }
-        for (const set of [s.divKeys, s.unmatchedKeys]) {
-          for (const k of set) {
-            const l = unpackKey(k, axes)
-            if (shared.every((a) => l[a] === loop[a])) return true
-          }
+        for (const [k, r] of s.divKeys) {
+          const l = unpackKey(k, axes)
+          if (r > worst && shared.every((a) => l[a] === loop[a])) worst = r
+        }
+        for (const k of s.unmatchedKeys) {
+          const l = unpackKey(k, axes)
+          if (shared.every((a) => l[a] === loop[a])) worst = Number.POSITIVE_INFINITY
         }
       }
     }
-    return false
+    return worst
   }
 
   const roots = new Map<VarStat, RootCause>()
@@ -109,10 +126,23 @@ export function frontier(res: AlignResult): Frontier {
     const key = res.div.key[i]
     const loop = res.mode === 'keyed' ? unpackKey(key, s.def.loop) : null
     let root = true
+    let worstInput = -1
+    let worstName = ''
     for (const inp of effInputs(s.def.name)) {
-      if (inputDiverges(inp, s.def.loop, loop)) {
-        root = false
-        break
+      const w = inputDiverges(inp, s.def.loop, loop)
+      if (w > worstInput) {
+        worstInput = w
+        worstName = inp
+      }
+    }
+    let amplified: string | undefined
+    if (worstInput >= 0) {
+      root = false
+      // a scale factor that moves far more than its inputs is not explained by them
+      const own = res.div.rel[i]
+      if (AMPLIFY_STAGES.has(s.def.stage) && worstInput < 1e-2 && own > AMPLIFY * worstInput) {
+        root = true
+        amplified = `not explained by its inputs: ${s.name} differs by ${own.toPrecision(3)} relative while its most divergent input ${worstName} differs by ${worstInput.toPrecision(3)} (×${(own / worstInput).toPrecision(3)})`
       }
     }
     if (!root) {
@@ -123,7 +153,7 @@ export function frontier(res: AlignResult): Frontier {
     const refIndex = res.div.refIndex[i]
     const r = roots.get(s)
     if (!r) {
-      roots.set(s, {stat: s, key, refIndex, loop, iterations: 1, ownCascade: 0, cascade: 0, downstream: [], detail: undefined})
+      roots.set(s, {stat: s, key, refIndex, loop, iterations: 1, ownCascade: 0, cascade: 0, downstream: [], detail: undefined, amplified})
     } else {
       r.iterations++
       if (refIndex < r.refIndex) {

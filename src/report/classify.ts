@@ -27,6 +27,8 @@ export interface EvidenceContext {
   setup: {ref: Map<string, unknown>; cand: Map<string, unknown>}
   /** every record of selected variables per side, by display name, in trace order */
   series: {ref: Map<string, SeriesRec[]>; cand: Map<string, SeriesRec[]>}
+  /** effective inputs (traced on both sides) of a variable */
+  inputsOf: (name: string) => string[]
 }
 
 export interface Verdict {
@@ -128,8 +130,9 @@ function seriesMap(list: SeriesRec[] | undefined): Map<string, SeriesRec> {
 
 /** State carried over from a neighbouring iteration: a value equal to another iteration's value. */
 function carryOver(ctx: EvidenceContext, display: string, baseName: string, at: Loop | null, label: string): string | undefined {
-  const R = ctx.series.ref.get(display)
-  const C = ctx.series.cand.get(display)
+  const looped = (l: SeriesRec[] | undefined) => l?.filter((r) => r.loop && Object.keys(r.loop).length > 0)
+  const R = looped(ctx.series.ref.get(display))
+  const C = looped(ctx.series.cand.get(display))
   if (!R || R.length < 2 || at === null || Object.keys(at).length === 0) return undefined
   const t = ctx.tolerances.get(baseName)!
   const def = ctx.res.vars.get(display)?.def
@@ -149,6 +152,9 @@ function carryOver(ctx: EvidenceContext, display: string, baseName: string, at: 
   for (const r of order) {
     const k = loopText(r.loop)
     const c = cm.get(k)
+    // iterations that differ only in the source index are a shifted source list, not carried state
+    const axes = Object.keys({...at, ...r.loop}).filter((a) => (at as Record<string, number>)[a] !== (r.loop as Record<string, number>)[a])
+    if (axes.length === 1 && axes[0] === 'source') continue
     if (c0 && same(c0.value, r.value) && !same(r0.value, r.value)) {
       return `candidate ${label} at ${showLoop(at)} = ${fmt(c0.value)} equals the reference's value at ${showLoop(r.loop)}: state carried over from another iteration`
     }
@@ -178,10 +184,13 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
 
   if (rel === rel && Number.isFinite(ratio ?? NaN)) ev.push(`${s.name}: reference ${fmt(d.ref)}, candidate ${fmt(d.cand)} (ratio ${fmt(ratio)}, relative difference ${fmt(rel)})`)
   else ev.push(`${s.name}: reference ${fmt(d.ref)}, candidate ${fmt(d.cand)}`)
-  if (inputs.length) ev.push(`its traced inputs agree at these coordinates (${inputs.join(', ')})`)
+  const traced = ctx.inputsOf(name)
+  if (root.amplified) ev.push(root.amplified)
+  else if (traced.length) ev.push(`its inputs traced on both sides agree at these coordinates (${traced.join(', ')})`)
+  else if (inputs.length) ev.push(`none of its inputs (${inputs.join(', ')}) is traced on both sides`)
 
   // --- state carried over from a neighbouring iteration
-  if (loopScoped && def.stage !== 'normalization') {
+  if (loopScoped && def.stage !== 'normalization' && def.stage !== 'sources') {
     const at = d.loop && Object.keys(d.loop).length ? d.loop : d.candLoop
     let hit = carryOver(ctx, s.name, name, at, s.name)
     if (!hit) {
@@ -226,6 +235,12 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
       ev.push(`largest relative difference ${fmt(maxRel)} ≤ one float32 ulp (2⁻²³)`)
       return done('precision')
     }
+  }
+
+  // --- per-source quantities: source count, wavelengths, weights, directions
+  if (def.stage === 'sources' || name === 'lambda0') {
+    ev.push(...sourceEvidence(ctx, root, d))
+    return done('source-weighting')
   }
 
   // --- normalization constants themselves
@@ -387,6 +402,8 @@ function sourceEvidence(ctx: EvidenceContext, root: RootCause, d: Divergent): st
       if (c0 !== undefined && scalarOf(d.cand) === scalarOf(c0)) ev.push(`candidate uses the nominal wavelength lambda0 ${fmt(c0)} instead of the source's own ${fmt(d.ref)}`)
       else if (r0 !== undefined && scalarOf(d.ref) === scalarOf(r0)) ev.push(`reference uses the nominal wavelength lambda0 ${fmt(r0)} where the candidate uses ${fmt(d.cand)}`)
     }
+    const shift = sourceShift(ctx, root.stat.name, d)
+    if (shift) ev.push(shift)
     ev.push(...ghostNotes)
     ev.push(`${def.name} is a per-source quantity (${def.meaning})`)
     return ev
@@ -411,6 +428,24 @@ function sourceEvidence(ctx: EvidenceContext, root: RootCause, d: Divergent): st
   }
   if (ev.length) ev.push(...ghostNotes)
   return ev
+}
+
+/** The candidate's source s equals the reference's source s+k: the source lists are shifted. */
+function sourceShift(ctx: EvidenceContext, display: string, d: Divergent): string | undefined {
+  const s = d.loop?.source ?? d.candLoop?.source
+  if (s === undefined) return undefined
+  const R = ctx.series.ref.get(display) ?? []
+  const C = ctx.series.cand.get(display) ?? []
+  const c = C.find((x) => x.loop?.source === s)
+  if (!c) return undefined
+  for (const r of R) {
+    const rs = r.loop?.source
+    if (rs === undefined || rs === s) continue
+    if (JSON.stringify(r.value) === JSON.stringify(c.value)) {
+      return `candidate source ${s} equals reference source ${rs} (${fmt(c.value)}): the reference's source list is shifted by ${rs - s} (extra sources before the real ones)`
+    }
+  }
+  return undefined
 }
 
 function legacyGhostNotes(ctx: EvidenceContext): string[] {

@@ -257,7 +257,7 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
     if (res.mode === 'occurrence') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
     const ctx: EvidenceContext = {
       res, tolerances, headers: {ref: ref.header, cand: cand.header},
-      setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()},
+      setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()}, inputsOf: fr.inputsOf,
     }
     const K = o.contextRecords ?? 3
     const firstIdx = res.first?.refIndex ?? -1
@@ -306,7 +306,7 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
       const c = ctxCand.get(i)
       return {
         index: r.index, key: `${display(r)} ${showLoop(r.loop)}`, ref: recText(r), cand: c ? recText(c) : null,
-        refLine: r.line, candLine: c?.line ?? null, divergent: r.index === firstIdx || (c ? recText(c) !== recText(r) && isDivergentAt(res, r) : true),
+        refLine: r.line, candLine: c?.line ?? null, divergent: r.index === firstIdx || (c ? recText(c) !== recText(r) && isDivergentAt(res, r) : false),
       }
     })
 
@@ -362,7 +362,7 @@ function makeVerdict(status: Status, first: Report['firstDivergence'], roots: Re
   const mism = prov.blocking ? ` [provenance ${prov.class} ignored by --ignore-config]` : ''
   if (status === 'agree') return `AGREE: ${counts.matched} records match within tolerance${counts.onlyRef || counts.onlyCand ? ` (${counts.onlyRef + counts.onlyCand} unmatched)` : ''}${mism}`
   const parts: string[] = []
-  if (shapes.length) parts.push(`loop shape differs (${shapes.map((s) => s.axis ?? 'records').join(', ')})`)
+  if (shapes.length) parts.push(`loop shape differs (${shapes.map((s) => s.axis ?? s.variables.join(', ')).join('; ')})`)
   if (first) parts.push(`first divergence ${first.name} ${showLoop(first.loop)} [${first.class ?? '?'}${first.label ? `: ${first.label}` : ''}]`)
   if (roots.length) parts.push(`${roots.length} root cause${roots.length === 1 ? '' : 's'} (${[...new Set(roots.map((r) => r.class))].join(', ')}), ${counts.cascade} cascade record${counts.cascade === 1 ? '' : 's'}`)
   return `DIVERGED: ${parts.join('; ')}${mism}`

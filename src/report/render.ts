@@ -71,7 +71,7 @@ function contextBlock(ctx: ContextLine[], chalk: ChalkInstance): string[] {
       out.push(`${mark} ref  ${a}`)
       out.push(`${mark} cand ${b}`)
     } else {
-      out.push(`${mark} both ${c.ref}${c.cand === null ? chalk.dim('   (no candidate record)') : ''}`)
+      out.push(c.cand === null ? `${mark} ref  ${c.ref}${chalk.dim('   (no candidate record)')}` : `${mark} both ${c.ref}`)
     }
   }
   return out

@@ -17,14 +17,13 @@ export function cBinaryPath(): string {
 /** Default trace file name when tracePixel is set without traceOut. */
 export const C_DEFAULT_TRACE = 'trace_C.jsonl'
 
-/** Arguments given to the binary: the nanoBragg ones, plus the trace flags for a traced pixel. */
+/** Arguments given to the binary: the trace flags for a traced pixel, then the nanoBragg ones.
+ * The trace flags go first because upstream's substring parser lets a trailing `-misset_seed S`
+ * swallow the next two arguments as misset angles (Q14). */
 export function cArgs(opts: Pick<EngineRunOptions, 'args' | 'cwd' | 'tracePixel' | 'traceOut'>): string[] {
-  const args = [...opts.args]
-  if (opts.tracePixel) {
-    const out = resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE)
-    args.push('-trace_pixel', String(opts.tracePixel.slow), String(opts.tracePixel.fast), '-trace_out', out, '-trace_only')
-  }
-  return args
+  if (!opts.tracePixel) return [...opts.args]
+  const out = resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE)
+  return ['-trace_pixel', String(opts.tracePixel.slow), String(opts.tracePixel.fast), '-trace_out', out, '-trace_only', ...opts.args]
 }
 
 function parseSummary(line: string): EngineSummary | null {

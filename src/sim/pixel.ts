@@ -68,6 +68,12 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
   const useMosaic = m.mosaicSpread > 0.0
   const hkl = m.hkl
   const nSources = m.nSources
+  const osOmega = m.osOmega, osThick = m.osThick, osPolar = m.osPolar
+  const fixQ3 = fix.q3, fixQ4 = fix.q4, fixQ6 = fix.q6
+  const sincgOffset = fault.sincgOffset, f32acc = fault.float32Acc, perM = fault.scatteringPerM
+  const phisteps = m.phisteps, phi0 = m.phi0, phistep = m.phistep, domains = m.mosaicDomains
+  const waterSize = m.waterSize, defaultF = m.defaultF
+  const PI = Math.PI
   let loop: Loop = {}
   for (let thick = 0; thick < m.thicksteps; thick++) {
     const Odet = thick * m.thickstep
@@ -92,13 +98,13 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
         let dx = px / airpath
         let dy = py / airpath
         let dz = pz / airpath
-        if (omega === 0.0 || m.osOmega || fix.q6) {
+        if (omega === 0.0 || osOmega || fixQ6) {
           omega = ((((m.pixelSize * m.pixelSize) / airpath) / airpath) * m.closeDistance) / airpath
           if (m.pointPixel) omega = 1.0 / airpath / airpath
         }
-        if (fix.q6 && !m.nopolar) polar = 0.0
+        if (fixQ6 && !m.nopolar) polar = 0.0
         let parallax = Number.NaN
-        if (capture === 0.0 || m.osThick) {
+        if (capture === 0.0 || osThick) {
           parallax = dx * ox + dy * oy + dz * oz
           capture = Math.exp((-thick * m.thickstep * m.mu) / parallax) - Math.exp((-(thick + 1) * m.thickstep * m.mu) / parallax)
         }
@@ -120,7 +126,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
           const iz = -m.srcZ[source]
           const lambda = m.srcLambda[source]
           let sx: number, sy: number, sz: number
-          if (fault.scatteringPerM) {
+          if (perM) {
             sx = ((dx - ix) / lambda) * 1e-10
             sy = ((dy - iy) / lambda) * 1e-10
             sz = ((dz - iz) / lambda) * 1e-10
@@ -140,7 +146,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
           if (m.dmin > 0 && stol > 0 && m.dmin > 0.5 / stol) continue
           // traced cos2theta: dot(incident, diffracted) as they are before the polarization call
           const cos2theta = sink ? ix * dx + iy * dy + iz * dz : 0
-          if (polar === 0.0 || m.osPolar) {
+          if (polar === 0.0 || osPolar) {
             polarizationFactor(m.kahn, ix, iy, iz, dx, dy, dz, m.polarVec[0], m.polarVec[1], m.polarVec[2], pol)
             polar = pol[0]
             dx = pol[2]
@@ -156,11 +162,11 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
             sink.value('polar', loop, polar)
           }
           const srcScale = m.srcTermScale[source]
-          for (let phiTic = 0; phiTic < m.phisteps; phiTic++) {
-            const phi = m.phi0 + m.phistep * phiTic
+          for (let phiTic = 0; phiTic < phisteps; phiTic++) {
+            const phi = phi0 + phistep * phiTic
             if (phi !== 0.0) {
               rotateCell(m, phi, ap)
-            } else if (fix.q3) {
+            } else if (fixQ3) {
               ap.set(m.a0, 0)
               ap.set(m.b0, 3)
               ap.set(m.c0, 6)
@@ -172,7 +178,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
               sink.value('bp', loop, [ap[3], ap[4], ap[5]])
               sink.value('cp', loop, [ap[6], ap[7], ap[8]])
             }
-            for (let mos = 0; mos < m.mosaicDomains; mos++) {
+            for (let mos = 0; mos < domains; mos++) {
               let ax: number, ay: number, az: number, bx: number, by: number, bz: number, cx: number, cy: number, cz: number
               if (useMosaic) {
                 const o = mos * 9
@@ -202,14 +208,24 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
               let Flatt: number
               let Fa = 1, Fb = 1, Fc = 1
               if (shape === SHAPE_SQUARE) {
-                if (fault.sincgOffset) {
-                  if (Na > 1) Fa = sincg(Math.PI * (h - h0), Na)
-                  if (Nb > 1) Fb = sincg(Math.PI * (k - k0), Nb)
-                  if (Nc > 1) Fc = sincg(Math.PI * (l - l0), Nc)
+                if (sincgOffset) {
+                  if (Na > 1) Fa = sincg(PI * (h - h0), Na)
+                  if (Nb > 1) Fb = sincg(PI * (k - k0), Nb)
+                  if (Nc > 1) Fc = sincg(PI * (l - l0), Nc)
                 } else {
-                  if (Na > 1) Fa = sincg(Math.PI * h, Na)
-                  if (Nb > 1) Fb = sincg(Math.PI * k, Nb)
-                  if (Nc > 1) Fc = sincg(Math.PI * l, Nc)
+                  // sincg(pi*h, N) inlined
+                  if (Na > 1) {
+                    const x = PI * h
+                    Fa = x === 0.0 ? Na : Math.sin(x * Na) / Math.sin(x)
+                  }
+                  if (Nb > 1) {
+                    const x = PI * k
+                    Fb = x === 0.0 ? Nb : Math.sin(x * Nb) / Math.sin(x)
+                  }
+                  if (Nc > 1) {
+                    const x = PI * l
+                    Fc = x === 0.0 ? Nc : Math.sin(x * Nc) / Math.sin(x)
+                  }
                 }
                 Flatt = 1.0 * Fa * Fb * Fc
               } else if (shape === SHAPE_ROUND) {
@@ -240,8 +256,8 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
                 }
                 sink.value('F_latt', loop, Flatt)
               }
-              if (Flatt === 0.0 && m.waterSize === 0.0) continue
-              let Fcell = m.defaultF
+              if (Flatt === 0.0 && waterSize === 0.0) continue
+              let Fcell = defaultF
               let mode = 'default'
               if (hkl !== null) {
                 if (st.interpolate === 1) {
@@ -265,13 +281,13 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
               }
               let term = Fcell * Fcell * Flatt * Flatt
               if (srcScale !== 1) term *= srcScale
-              if (fault.float32Acc) I = Math.fround(I + term)
+              if (f32acc) I = Math.fround(I + term)
               else I += term
-              if (m.osThick) I *= capture
-              if (m.osPolar) I *= polar
-              if (m.osOmega) I *= omega
-              if (fix.q4) wCapture += capture * term
-              if (fix.q6) {
+              if (osThick) I *= capture
+              if (osPolar) I *= polar
+              if (osOmega) I *= omega
+              if (fixQ4) wCapture += capture * term
+              if (fixQ6) {
                 wPolar += polar * term
                 wOmegaPolar += omega * polar * term
               }

@@ -18,8 +18,8 @@ export function pixelSelected(m: KernelModel, s: number, f: number): boolean {
   return true
 }
 
-/** Renders rows [row0, row1) into img (float32 accumulation, as the reference). */
-export function renderRows(m: KernelModel, img: Float32Array, row0: number, row1: number, st: CarryState, onRow?: (row: number) => void): void {
+/** Renders rows [row0, row1) into img (float32 accumulation, as the reference); img row 0 is detector row imgRow0. */
+export function renderRows(m: KernelModel, img: Float32Array, row0: number, row1: number, st: CarryState, onRow?: (row: number) => void, imgRow0 = 0): void {
   const fp = m.fpixels
   for (let s = row0; s < row1; s++) {
     if (s >= m.roiYmin && s <= m.roiYmax) {
@@ -27,7 +27,7 @@ export function renderRows(m: KernelModel, img: Float32Array, row0: number, row1
         if (f < m.roiXmin || f > m.roiXmax) continue
         const idx = s * fp + f
         if (m.mask && m.mask[idx] === 0) continue
-        img[idx] += computePixel(m, s, f, st, null)
+        img[idx - imgRow0 * fp] += computePixel(m, s, f, st, null)
       }
     }
     if (onRow) onRow(s)

@@ -269,6 +269,15 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
     }
   }
 
+  // --- per-source weighting shows in per-source terms before any loop-count coincidence
+  if (def.loop.includes('source')) {
+    const sev = sourceEvidence(ctx, root, d)
+    if (sev.length) {
+      ev.push(...sev)
+      return done('source-weighting')
+    }
+  }
+
   // --- normalization by a loop count
   if (ratio !== null && Number.isFinite(ratio) && ratio > 0) {
     const hit = countFactor(ctx, ratio)

@@ -11,9 +11,9 @@ function num(text: string | undefined, field: string): number | undefined {
   return v
 }
 
-function g(x: number | null | undefined): string {
+function g(x: number | null | undefined, digits = 7): string {
   if (x === null || x === undefined) return 'n/a'
-  return Number.isInteger(x) ? String(x) : x.toPrecision(7)
+  return Number.isInteger(x) ? String(x) : x.toPrecision(digits)
 }
 
 export default class Parity extends BaseCommand {
@@ -65,8 +65,8 @@ The heat map (--png) shows (CAND−REF)/max(|REF|, 1e-3·max(REF)), blue negativ
     const lines: string[] = []
     lines.push(`${r.pass ? c.green('PASS') : c.red('FAIL')}  ${r.ref.path} vs ${r.cand.path}  (${r.ref.fast}x${r.ref.slow}, ${r.ref.format} vs ${r.cand.format})`)
     for (const f of r.failures) lines.push(`  ${c.red('✗')} ${f}`)
-    lines.push(`  correlation     ${g(m.correlation)}   (min ${r.thresholds.minCorr})`)
-    lines.push(`  sum ratio       ${g(m.sumRatio)}   (|ratio−1| ≤ ${r.thresholds.maxSumDev}; sums ${g(m.sumRef)} / ${g(m.sumCand)})`)
+    lines.push(`  correlation     ${g(m.correlation, 12)}   (min ${r.thresholds.minCorr})`)
+    lines.push(`  sum ratio       ${g(m.sumRatio, 12)}   (|ratio−1| ≤ ${r.thresholds.maxSumDev}; sums ${g(m.sumRef)} / ${g(m.sumCand)})`)
     lines.push(`  RMSE            ${g(m.rmse)}`)
     lines.push(`  max |Δ|         ${g(m.maxAbsDiff.value)}${m.maxAbsDiff.pixel ? ` at ${m.maxAbsDiff.pixel.slow},${m.maxAbsDiff.pixel.fast}` : ''}`)
     lines.push(`  max rel diff    ${g(m.maxRelDiff.value)}${m.maxRelDiff.pixel ? ` at ${m.maxRelDiff.pixel.slow},${m.maxRelDiff.pixel.fast}` : ''}   (${m.maxRelDiff.signalPixels} signal pixels: ref > ${g(m.maxRelDiff.signalThreshold)})`)

@@ -45,11 +45,12 @@ export function relativeDifference(ref: ParityImage, cand: ParityImage): Float64
 }
 
 export function autoScale(r: Float64Array): number {
-  const mags: number[] = []
-  for (const v of r) if (v !== 0 && Number.isFinite(v)) mags.push(Math.abs(v))
-  if (mags.length === 0) return 0
-  const sorted = Float64Array.from(mags).sort()
-  return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * (sorted.length - 1)))]
+  const mags = new Float64Array(r.length)
+  let m = 0
+  for (const v of r) if (v !== 0 && Number.isFinite(v)) mags[m++] = Math.abs(v)
+  if (m === 0) return 0
+  const sorted = mags.subarray(0, m).sort()
+  return sorted[Math.min(m - 1, Math.floor(0.99 * (m - 1)))]
 }
 
 export function colourOf(r: number, scale: number): [number, number, number] {

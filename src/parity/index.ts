@@ -110,3 +110,11 @@ export async function runParity(refPath: string, candPath: string, o: ParityOpti
   }
   return result
 }
+
+/** The pixel `nbtrace trace --pixel auto` should trace, from two image files (see suggestTracePixel). */
+export function suggestTracePixelFromFiles(refPath: string, candPath: string, size?: ImageSize): TraceSuggestion {
+  const ref = readImage(refPath, size)
+  const cand = readImage(candPath, size)
+  checkSameSize(ref, cand)
+  return suggestTracePixel(ref, cand)
+}

@@ -10,6 +10,7 @@ import {
   readImage,
   runParity,
   suggestTracePixel,
+  suggestTracePixelFromFiles,
   topIndices,
   type ParityImage,
 } from '../../src/parity/index.js'
@@ -343,6 +344,10 @@ describe('parity: golden images', function () {
     assert.equal(r.pass, false)
     assert.ok((r.metrics.correlation ?? 1) < 0.999)
     assert.ok(r.metrics.equalPixels < r.metrics.pixels)
+    // what `nbtrace trace --pixel auto` gets: the pixel with the largest |Δ|
+    const s = suggestTracePixelFromFiles(join(c01, 'float.bin'), join(c20, 'float.bin'))
+    assert.deepEqual(s.pixel, r.metrics.maxAbsDiff.pixel)
+    assert.match(s.reason, /^Pixel \d+,\d+ carries the largest share/)
     const cli = runCli(['parity', join(c01, 'float.bin'), join(c20, 'float.bin')])
     assert.equal(cli.status, 1)
     assert.match(cli.stdout, /^FAIL/)

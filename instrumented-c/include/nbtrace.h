@@ -125,6 +125,16 @@ void nbt_enum(const char *name, nbt_loop l, const char *s);
 #define NBT_PIXEL(slow, fast)         ((void)0)
 #define NBT_PIXEL_END()               ((void)0)
 #define NBT_IF_ON                     if (0)
+/* inside NBT_IF_ON blocks the record functions vanish too, so no emitter code is needed at -O0 */
+#ifndef NBTRACE_IMPLEMENTATION
+#define nbt_scalar(...) ((void)0)
+#define nbt_int(...)    ((void)0)
+#define nbt_vec3(...)   ((void)0)
+#define nbt_vec3v(...)  ((void)0)
+#define nbt_ivec3(...)  ((void)0)
+#define nbt_mat3(...)   ((void)0)
+#define nbt_enum(...)   ((void)0)
+#endif
 #endif
 
 /* ======================================================================================== */

@@ -7,6 +7,18 @@
 #include "nb.h"
 #include "nbtrace.h"
 
+/* The kernel is instantiated twice (traced = 0/1, always inlined): the untraced pixels run code
+ * with every trace point removed, so tracing compiled in costs one branch per pixel. */
+#ifdef NBTRACE_ENABLE
+#undef NBT_IF_ON
+#define NBT_IF_ON if (traced && nbt_on)
+#endif
+#if defined(__GNUC__)
+#define NB_INLINE static inline __attribute__((always_inline))
+#else
+#define NB_INLINE static inline
+#endif
+
 static const char *const fmode_names[] = {"nearest", "tricubic", "default"};
 
 /* phi-rotated cell in effect; only updated when phi != 0 (Q3 carry-over across pixels) */
@@ -53,7 +65,7 @@ static void subpixel_position(int spixel, int fpixel, int subS, int subF, double
 
 /* One pixel. scan != 0: only advance the order-dependent state (ap/bp/cp, polarization's in-place
  * unitize, the interpolation fallback) and return 1 as soon as nothing more can change. */
-static int pixel_core(int spixel, int fpixel, int scan, double *test_out, int *evaluated)
+NB_INLINE int pixel_core(int spixel, int fpixel, int scan, double *test_out, int *evaluated, const int traced)
 {
     nb_t *n = &NB;
     double I = n->I_bg;
@@ -62,7 +74,7 @@ static int pixel_core(int spixel, int fpixel, int scan, double *test_out, int *e
     int thick_tic, subS, subF, source, phi_tic, mos_tic, i;
     for (thick_tic = 0; thick_tic < n->detector_thicksteps; thick_tic++) {
         double Odet = thick_tic*n->detector_thickstep;
-        NBT_SCALAR("Odet", NBT_LTHICK(thick_tic), Odet);
+        NBT_IF_ON nbt_scalar("Odet", NBT_LTHICK(thick_tic), Odet);
         capture_fraction = (n->detector_thick == 0.0) ? 1.0 : 0.0;
         for (subS = 0; subS < n->oversample; subS++) {
             for (subF = 0; subF < n->oversample; subF++) {
@@ -209,6 +221,15 @@ static int pixel_core(int spixel, int fpixel, int scan, double *test_out, int *e
     return 0;
 }
 
+static int pixel_plain(int spixel, int fpixel, int scan, double *test_out, int *evaluated)
+{
+    return pixel_core(spixel, fpixel, scan, test_out, evaluated, 0);
+}
+static int pixel_traced(int spixel, int fpixel, double *test_out)
+{
+    return pixel_core(spixel, fpixel, 0, test_out, NULL, 1);
+}
+
 static int pixel_used(int spixel, int fpixel)
 {
     nb_t *n = &NB;
@@ -232,8 +253,11 @@ void nb_render(void)
             size_t idx = (size_t)spixel*n->fpixels + fpixel;
             double test;
             if (!pixel_used(spixel, fpixel)) continue;
-            NBT_PIXEL(spixel, fpixel);
-            pixel_core(spixel, fpixel, 0, &test, NULL);
+#ifdef NBTRACE_ENABLE
+            if (NBT_PIXEL(spixel, fpixel)) pixel_traced(spixel, fpixel, &test);
+            else
+#endif
+            pixel_plain(spixel, fpixel, 0, &test, NULL);
             n->floatimage[idx] = (float)(n->floatimage[idx] + test);
             NBT_SCALAR("float_pixel", NBT_L0, (double)n->floatimage[idx]);
             NBT_PIXEL_END();
@@ -267,7 +291,7 @@ void nb_render_one(int spixel, int fpixel)
             for (f = 0; f < n->fpixels && !done; f++) {
                 if (s == spixel && f == fpixel) { done = 1; break; }
                 if (!pixel_used(s, f)) continue;
-                if (pixel_core(s, f, 1, NULL, &evaluated)) done = 1;
+                if (pixel_plain(s, f, 1, NULL, &evaluated)) done = 1;
             }
             if (s == spixel) break;
         }
@@ -280,7 +304,11 @@ void nb_render_one(int spixel, int fpixel)
         return;
     }
     NBT_PIXEL(spixel, fpixel);
-    pixel_core(spixel, fpixel, 0, &test, NULL);
+#ifdef NBTRACE_ENABLE
+    pixel_traced(spixel, fpixel, &test);
+#else
+    pixel_plain(spixel, fpixel, 0, &test, NULL);
+#endif
     value = (float)(0.0f + test);
     NBT_SCALAR("float_pixel", NBT_L0, (double)value);
     NBT_PIXEL_END();

@@ -1,7 +1,9 @@
 // Shared helpers for the simulator tests: golden cases, temp dirs, trace record comparison.
 import {copyFileSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
+import {spawn} from 'node:child_process'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import type {ValueRecord} from '../../src/trace/records.js'
 
 export const GOLDEN = '/work/shared/golden'
@@ -77,4 +79,25 @@ export function firstDifference(a: ValueRecord[], b: ValueRecord[]): {index: num
     if (x.name !== y.name || JSON.stringify(x.loop) !== JSON.stringify(y.loop) || !sameValue(x.value, y.value)) return {index: i, name: x.name, a: x, b: y}
   }
   return null
+}
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs bin/dev.js through tsx (absolute loader path, so any cwd works). */
+export function runSimCli(args: string[], cwd: string): Promise<CliRun> {
+  const root = join(import.meta.dirname ?? __dirname, '..', '..')
+  const loader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, ['--import', loader, join(root, 'bin', 'dev.js'), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', rej)
+    child.on('close', (code) => res({code: code ?? -1, stdout, stderr}))
+  })
 }

@@ -278,8 +278,8 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
     }
   }
 
-  // --- normalization by a loop count
-  if (ratio !== null && Number.isFinite(ratio) && ratio > 0) {
+  // --- normalization by a loop count (only where a count can enter: scale factors, sums, set-up)
+  if (ratio !== null && Number.isFinite(ratio) && ratio > 0 && ['normalization', 'accumulation', 'output', 'setup'].includes(def.stage)) {
     const hit = countFactor(ctx, ratio)
     if (hit) {
       ev.push(`ratio ${fmt(ratio)} equals ${hit}`)
@@ -289,6 +289,13 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
 
   // --- geometry: exact half-pixel offsets, transposed pixel
   if (def.stage === 'geometry' || name === 'pixel_size' || name === 'subpixel_size') {
+    if (name === 'Fdet' || name === 'Sdet') {
+      const tr = swappedSubpixel(ctx, d)
+      if (tr) {
+        ev.push(tr)
+        return done('pixel', 'transposed pixel')
+      }
+    }
     if (name === 'pixel_pos') {
       const tr = transposedPixel(ctx, d)
       if (tr) {
@@ -471,6 +478,18 @@ function agreesAt(ctx: EvidenceContext, input: string, d: Divergent): boolean {
   if (ctx.res.mode === 'occurrence' || !d.loop) return s.diverged === 0
   const k = loopKey(d.loop, s.def.loop)
   return !s.divKeys.has(k) && !s.unmatchedKeys.has(k)
+}
+
+/** Candidate Fdet/Sdet equal the reference's Sdet/Fdet at the same sub-pixel: slow and fast swapped. */
+function swappedSubpixel(ctx: EvidenceContext, d: Divergent): string | undefined {
+  if (!d.loop) return undefined
+  const k = loopText(d.loop)
+  const get = (side: 'ref' | 'cand', n: string) => scalarOf(ctx.series[side].get(n)?.find((r) => loopText(r.loop) === k)?.value)
+  const [rf, rs, cf, cs] = [get('ref', 'Fdet'), get('ref', 'Sdet'), get('cand', 'Fdet'), get('cand', 'Sdet')]
+  if ([rf, rs, cf, cs].some((x) => x === undefined) || rf === rs) return undefined
+  if (!near(cf!, rs!, 1e-12) || !near(cs!, rf!, 1e-12)) return undefined
+  const px = ctx.headers.ref.pixel
+  return `candidate Fdet ${fmt(cf)} / Sdet ${fmt(cs)} equal the reference's Sdet / Fdet at ${showLoop(d.loop)}: slow and fast are swapped${px ? ` (the candidate traced pixel slow ${px.fast}, fast ${px.slow} instead of slow ${px.slow}, fast ${px.fast})` : ''}`
 }
 
 /** Candidate pixel_pos equals the reference's position of the transposed pixel (slow ↔ fast). */

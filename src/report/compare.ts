@@ -139,7 +139,7 @@ function scan(side: Side, want: (name: string, index: number) => boolean, visit:
 }
 
 const SETUP_NEEDED = ['pixel_size', 'oversample', 'steps', 'detector_thicksteps', 'n_sources', 'phisteps', 'mosaic_domains', 'mosaic_seed', 'pix0_vector', 'fdet_vector', 'sdet_vector', 'odet_vector', 'lambda0']
-const SERIES_ALWAYS = ['source_weight', 'source_lambda', 'pixel_pos']
+const SERIES_ALWAYS = ['source_weight', 'source_lambda', 'pixel_pos', 'Fdet', 'Sdet']
 
 function display(r: ParsedRec): string {
   return r.comp ? `${r.name}[${r.comp}]` : r.name

@@ -6,6 +6,24 @@
 #include <string.h>
 #include "nb.h"
 
+/* outputs are written to "<name>.part" and renamed into place when complete */
+static char part_name[4096];
+static FILE *open_part(const char *file)
+{
+    FILE *f;
+    snprintf(part_name, sizeof part_name, "%s.part", file);
+    f = fopen(part_name, "wb");
+    if (!f) nb_die("cannot write %s", file);
+    return f;
+}
+static void close_part(FILE *f, const char *file)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.part", file);
+    if (fclose(f) != 0 || rename(tmp, file) != 0) { remove(tmp); nb_die("cannot write %s", file); }
+    printf("NBTRACE_OUTPUT %s\n", file);
+}
+
 void nb_stats(void)
 {
     nb_t *n = &NB; int s, f; double sum = 0, sumsq = 0, sumd = 0; long N = 0;
@@ -56,12 +74,11 @@ static void smv_header(char *hdr)
 static void write_smv(const char *file, const unsigned short *img)
 {
     nb_t *n = &NB; char hdr[513]; size_t npix = (size_t)n->fpixels*n->spixels;
-    FILE *f = fopen(file, "wb");
-    if (!f) nb_die("cannot write %s", file);
+    FILE *f = open_part(file);
     smv_header(hdr);
     fwrite(hdr, 1, 512, f);
     fwrite(img, sizeof(unsigned short), npix, f);   /* native = little-endian on x86 */
-    fclose(f);
+    close_part(f, file);
 }
 
 void nb_write_outputs(void)
@@ -70,11 +87,9 @@ void nb_write_outputs(void)
     FILE *fp;
     unsigned short *img;
     double scale;
-    fp = fopen(n->floatfile, "wb");
-    if (!fp) nb_die("cannot write %s", n->floatfile);
+    fp = open_part(n->floatfile);
     fwrite(n->floatimage, sizeof(float), npix, fp);
-    fclose(fp);
-    printf("NBTRACE_OUTPUT %s\n", n->floatfile);
+    close_part(fp, n->floatfile);
     if (!n->quiet) printf("writing %s as %lu 4-byte floats\n", n->floatfile, (unsigned long)npix);
 
     img = calloc(npix ? npix : 1, sizeof(unsigned short));
@@ -90,21 +105,18 @@ void nb_write_outputs(void)
             img[i] = (unsigned short)floorf((float)(t + 0.5));
         }
     write_smv(n->intfile, img);
-    printf("NBTRACE_OUTPUT %s\n", n->intfile);
     if (!n->quiet) printf("writing %s as 2-byte integers\n", n->intfile);
 
     if (n->write_pgm) {
         double ps = n->pgm_scale > 0 ? n->pgm_scale : (n->rmsd > 0 ? 250.0/(5.0*n->rmsd) : scale);
-        FILE *g = fopen(n->pgmfile, "wb"); size_t i;
-        if (!g) nb_die("cannot write %s", n->pgmfile);
+        FILE *g = open_part(n->pgmfile); size_t i;
         fprintf(g, "P5\n%d %d\n# pixels scaled by %g\n255\n", n->fpixels, n->spixels, ps);
         for (i = 0; i < npix; i++) {
             double v = n->floatimage[i]*ps;
             unsigned char c = (unsigned char)(v > 255.0 ? 255 : (v < 0 ? 0 : v));
             fputc(c, g);
         }
-        fclose(g);
-        printf("NBTRACE_OUTPUT %s\n", n->pgmfile);
+        close_part(g, n->pgmfile);
         if (!n->quiet) printf("writing %s as 8-bit PGM\n", n->pgmfile);
     }
 
@@ -119,7 +131,6 @@ void nb_write_outputs(void)
                 img[i] = (unsigned short)t;
             }
         write_smv(n->noisefile, img);
-        printf("NBTRACE_OUTPUT %s\n", n->noisefile);
         if (!n->quiet) printf("%ld overloads\nwriting %s as 2-byte integers\n", overloads, n->noisefile);
     }
     free(img);

@@ -77,6 +77,14 @@ function contextBlock(ctx: ContextLine[], chalk: ChalkInstance): string[] {
   return out
 }
 
+/** Unified diff (jsdiff) of the aligned records around the first divergence; empty when there is none. */
+export function contextPatch(r: Report): string {
+  if (!r.context.length) return ''
+  const a = r.context.map((c) => c.ref ?? '').join('\n') + '\n'
+  const b = r.context.map((c) => c.cand ?? '(missing)').join('\n') + '\n'
+  return createTwoFilesPatch(r.ref.file, r.cand.file, a, b, 'reference', 'candidate', {context: 3})
+}
+
 export function renderReport(r: Report, o: RenderOptions): string {
   const {chalk} = o
   const out: string[] = []
@@ -131,9 +139,7 @@ export function renderReport(r: Report, o: RenderOptions): string {
       out.push('')
       out.push(chalk.bold('Aligned records around it'))
       out.push(...contextBlock(r.context, chalk))
-      const a = r.context.map((c) => c.ref ?? '').join('\n') + '\n'
-      const b = r.context.map((c) => c.cand ?? '(missing)').join('\n') + '\n'
-      const patch = createTwoFilesPatch(r.ref.file, r.cand.file, a, b, 'reference', 'candidate', {context: 3})
+      const patch = contextPatch(r)
       out.push('')
       out.push(chalk.bold('Unified diff (aligned records, seq dropped)'))
       for (const l of patch.split('\n').slice(2)) {

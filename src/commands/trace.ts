@@ -1,0 +1,83 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base.js'
+import {makeChalk, Progress} from '../cli/output.js'
+import {parsePixelFlag} from '../workflow/pixel.js'
+import {parseSide} from '../workflow/sides.js'
+import {runTraceJob, type TraceJobResult} from '../workflow/trace.js'
+import {compareForTrace} from '../workflow/compare-hook.js'
+
+export default class Trace extends BaseCommand {
+  static override description = `Trace one pixel with a reference and a candidate at once, compare, and write the evidence
+
+Reference defaults to the C engine, candidate to the TypeScript engine. nanoBragg arguments go
+after "--"; with none, a built-in demonstration configuration is used. External programs take a
+command template with the placeholders {args} {slow} {fast} {out} {cwd} (without {out}, the
+trace is read from the program's stdout); they may write contract traces or legacy logs.`
+  static override examples = [
+    '<%= config.bin %> trace --cand-inject steps-no-oversample2',
+    '<%= config.bin %> trace --pixel 33,33 --out ev -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5',
+    '<%= config.bin %> trace --pixel auto --cand-fix Q3 -- -cell 100 100 100 90 90 90 -default_F 100 -detpixels 64 -N 5 -phi 0 -osc 3 -phisteps 3',
+    `<%= config.bin %> trace --pixel 10,12 --cand-cmd 'python3 my_port.py {args} -trace_pixel {slow} {fast} -trace_out {out}' -- -cell 50 50 50 90 90 90 -default_F 1`,
+  ]
+  static override strict = false
+  static override flags = {
+    pixel: Flags.string({description: 'pixel to trace as SLOW,FAST, or "auto" (the pixel with the largest share of the image discrepancy)'}),
+    out: Flags.string({description: 'folder for the evidence', default: 'nbtrace-out'}),
+    'ref-engine': Flags.string({description: 'reference engine (c or ts; default c)'}),
+    'cand-engine': Flags.string({description: 'candidate engine (c or ts; default ts)'}),
+    'ref-cmd': Flags.string({description: 'external reference program (command template)'}),
+    'cand-cmd': Flags.string({description: 'external candidate program (command template)'}),
+    'ref-fix': Flags.string({description: 'reference quirks switched off (ids, comma-separated; see simulate --list-fixes)'}),
+    'cand-fix': Flags.string({description: 'candidate quirks switched off'}),
+    'ref-inject': Flags.string({description: 'faults planted in the reference (see simulate --list-faults)'}),
+    'cand-inject': Flags.string({description: 'faults planted in the candidate'}),
+    'ref-image': Flags.string({description: 'with --pixel auto: the reference float image instead of running it'}),
+    'cand-image': Flags.string({description: 'with --pixel auto: the candidate float image instead of running it'}),
+    size: Flags.string({description: 'with raw float images: FASTxSLOW (default square)'}),
+    timeout: Flags.integer({description: 'seconds each side may run', default: 600}),
+    precision: Flags.string({description: 'tolerance profile', options: ['f64', 'f32']}),
+    all: Flags.boolean({description: 'list every root cause'}),
+    'ignore-config': Flags.boolean({description: 'compare numbers even when the configurations differ'}),
+  }
+
+  async run(): Promise<Omit<TraceJobResult, 'text'>> {
+    const {flags, argv} = await this.parse(Trace)
+    const ref = parseSide('ref', flags['ref-engine'], flags['ref-cmd'], flags['ref-fix'], flags['ref-inject'], 'c')
+    const cand = parseSide('cand', flags['cand-engine'], flags['cand-cmd'], flags['cand-fix'], flags['cand-inject'], 'ts')
+    const progress = new Progress('nbtrace trace')
+    const started = Date.now()
+    const result = await runTraceJob({
+      args: argv as string[],
+      cwd: process.cwd(),
+      pixel: parsePixelFlag(flags.pixel),
+      outDir: flags.out,
+      ref,
+      cand,
+      refImage: flags['ref-image'],
+      candImage: flags['cand-image'],
+      size: flags.size,
+      timeoutMs: flags.timeout * 1000,
+      compare: compareForTrace({precision: flags.precision as 'f64' | 'f32' | undefined, all: flags.all, ignoreConfig: flags['ignore-config']}),
+      argvForRepro: this.argv,
+      onStatus: (line) => {
+        if (!this.jsonEnabled() && Date.now() - started > 0) process.stderr.write(`${line}\n`)
+      },
+    })
+    progress.done()
+    const c = makeChalk()
+    if (result.failure) {
+      this.say(c.red(`FAILED: ${result.failure.side === 'ref' ? 'reference' : 'candidate'} side: ${result.failure.what}`))
+      if (result.failure.stderrTail) this.say(result.failure.stderrTail.split('\n').map((l) => `  | ${l}`).join('\n'))
+      this.say('nothing was written')
+    } else {
+      if (result.demo) this.say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))
+      this.say(`pixel (slow ${result.pixel.slow}, fast ${result.pixel.fast}): ${result.pixelReason}`)
+      if (result.parity) this.say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
+      this.say(result.text.trimEnd())
+      this.say(`evidence: ${result.artifacts.join(', ')}`)
+    }
+    this.setExit(result.exitCode)
+    const {text: _t, ...json} = result
+    return json
+  }
+}

@@ -70,6 +70,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
   const nSources = m.nSources
   const osOmega = m.osOmega, osThick = m.osThick, osPolar = m.osPolar
   const fixQ3 = fix.q3, fixQ4 = fix.q4, fixQ6 = fix.q6
+  const sincgNoPi = fault.sincgNoPi
   const sincgOffset = fault.sincgOffset, f32acc = fault.float32Acc, perM = fault.scatteringPerM
   const phisteps = m.phisteps, phi0 = m.phi0, phistep = m.phistep, domains = m.mosaicDomains
   const waterSize = m.waterSize, defaultF = m.defaultF
@@ -208,7 +209,11 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
               let Flatt: number
               let Fa = 1, Fb = 1, Fc = 1
               if (shape === SHAPE_SQUARE) {
-                if (sincgOffset) {
+                if (sincgNoPi) {
+                  if (Na > 1) Fa = sincg(h, Na)
+                  if (Nb > 1) Fb = sincg(k, Nb)
+                  if (Nc > 1) Fc = sincg(l, Nc)
+                } else if (sincgOffset) {
                   if (Na > 1) Fa = sincg(PI * (h - h0), Na)
                   if (Nb > 1) Fb = sincg(PI * (k - k0), Nb)
                   if (Nc > 1) Fc = sincg(PI * (l - l0), Nc)

@@ -45,6 +45,7 @@ export interface FaultFlags {
   twothetaAxisSign: boolean
   pix0InMm: boolean
   sincgOffset: boolean
+  sincgNoPi: boolean
   kahnDefaultOne: boolean
   scatteringPerM: boolean
   float32Acc: boolean
@@ -64,6 +65,7 @@ const FAULT_KEYS: Record<string, keyof FaultFlags> = {
   'twotheta-axis-sign': 'twothetaAxisSign',
   'pix0-in-mm': 'pix0InMm',
   'sincg-offset': 'sincgOffset',
+  'sincg-no-pi': 'sincgNoPi',
   'kahn-default-one': 'kahnDefaultOne',
   'scattering-per-m': 'scatteringPerM',
   'float32-accumulation': 'float32Acc',

@@ -28,6 +28,7 @@ const SETUPS: Record<string, string[]> = {
   'twotheta-axis-sign': ['-twotheta', '5'],
   'pix0-in-mm': [],
   'sincg-offset': ['-N', '6', '-detpixels', '64', '-distance', '40'],
+  'sincg-no-pi': ['-N', '6', '-detpixels', '64', '-distance', '40'],
   'kahn-default-one': [],
   'scattering-per-m': [],
   'float32-accumulation': [],

@@ -26,6 +26,7 @@ const SETUPS: Record<string, {args: string[]; pixel?: [number, number]}> = {
   'twotheta-axis-sign': {args: ['-twotheta', '5']},
   'pix0-in-mm': {args: []},
   'sincg-offset': {args: ['-N', '6', '-detpixels', '64', '-distance', '40']},
+  'sincg-no-pi': {args: ['-N', '6', '-detpixels', '64', '-distance', '40']},
   'kahn-default-one': {args: []},
   'scattering-per-m': {args: []},
   'float32-accumulation': {args: []},

@@ -29,15 +29,17 @@ export const EXAMPLES: ExamplePair[] = [
   {dir: 'rng', inject: 'mosaic-extra-draw', expectClass: 'rng', expectVariable: 'mosaic_rng_draws'},
   {dir: 'geometry', inject: 'beam-center-half-pixel', expectClass: 'geometry', expectVariable: 'pivot_F'},
   {dir: 'units', inject: 'scattering-per-m', expectClass: 'units', expectVariable: 'scattering'},
-  {dir: 'lattice', inject: 'sincg-offset', expectClass: 'lattice', expectVariable: 'F_latt_a'},
+  {dir: 'lattice', inject: 'sincg-no-pi', expectClass: 'lattice', expectVariable: 'F_latt_a'},
   {dir: 'polarization', inject: 'kahn-default-one', expectClass: 'polarization', expectVariable: 'kahn_factor'},
   {dir: 'precision', inject: 'float32-accumulation', expectClass: 'precision', expectVariable: 'I_sum'},
   {dir: 'state-carry-over', fix: 'Q3', args: Q3_ARGS, pixel: {slow: 30, fast: 33}, expectClass: 'state-carry-over', expectVariable: 'ap'},
 ]
 
-/** Drops the creation time so regenerated traces compare byte for byte. */
+/** Pins the creation time and build commit so regenerated traces compare byte for byte. */
 export function normalizeTrace(text: string): string {
-  return text.replace(/"created":"[^"]*"/, '"created":""')
+  const nl = text.indexOf('\n')
+  const head = text.slice(0, nl).replace(/"created":"[^"]*"/, '"created":"2026-01-01T00:00:00.000Z"').replace(/"commit":"[0-9a-f]*"/, '"commit":null')
+  return head + text.slice(nl)
 }
 
 export async function makeExamples(outDir: string): Promise<void> {

@@ -121,6 +121,14 @@ export function frontier(res: AlignResult): Frontier {
   const cascadeOf = new Map<VarStat, number>()
   let cascade = 0
   const n = res.div.stat.length
+  // an accumulator (I_sum) that is already off at an earlier iteration carries that error on
+  const firstDivOf = new Map<VarStat, number>()
+  for (let i = 0; i < n; i++) {
+    const s = res.div.stat[i]
+    if (!s.def.accumulates) continue
+    const prev = firstDivOf.get(s)
+    if (prev === undefined || res.div.refIndex[i] < prev) firstDivOf.set(s, res.div.refIndex[i])
+  }
   for (let i = 0; i < n; i++) {
     const s = res.div.stat[i]
     const key = res.div.key[i]
@@ -128,6 +136,10 @@ export function frontier(res: AlignResult): Frontier {
     let root = true
     let worstInput = -1
     let worstName = ''
+    if (s.def.accumulates && res.div.refIndex[i] > firstDivOf.get(s)!) {
+      worstInput = res.div.rel[i]
+      worstName = `${s.def.name} (its earlier iterations)`
+    }
     for (const inp of effInputs(s.def.name)) {
       const w = inputDiverges(inp, s.def.loop, loop)
       if (w > worstInput) {

@@ -25,6 +25,8 @@ export interface VariableDef {
   loop: LoopName[]
   inputs: string[]
   tolerance: ToleranceClass
+  /** a running sum: each iteration also depends on the variable's previous iteration */
+  accumulates?: boolean
   meaning: string
   /** position in the catalogue (the emission order of set-up values) */
   index: number

@@ -426,13 +426,14 @@ function sourceEvidence(ctx: EvidenceContext, root: RootCause, d: Divergent): st
   }
   if (!def.loop.includes('source')) return ev
   const srcs = root.stat.details.map((x) => x.loop?.source).filter((x): x is number => x !== undefined)
-  if (srcs.length && srcs.every((x) => x > 0)) ev.push(`divergence only at source > 0 (sources ${[...new Set(srcs)].join(', ')}); source 0 agrees`)
+  if (new Set(srcs).size >= 2 && srcs.every((x) => x > 0)) ev.push(`divergence only at source > 0 (sources ${[...new Set(srcs)].join(', ')}); source 0 agrees`)
   const weights = (ctx.series.ref.get('source_weight') ?? []).map((r) => ({s: r.loop?.source, w: scalarOf(r.value) ?? NaN}))
   const sumW = weights.reduce((a, b) => a + b.w, 0)
   const ratio = d.diff.ratio
   const s = d.loop?.source
   const w = weights.find((x) => x.s === s)?.w
-  if (ratio !== null && w !== undefined && Number.isFinite(ratio)) {
+  // a ratio of 1 says nothing about weights (equal weights make N·w/Σw = 1)
+  if (ratio !== null && w !== undefined && Number.isFinite(ratio) && !near(ratio, 1, 1e-6)) {
     if (near(ratio, w, 1e-6) && w !== 1) ev.push(`ratio ${fmt(ratio)} equals the weight of source ${s} (${fmt(w)}): per-source weight applied`)
     else if (near(ratio, w / sumW, 1e-6)) ev.push(`ratio ${fmt(ratio)} equals the normalized weight of source ${s} (${fmt(w)}/${fmt(sumW)}): weights applied`)
     else if (near(ratio, (w * weights.length) / sumW, 1e-6)) ev.push(`ratio ${fmt(ratio)} equals N·w/Σw for source ${s}: weights applied`)

@@ -78,6 +78,9 @@ export function explainAjvError(e: ErrorObject, data: unknown): {pointer: string
     case 'pattern':
       expected = `text matching ${(e.params as {pattern: string}).pattern}`
       break
+    case 'minLength':
+      expected = `at least ${(e.params as {limit: number}).limit} characters`
+      break
     case 'minItems':
     case 'maxItems':
       expected = `an array with ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${(e.params as {limit: number}).limit} items`

@@ -105,7 +105,7 @@ export class LineReader {
   private eof = false
   lineNo = 0
 
-  constructor(readonly file: string, chunkBytes = 1 << 22) {
+  constructor(readonly file: string, chunkBytes = 1 << 20) {
     checkReadable(file)
     this.buf = Buffer.allocUnsafe(chunkBytes)
     const fd = openSync(file, 'r')
@@ -183,8 +183,11 @@ export class LineReader {
 
 const LOOP_SET = new Set<string>(['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'])
 
+function isNum(x: unknown): boolean {
+  return typeof x === 'number' || x === 'NaN' || x === 'Infinity' || x === '-Infinity'
+}
+
 function shapeProblem(def: VariableDef, v: unknown): string | undefined {
-  const isNum = (x: unknown): boolean => typeof x === 'number' || x === 'NaN' || x === 'Infinity' || x === '-Infinity'
   switch (def.shape) {
     case 'scalar':
       return isNum(v) ? undefined : 'a number'

@@ -7,6 +7,7 @@ import {fileSide, memorySide, nameAt, type ParsedRec, type Side} from '../align/
 import {resolveTolerances, type PrecisionProfile} from '../align/tolerance.js'
 import {detectFormat, readLegacyLog, type Producer} from '../trace/legacy/index.js'
 import {encodeJson} from '../trace/numbers.js'
+import {encodeLoop} from '../trace/writer.js'
 import type {LoadedTrace} from '../trace/reader.js'
 import type {Loop} from '../trace/records.js'
 import {classify, fmt, type DivergenceClass, type EvidenceContext, type SeriesRec, type Verdict} from './classify.js'
@@ -125,14 +126,14 @@ async function openSide(role: 'ref' | 'cand', t: LoadedTrace | string, format: '
 }
 
 /** Every record of a side, parsed only when `want` says so (names are read from the text first). */
-function scan(side: Side, want: (name: string, index: number) => boolean, visit: (r: ParsedRec) => void): void {
+function scan(side: Side, want: (name: string, index: number, text: string, rest: number) => boolean, visit: (r: ParsedRec) => void): void {
   const c = side.open()
   while (c.next()) {
     if (c.rest > 0) {
       const n = nameAt(c.text, c.rest)
-      if (n !== undefined && !want(n, c.index)) continue
+      if (n !== undefined && !want(n, c.index, c.text, c.rest)) continue
     } else if (side.memory) {
-      if (!want(side.memory.values[c.index].name, c.index)) continue
+      if (!want(side.memory.values[c.index].name, c.index, '', -1)) continue
     }
     visit(c.rec())
   }
@@ -253,7 +254,7 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
   if (diverged) {
     // evidence pass: set-up values, series of root variables, the context window
     const rootNames = new Set<string>(fr.roots.map((r) => r.stat.def.name))
-    const seriesNames = new Set<string>([...rootNames, ...SERIES_ALWAYS, 'hkl_frac', 'F_latt'])
+    const seriesNames = new Set<string>([...rootNames, ...SERIES_ALWAYS])
     if (res.mode === 'occurrence') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
     const ctx: EvidenceContext = {
       res, tolerances, headers: {ref: ref.header, cand: cand.header},
@@ -263,7 +264,7 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
     const firstIdx = res.first?.refIndex ?? -1
     const ctxRef: ParsedRec[] = []
     const setupNames = new Set(SETUP_NEEDED)
-    const CAP = 100000
+    const CAP = 20000
     const collect = (side: 'ref' | 'cand', r: ParsedRec): void => {
       if (r.def.loop.length === 0 && setupNames.has(r.name) && !ctx.setup[side].has(r.name)) ctx.setup[side].set(r.name, r.value)
       if (seriesNames.has(r.name)) {
@@ -296,7 +297,15 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
     })
     const ctxCand = new Map<number, ParsedRec>()
     const refNames = new Set(ctxRef.map((r) => r.name))
-    scan(cand, (n) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || refNames.has(n), (r) => {
+    // canonical record text up to the value: `,"name":"X","loop":{...},"value":` finds the partners without parsing
+    const prefixes = ctxRef.map((r) => `,"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":`)
+    const wantCtx = (n: string, text: string, rest: number): boolean => {
+      if (!refNames.has(n)) return false
+      if (rest < 0 || res.mode !== 'keyed') return true
+      for (const p of prefixes) if (text.startsWith(p, rest)) return true
+      return false
+    }
+    scan(cand, (n, _i, text, rest) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, text, rest), (r) => {
       collect('cand', r)
       const k = occKey(r, occC, dropC)
       const at = refKeys.get(k)

@@ -149,6 +149,8 @@ int main(int argc, char **argv)
         nb_render_one(n->trace_slow, n->trace_fast);
     } else {
         nb_render();
+        if (n->trace_requested && !nb_pixel_traced)
+            nb_warn("WARNING: traced pixel (slow %d, fast %d) is outside the detector, ROI or mask: no pixel records", n->trace_slow, n->trace_fast);
         nb_stats();
         nb_write_outputs();
     }

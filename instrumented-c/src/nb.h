@@ -149,6 +149,7 @@ double nb_polarization_factor(double kahn, double *incident, double *diffracted,
 /* pixel.c */
 void nb_render(void);
 void nb_render_one(int spixel, int fpixel);
+extern int nb_pixel_traced;
 /* output.c */
 int nb_read_smv_header(const char *file, int is_mask);
 void nb_stats(void);

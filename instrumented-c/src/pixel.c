@@ -225,8 +225,10 @@ static int pixel_plain(int spixel, int fpixel, int scan, double *test_out, int *
 {
     return pixel_core(spixel, fpixel, scan, test_out, evaluated, 0);
 }
+int nb_pixel_traced = 0;
 static int pixel_traced(int spixel, int fpixel, double *test_out)
 {
+    nb_pixel_traced = 1;
     return pixel_core(spixel, fpixel, 0, test_out, NULL, 1);
 }
 

@@ -38,7 +38,7 @@ export const EXAMPLES: ExamplePair[] = [
 /** Pins the creation time and build commit so regenerated traces compare byte for byte. */
 export function normalizeTrace(text: string): string {
   const nl = text.indexOf('\n')
-  const head = text.slice(0, nl).replace(/"created":"[^"]*"/, '"created":"2026-01-01T00:00:00.000Z"').replace(/"commit":"[0-9a-f]*"/, '"commit":null')
+  const head = text.slice(0, nl).replace(/"created":"[^"]*"/, '"created":"2026-01-01T00:00:00.000Z"').replace(/"commit":"[0-9a-f]*"/, '"commit":null').replace(/"-trace_out","[^"]*?([^"/]+)"/, '"-trace_out","$1"')
   return head + text.slice(nl)
 }
 
@@ -52,8 +52,9 @@ export async function makeExamples(outDir: string): Promise<void> {
     const pixel = ex.pixel ?? DEMO_PIXEL
     const ref = join(dir, 'ref.jsonl')
     const cand = join(dir, 'cand.jsonl')
-    await cEngine.run({args, cwd: dir, tracePixel: pixel, traceOut: ref})
-    await tsEngine.run({args, cwd: dir, tracePixel: pixel, traceOut: cand, fixes: ex.fix ? [ex.fix] : [], faults: ex.inject ? [ex.inject] : []})
+    // relative output names: the recorded arguments must not depend on where the folder is
+    await cEngine.run({args, cwd: dir, tracePixel: pixel, traceOut: 'ref.jsonl'})
+    await tsEngine.run({args, cwd: dir, tracePixel: pixel, traceOut: 'cand.jsonl', fixes: ex.fix ? [ex.fix] : [], faults: ex.inject ? [ex.inject] : []})
     for (const f of [ref, cand]) writeFileSync(f, normalizeTrace(readFileSync(f, 'utf8')))
   }
   writeFileSync(join(outDir, 'examples.json'), JSON.stringify(EXAMPLES, null, 2) + '\n')

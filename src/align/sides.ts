@@ -256,7 +256,10 @@ export function fileSide(role: Role, file: string): Side {
           for (;;) {
             const s = lr.next()
             if (s === null) {
-              if (!footerSeen) side.truncated = `no footer after ${count} value records (truncated)`
+              if (!footerSeen) {
+                const last = c.text ? ` (last record seen: seq ${lastSeq}${c.rest >= 0 ? ` ${nameAt(c.text, c.rest) ?? ''}` : ''}, line ${c.line})` : ''
+                side.truncated = `no footer after ${count} value records${last} (truncated)`
+              }
               return false
             }
             const line = lr.lineNo

@@ -11,6 +11,15 @@ export abstract class BaseCommand extends Command {
     process.exitCode = code
   }
 
+  /**
+   * The nanoBragg arguments: everything after "--", verbatim and in order (oclif's own argv
+   * reorders repeated values when strict is off, so it is not used for pass-through arguments).
+   */
+  protected passThrough(parsedArgv: unknown[]): string[] {
+    const dd = this.argv.indexOf('--')
+    return dd >= 0 ? this.argv.slice(dd + 1) : (parsedArgv as string[])
+  }
+
   /** Human output only when not --json. */
   protected say(text: string): void {
     if (!this.jsonEnabled()) this.log(text)

@@ -85,8 +85,7 @@ the files nanoBragg would write are written relative to the current directory. W
       return out
     }
     // everything after "--" verbatim (the flag parser would reorder nanoBragg's own flags)
-    const dd = this.argv.indexOf('--')
-    const args = dd >= 0 ? this.argv.slice(dd + 1) : (argv as string[])
+    const args = this.passThrough(argv)
     if (args.length === 0) throw new InputError('no nanoBragg arguments: give them after "--"', {field: 'args'})
     const fixes = idList(flags.fix)
     const faults = idList(flags.inject)

@@ -47,7 +47,7 @@ trace is read from the program's stdout); they may write contract traces or lega
     const progress = new Progress('nbtrace trace')
     const started = Date.now()
     const result = await runTraceJob({
-      args: argv as string[],
+      args: this.passThrough(argv),
       cwd: process.cwd(),
       pixel: parsePixelFlag(flags.pixel),
       outDir: flags.out,

@@ -342,9 +342,12 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
     }
   }
 
-  const status: Status = diverged ? 'diverged' : 'agree'
+  // a truncated or aborted trace never "agrees": what is missing was never compared
+  const cut = [ref.truncated && `reference trace ${ref.truncated}`, cand.truncated && `candidate trace ${cand.truncated}`].filter(Boolean).join('; ')
+  const status: Status = diverged ? 'diverged' : cut ? 'mismatch' : 'agree'
   const counts = {...res.counts, cascade: fr.cascade, refRecords: res.refRecords, candRecords: res.candRecords}
-  const verdict = makeVerdict(status, firstDivergence, rootCauses, shapes, counts, provenance)
+  let verdict = makeVerdict(diverged ? 'diverged' : 'agree', firstDivergence, rootCauses, shapes, counts, provenance)
+  if (cut) verdict = `TRUNCATED: ${cut}${diverged ? `; ${verdict}` : `; the ${counts.matched} records present agree`}`
   return {
     schema: 'nbtrace-compare-report', version: 1, status, verdict,
     ref: info(ref, res.refRecords), cand: info(cand, res.candRecords),

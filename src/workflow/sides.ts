@@ -59,7 +59,15 @@ export function runTemplate(spec: SideSpec, v: {args: string[]; pixel: Pixel; ou
       stderr += d
       if (stderr.length > 65536) stderr = stderr.slice(-32768)
     })
-    if (toStdout) child.stdout!.pipe(createWriteStream(v.out))
+    // the trace on stdout is complete only when the file stream has flushed, not at process exit
+    const written: Promise<void> = toStdout
+      ? new Promise((res) => {
+          const ws = createWriteStream(v.out)
+          ws.on('finish', () => res())
+          ws.on('error', () => res())
+          child.stdout!.pipe(ws)
+        })
+      : Promise.resolve()
     const timer = setTimeout(() => {
       timedOut = true
       try {
@@ -72,8 +80,9 @@ export function runTemplate(spec: SideSpec, v: {args: string[]; pixel: Pixel; ou
       clearTimeout(timer)
       reject(new SideFailure(spec.role, `cannot start: ${e.message}`, ''))
     })
-    child.on('close', (code, signal) => {
+    child.on('close', async (code, signal) => {
       clearTimeout(timer)
+      await written
       if (timedOut) reject(new SideFailure(spec.role, `timed out after ${timeoutMs / 1000} s (--timeout): ${cmd}`, tail(stderr)))
       else if (code !== 0) reject(new SideFailure(spec.role, `exited with ${code ?? signal}: ${cmd}`, tail(stderr)))
       else if (!existsSync(v.out) || statSync(v.out).size === 0) reject(new SideFailure(spec.role, `wrote no trace: ${cmd}`, tail(stderr)))

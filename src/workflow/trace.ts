@@ -79,12 +79,16 @@ async function runSideTrace(spec: SideSpec, args: string[], cwd: string, pixel: 
 
 function reproScript(job: TraceJob, pixel: Pixel): string {
   const q = (xs: string[]) => xs.map(shellQuote).join(' ')
+  const argv = job.argvForRepro.filter((a, i, all) => !a.startsWith('--pixel') && !(all[i - 1] === '--pixel' && a !== '--'))
+  const dd = argv.indexOf('--')
+  const flags = dd >= 0 ? argv.slice(0, dd) : argv
+  const rest = dd >= 0 ? argv.slice(dd) : []
   const lines = [
     '#!/bin/sh',
     '# Reproduces this nbtrace run: the same pixel, the same sides, the same arguments.',
     'set -e',
     `cd ${shellQuote(resolve(job.cwd))}`,
-    `npx nbtrace ${q(job.argvForRepro.filter((a, i, all) => a !== '--pixel' && all[i - 1] !== '--pixel'))} --pixel ${pixel.slow},${pixel.fast}`,
+    `npx nbtrace trace ${q([...flags, '--pixel', `${pixel.slow},${pixel.fast}`, ...rest])}`,
     '',
   ]
   return lines.join('\n')
@@ -135,7 +139,11 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
       runSideTrace(job.cand, args, job.cwd, pixel, candOut, job.timeoutMs),
     ])
     for (const r of results) if (r.status === 'rejected') throw r.reason
-    const cmp = await job.compare(refOut, candOut)
+    const staged = await job.compare(refOut, candOut)
+    // the report names the traces where they will live, not the staging folder
+    const finalDir = resolve(job.outDir)
+    const rename = (s: string): string => s.split(stage.dir).join(finalDir)
+    const cmp = {...staged, report: JSON.parse(rename(JSON.stringify(staged.report))) as Record<string, unknown>, patch: rename(staged.patch), text: rename(staged.text)}
     const failedSide = (cmp.report as {truncated?: {side: 'ref' | 'cand'; what: string}}).truncated
     writeFileSync(stage.path('report.json'), JSON.stringify(cmp.report, null, 2) + '\n')
     writeFileSync(stage.path('diff.patch'), cmp.patch)

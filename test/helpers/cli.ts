@@ -16,7 +16,8 @@ export interface CliResult {
 
 export function runCli(args: string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'dev.js'), ...args], {
+    // tsx resolved from this package, so the CLI also runs with a cwd outside the repository
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'bin', 'dev.js'), ...args], {
       cwd: opts.cwd ?? ROOT,
       env: {...process.env, NO_COLOR: '1', ...opts.env},
       stdio: ['ignore', 'pipe', 'pipe'],

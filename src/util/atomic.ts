@@ -6,7 +6,8 @@ import {basename, dirname, join} from 'node:path'
 const pending = new Set<string>()
 let hooked = false
 
-function hookCleanup(): void {
+/** Makes SIGINT/SIGTERM end the process through 'exit', so every registered cleanup runs. */
+export function hookCleanup(): void {
   if (hooked) return
   hooked = true
   const clean = (): void => {

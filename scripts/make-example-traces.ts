@@ -35,10 +35,10 @@ export const EXAMPLES: ExamplePair[] = [
   {dir: 'state-carry-over', fix: 'Q3', args: Q3_ARGS, pixel: {slow: 30, fast: 33}, expectClass: 'state-carry-over', expectVariable: 'ap'},
 ]
 
-/** Pins the creation time and build commit so regenerated traces compare byte for byte. */
+/** Pins the creation time, build commit, compiler name and output path so regenerated traces compare byte for byte. */
 export function normalizeTrace(text: string): string {
   const nl = text.indexOf('\n')
-  const head = text.slice(0, nl).replace(/"created":"[^"]*"/, '"created":"2026-01-01T00:00:00.000Z"').replace(/"commit":"[0-9a-f]*"/, '"commit":null').replace(/"-trace_out","[^"]*?([^"/]+)"/, '"-trace_out","$1"')
+  const head = text.slice(0, nl).replace(/"created":"[^"]*"/, '"created":"2026-01-01T00:00:00.000Z"').replace(/"commit":"[0-9a-f]*"/, '"commit":null').replace(/"-trace_out","[^"]*?([^"/]+)"/, '"-trace_out","$1"').replace(/"cc":"[^"]*"/, '"cc":"cc"')
   return head + text.slice(nl)
 }
 

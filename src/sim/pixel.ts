@@ -9,6 +9,11 @@ import type {KernelModel} from './model.js'
 import {polarizationFactor} from './polarization.js'
 import {nearestF, nearestInGrid, tricubic, tricubicOutOfRange} from './structure-factor.js'
 
+/** The C int the reference stores: ceil() results as integers (no -0), out of range or NaN as INT_MIN (x86 cvttsd2si). */
+function cInt(x: number): number {
+  return x >= -2147483648 && x < 2147483648 ? x | 0 : -2147483648
+}
+
 /** State the serial loop carries from pixel to pixel (Q3 and Q8). */
 export interface CarryState {
   /** ap, bp, cp (9 numbers) in effect */
@@ -253,7 +258,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
                 sink.value('rot_b', loop, [bx, by, bz])
                 sink.value('rot_c', loop, [cx, cy, cz])
                 sink.value('hkl_frac', loop, [h, k, l])
-                sink.value('hkl_rounded', loop, [h0, k0, l0])
+                sink.value('hkl_rounded', loop, [cInt(h0), cInt(k0), cInt(l0)])
                 if (shape === SHAPE_SQUARE) {
                   sink.value('F_latt_a', loop, Fa)
                   sink.value('F_latt_b', loop, Fb)

@@ -2,11 +2,13 @@
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 import * as AjvModule from 'ajv/dist/2020.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const SHARED = join(ROOT, '..', 'shared')
+/** tsx's ESM entry from this package (what `--import tsx` resolves to), usable from any cwd. */
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
 
 export interface CliResult {
   code: number
@@ -17,7 +19,7 @@ export interface CliResult {
 export function runCli(args: string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // tsx resolved from this package, so the CLI also runs with a cwd outside the repository
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'bin', 'dev.js'), ...args], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'bin', 'dev.js'), ...args], {
       cwd: opts.cwd ?? ROOT,
       env: {...process.env, NO_COLOR: '1', ...opts.env},
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -67,7 +67,9 @@ export const PIXEL_MAP: Record<Producer, Record<string, NameMap>> = {
   },
   py: {
     ...PIXEL_BLOCK,
-    scattering_vec_A_inv: {name: 'scattering', scale: 1e10, why: 'the port prints Å⁻¹; catalogue unit is m⁻¹'},
+    // Despite the name, the port logs in ../shared print m⁻¹ like the C side (|S| ~ 1e8–1e10); a
+    // port that really prints Å⁻¹ then shows up as a units divergence (ratio 1e-10), which is the finding.
+    scattering_vec_A_inv: {name: 'scattering', why: 'printed in m⁻¹ despite the A_inv name (as in the C log)'},
   },
 }
 

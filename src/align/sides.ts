@@ -7,7 +7,7 @@ import {loadCatalogue, type VariableDef} from '../catalogue/catalogue.js'
 import {checkReadable, MAX_LINE_BYTES} from '../trace/lines.js'
 import type {LoadedTrace} from '../trace/reader.js'
 import type {FooterRecord, HeaderRecord, Loop, LoopName} from '../trace/records.js'
-import {TraceValidator} from '../trace/validate.js'
+import {shapeOk, TraceValidator} from '../trace/validate.js'
 import {InputError} from '../util/errors.js'
 
 export type Role = 'ref' | 'cand'
@@ -183,27 +183,6 @@ export class LineReader {
 
 const LOOP_SET = new Set<string>(['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'])
 
-function isNum(x: unknown): boolean {
-  return typeof x === 'number' || x === 'NaN' || x === 'Infinity' || x === '-Infinity'
-}
-
-function shapeProblem(def: VariableDef, v: unknown): string | undefined {
-  switch (def.shape) {
-    case 'scalar':
-      return isNum(v) ? undefined : 'a number'
-    case 'int':
-      return typeof v === 'number' && Number.isInteger(v) ? undefined : 'an integer'
-    case 'vec3':
-      return Array.isArray(v) && v.length === 3 && v.every(isNum) ? undefined : 'a vec3 [x, y, z]'
-    case 'ivec3':
-      return Array.isArray(v) && v.length === 3 && v.every((x) => Number.isInteger(x)) ? undefined : 'an integer vec3'
-    case 'mat3':
-      return Array.isArray(v) && v.length === 9 && v.every(isNum) ? undefined : 'a 3x3 matrix of 9 numbers (row-major)'
-    case 'enum':
-      return typeof v === 'string' && (!def.enum || def.enum.includes(v)) ? undefined : `one of ${JSON.stringify(def.enum)}`
-  }
-}
-
 /**
  * Opens a contract trace file as a side: the header is validated against the schema; value
  * records get a light check on the hot path (the line prefix and a catalogue name for records
@@ -336,7 +315,7 @@ export function fileSide(role: Role, file: string): Side {
           }
           const comp = o.origin?.component
           if (comp === undefined) {
-            const bad = shapeProblem(def, o.value)
+            const bad = shapeOk(def, o.value)
             if (bad) precise(s, c.line, '/value', `expected ${bad} for ${def.name} (${def.shape}), found ${JSON.stringify(o.value)}`)
           }
           return {name: def.name, def, comp, loop: loop as Loop | null, value: o.value, line: c.line, index: c.index}

@@ -100,7 +100,8 @@ function fastValueShapeOk(r: ValueRecord): boolean {
   return true
 }
 
-function shapeOk(def: VariableDef, v: unknown): string | undefined {
+/** What a value of this catalogue shape must be, or undefined when it is one. */
+export function shapeOk(def: VariableDef, v: unknown): string | undefined {
   const isNum = (x: unknown): boolean => decodeNumber(x) !== undefined
   switch (def.shape) {
     case 'scalar':

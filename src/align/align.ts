@@ -14,6 +14,7 @@ import {loopKey, loopText, type LoopKey} from './keys.js'
 import {nameAt, type ParsedRec, type Side} from './sides.js'
 import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
+import {VarPending} from './pending.js'
 
 export type AlignMode = 'keyed' | 'occurrence'
 
@@ -64,6 +65,8 @@ export interface AlignResult {
   candRecords: number
   /** largest number of pending (out-of-order) records held at once */
   maxPending: number
+  /** bytes of the compact pending tables at their largest (0 when not used) */
+  pendingBytes: number
   /** records compared as identical text without parsing */
   textEqual: number
   /** unmatched axis coordinates per side (loop-shape evidence) */
@@ -172,7 +175,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     return {k: base + '#' + n, key: `${loopPart}#${n}`, n}
   }
 
-  const compare = (r: ParsedRec, c: ParsedRec, key: LoopKey, occ: number): void => {
+  const compare = (r: ParsedRec, c: ParsedRec, key0: LoopKey | undefined, occ: number): void => {
     const s = statFor(displayName(r), r.def, r.comp)
     s.matched++
     counts.matched++
@@ -184,6 +187,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     }
     counts.diverged++
     s.diverged++
+    const key = key0 ?? (r.loop ? loopKey(r.loop) : 0)
     const rel = d.relDiff === null || d.relDiff !== d.relDiff ? Number.POSITIVE_INFINITY : d.relDiff
     s.divKeys.set(key, rel)
     div.stat.push(s)
@@ -211,6 +215,50 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   const fast = mode === 'keyed'
   const dropRef = mode === 'occurrence' && ref.format !== 'legacy'
   const dropCand = mode === 'occurrence' && cand.format !== 'legacy'
+  // contract files on both sides (loops validated to the catalogue scope): compact pending tables
+  const compact = fast && ref.memory === null && cand.memory === null
+  const tabRef = new Map<string, VarPending>()
+  const tabCand = new Map<string, VarPending>()
+  const tableOf = (m: Map<string, VarPending>, r: ParsedRec): VarPending => {
+    let t = m.get(r.name)
+    if (!t) m.set(r.name, (t = new VarPending(r.def)))
+    return t
+  }
+  const coords = new Uint32Array(8)
+  const sameKey = (r: ParsedRec, c: ParsedRec): boolean => {
+    if (r.name !== c.name) return false
+    const a = r.loop as Record<string, number>
+    const b = c.loop as Record<string, number>
+    for (const x of r.def.loop) if (a[x] !== b[x]) return false
+    return true
+  }
+  /** a record of one side: matched with the other side's pending partner, or made pending */
+  const arrive = (x: ParsedRec, isRef: boolean): void => {
+    const t = tableOf(isRef ? tabCand : tabRef, x)
+    if (t.coordsOf(x.loop!, coords)) {
+      const p = t.take(coords)
+      if (p) {
+        nPending--
+        if (isRef) compare(x, p, undefined, 0)
+        else compare(p, x, undefined, 0)
+      } else {
+        tableOf(isRef ? tabRef : tabCand, x).put(coords, x)
+        nPending++
+      }
+      return
+    }
+    // coordinates beyond 32 bits: keyed map as for in-memory sides
+    const k = keyOf(x, isRef ? occRef : occCand, false)
+    const p = take(isRef ? pendCand : pendRef, k.k)
+    if (p) {
+      nPending--
+      if (isRef) compare(x, p.rec, k.key, 0)
+      else compare(p.rec, x, p.key, 0)
+    } else {
+      put(isRef ? pendRef : pendCand, k.k, {rec: x, key: k.key, occ: 0, next: undefined})
+      nPending++
+    }
+  }
   let rOk = rc.next()
   let cOk = cc.next()
   while (rOk || cOk) {
@@ -237,6 +285,19 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     }
     const r = rOk ? rc.rec() : undefined
     const c = cOk ? cc.rec() : undefined
+    if (compact) {
+      if (r) statFor(displayName(r), r.def, r.comp).inRef++
+      if (c) statFor(displayName(c), c.def, c.comp).inCand++
+      if (r && c && sameKey(r, c)) compare(r, c, undefined, 0)
+      else {
+        if (r) arrive(r, true)
+        if (c) arrive(c, false)
+        if (nPending > maxPending) maxPending = nPending
+      }
+      if (rOk) rOk = rc.next()
+      if (cOk) cOk = cc.next()
+      continue
+    }
     const kr = r ? keyOf(r, occRef, dropRef) : undefined
     const kc = c ? keyOf(c, occCand, dropCand) : undefined
     if (r) statFor(displayName(r), r.def, r.comp).inRef++
@@ -271,9 +332,19 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   }
 
   const onlyAxes = {ref: new Map<string, Set<number>>(), cand: new Map<string, Set<number>>()}
+  let pendingBytes = 0
+  for (const t of [...tabRef.values(), ...tabCand.values()]) pendingBytes += t.bytes
   const drain = (m: Map<string, Pending>, side: 'ref' | 'cand'): void => {
-    for (const head of m.values()) {
-      for (let p: Pending | undefined = head; p; p = p.next) {
+    // unmatched records in trace order (as a keyed map of pending records would list them)
+    const recs: {rec: ParsedRec; key: LoopKey}[] = []
+    for (const head of m.values()) for (let p: Pending | undefined = head; p; p = p.next) recs.push({rec: p.rec, key: p.key})
+    const tabs = side === 'ref' ? tabRef : tabCand
+    if (tabs.size) {
+      for (const t of tabs.values()) for (const rec of t.records()) recs.push({rec, key: loopKey(rec.loop!)})
+      recs.sort((a, b) => a.rec.index - b.rec.index)
+    }
+    {
+      for (const p of recs) {
         const s = statFor(displayName(p.rec), p.rec.def, p.rec.comp)
         if (side === 'ref') {
           s.onlyRef++
@@ -299,6 +370,6 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   drain(pendCand, 'cand')
 
   return {
-    mode, counts, vars, div, first, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, textEqual, onlyAxes,
+    mode, counts, vars, div, first, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
   }
 }

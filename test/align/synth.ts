@@ -124,3 +124,14 @@ export function shuffled(values: ValueRecord[], seed = 42): ValueRecord[] {
   }
   return a.map((r, i) => ({...r, seq: i}))
 }
+
+/** The same records variable by variable (first-appearance order of names), as a vectorized port emits them; seq renumbered. */
+export function byVariable(values: ValueRecord[]): ValueRecord[] {
+  const groups = new Map<string, ValueRecord[]>()
+  for (const r of values) {
+    const g = groups.get(r.name)
+    if (g) g.push(r)
+    else groups.set(r.name, [r])
+  }
+  return [...groups.values()].flat().map((r, i) => ({...r, seq: i}))
+}

@@ -11,7 +11,7 @@
 import type {Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
 import {loopKey, loopText, type LoopKey} from './keys.js'
-import {nameAt, type ParsedRec, type Side} from './sides.js'
+import {nameAt, type Checkpoint, type ParsedRec, type Side} from './sides.js'
 import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'
@@ -37,7 +37,17 @@ export interface VarStat {
   details: Divergent[]
   /** loops of unmatched records (first few), per side */
   unmatchedLoops: {ref: (Loop | null)[]; cand: (Loop | null)[]}
+  /** ordinals of the first, the SERIES_CAP-th and the last record, per side (-1: none) */
+  firstRef: number
+  capRef: number
+  lastRef: number
+  firstCand: number
+  capCand: number
+  lastCand: number
 }
+
+/** records of one variable the evidence step keeps per side (the first ones in trace order) */
+export const SERIES_CAP = 20000
 
 export interface Divergent {
   stat: VarStat
@@ -69,6 +79,8 @@ export interface AlignResult {
   pendingBytes: number
   /** records compared as identical text without parsing */
   textEqual: number
+  /** resume points of the two files (for evidence reads that skip what they do not need) */
+  checkpoints: {ref: Checkpoint[]; cand: Checkpoint[]}
   /** unmatched axis coordinates per side (loop-shape evidence) */
   onlyAxes: {ref: Map<string, Set<number>>; cand: Map<string, Set<number>>}
 }
@@ -151,10 +163,22 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       s = {
         name, def, comp, inRef: 0, inCand: 0, matched: 0, diverged: 0, onlyRef: 0, onlyCand: 0,
         divKeys: new Map(), unmatchedKeys: new Set(), details: [], unmatchedLoops: {ref: [], cand: []},
+        firstRef: -1, capRef: -1, lastRef: -1, firstCand: -1, capCand: -1, lastCand: -1,
       }
       vars.set(name, s)
     }
     return s
+  }
+
+  const seenRef = (s: VarStat, i: number): void => {
+    if (s.inRef++ === 0) s.firstRef = i
+    if (s.inRef === SERIES_CAP) s.capRef = i
+    s.lastRef = i
+  }
+  const seenCand = (s: VarStat, i: number): void => {
+    if (s.inCand++ === 0) s.firstCand = i
+    if (s.inCand === SERIES_CAP) s.capCand = i
+    s.lastCand = i
   }
 
   const occRef = new Map<string, number>()
@@ -272,8 +296,12 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
         const def = name === undefined ? undefined : cat.byName.get(name)
         if (def === undefined) rc.rec() // throws the precise error
         const s = vars.get(name!) ?? statFor(name!, def!, undefined)
-        s.inRef++
-        s.inCand++
+        if (s.inRef++ === 0) s.firstRef = rc.index
+        if (s.inCand++ === 0) s.firstCand = cc.index
+        if (s.inRef === SERIES_CAP) s.capRef = rc.index
+        if (s.inCand === SERIES_CAP) s.capCand = cc.index
+        s.lastRef = rc.index
+        s.lastCand = cc.index
         s.matched++
         counts.matched++
         counts.agree++
@@ -286,8 +314,8 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     const r = rOk ? rc.rec() : undefined
     const c = cOk ? cc.rec() : undefined
     if (compact) {
-      if (r) statFor(displayName(r), r.def, r.comp).inRef++
-      if (c) statFor(displayName(c), c.def, c.comp).inCand++
+      if (r) seenRef(statFor(displayName(r), r.def, r.comp), r.index)
+      if (c) seenCand(statFor(displayName(c), c.def, c.comp), c.index)
       if (r && c && sameKey(r, c)) compare(r, c, undefined, 0)
       else {
         if (r) arrive(r, true)
@@ -300,8 +328,8 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     }
     const kr = r ? keyOf(r, occRef, dropRef) : undefined
     const kc = c ? keyOf(c, occCand, dropCand) : undefined
-    if (r) statFor(displayName(r), r.def, r.comp).inRef++
-    if (c) statFor(displayName(c), c.def, c.comp).inCand++
+    if (r) seenRef(statFor(displayName(r), r.def, r.comp), r.index)
+    if (c) seenCand(statFor(displayName(c), c.def, c.comp), c.index)
     if (r && c && kr!.k === kc!.k) {
       compare(r, c, kr!.key, kr!.n)
     } else {
@@ -371,5 +399,6 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
 
   return {
     mode, counts, vars, div, first, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
+    checkpoints: {ref: rc.checkpoints, cand: cc.checkpoints},
   }
 }

@@ -24,6 +24,19 @@ export interface ParsedRec {
   index: number
 }
 
+/** Where a cursor can resume: the state before reading record `index` (file sides). */
+export interface Checkpoint {
+  /** byte offset of the next line to read */
+  offset: number
+  /** lines read before it */
+  line: number
+  index: number
+  lastSeq: number
+}
+
+/** records between two checkpoints of a file cursor */
+export const CHECKPOINT_EVERY = 8192
+
 export interface Cursor {
   /** advances to the next value record; false at the end */
   next(): boolean
@@ -35,6 +48,10 @@ export interface Cursor {
   index: number
   /** the current record, parsed and checked */
   rec(): ParsedRec
+  /** resume points recorded while reading (file sides, every CHECKPOINT_EVERY records) */
+  checkpoints: Checkpoint[]
+  /** releases the file before the end was reached */
+  close(): void
 }
 
 export interface Side {
@@ -46,7 +63,8 @@ export interface Side {
   truncated?: string
   /** in-memory records, when the side was loaded (legacy logs, LoadedTrace inputs) */
   memory: LoadedTrace | null
-  open(): Cursor
+  /** a cursor from the first record, or resuming at a checkpoint of an earlier cursor */
+  open(from?: Checkpoint): Cursor
 }
 
 export const VALUE_PREFIX = '{"type":"value","seq":'
@@ -64,13 +82,15 @@ export function memorySide(role: Role, t: LoadedTrace): Side {
     footer: t.footer,
     truncated: t.truncated?.reason,
     memory: t,
-    open(): Cursor {
-      let i = -1
+    open(from?: Checkpoint): Cursor {
+      let i = from ? from.index - 1 : -1
       const c: Cursor = {
         text: '',
         rest: -1,
         line: 0,
         index: -1,
+        checkpoints: [],
+        close(): void {},
         next(): boolean {
           i++
           if (i >= t.values.length) return false
@@ -103,6 +123,11 @@ export class LineReader {
   private pos = 0
   private carry: Buffer | null = null
   private eof = false
+  /** bytes of the file (or of the decompressed data) read into buf so far */
+  private readPos = 0
+  /** byte offset of chunk[0], and whether chunk characters map one to one onto bytes */
+  private chunkByte = 0
+  private oneToOne = true
   lineNo = 0
 
   constructor(readonly file: string, chunkBytes = 1 << 20) {
@@ -124,18 +149,22 @@ export class LineReader {
   private fill(): boolean {
     while (!this.eof) {
       let n: number
+      const at = this.readPos
       if (this.data) {
         n = Math.min(this.buf.length, this.data.length - this.dataPos)
         this.data.copy(this.buf, 0, this.dataPos, this.dataPos + n)
         this.dataPos += n
       } else {
-        n = readSync(this.fd, this.buf, 0, this.buf.length, null)
+        n = readSync(this.fd, this.buf, 0, this.buf.length, at)
       }
+      this.readPos += n
       if (n === 0) {
         this.eof = true
         this.close()
         if (this.carry && this.carry.length) {
           this.chunk = this.carry.toString('utf8')
+          this.chunkByte = at - this.carry.length
+          this.oneToOne = this.chunk.length === this.carry.length
           this.pos = 0
           this.carry = null
           if (!this.chunk.endsWith('\n')) this.chunk += '\n'
@@ -150,7 +179,10 @@ export class LineReader {
         continue
       }
       const head = this.buf.toString('utf8', 0, last + 1)
+      const carried = this.carry ? this.carry.length : 0
       this.chunk = this.carry ? this.carry.toString('utf8') + head : head
+      this.chunkByte = at - carried
+      this.oneToOne = this.chunk.length === carried + last + 1
       this.carry = last + 1 < n ? Buffer.from(this.buf.subarray(last + 1, n)) : null
       this.pos = 0
       return true
@@ -171,6 +203,23 @@ export class LineReader {
     this.pos = nl + 1
     this.lineNo++
     return s
+  }
+
+  /** Byte offset of the next line to read; -1 when unknown (multi-byte characters in the chunk). */
+  nextOffset(): number {
+    return this.oneToOne ? this.chunkByte + this.pos : -1
+  }
+
+  /** Continues reading at a byte offset (the start of a line) that follows `lineNo` lines. */
+  seek(offset: number, lineNo: number): void {
+    this.readPos = offset
+    if (this.data) this.dataPos = offset
+    this.chunk = ''
+    this.pos = 0
+    this.carry = null
+    this.chunkByte = offset
+    this.oneToOne = true
+    this.lineNo = lineNo
   }
 
   close(): void {
@@ -215,11 +264,17 @@ export function fileSide(role: Role, file: string): Side {
     format: header.format,
     footer: undefined,
     memory: null,
-    open(): Cursor {
+    open(from?: Checkpoint): Cursor {
       const lr = new LineReader(file)
       let lastSeq = -1
       let count = 0
       let footerSeen = false
+      if (from) {
+        lr.seek(from.offset, from.line)
+        lastSeq = from.lastSeq
+        count = from.index
+      }
+      let nextCheckpoint = count
       const precise = (text: string, line: number, field: string | undefined, message: string): never => {
         const v = new TraceValidator({file})
         v.line(headerText!, headerLine)
@@ -231,7 +286,16 @@ export function fileSide(role: Role, file: string): Side {
         rest: -1,
         line: 0,
         index: -1,
+        checkpoints: [],
+        close(): void {
+          lr.close()
+        },
         next(): boolean {
+          if (count === nextCheckpoint && !footerSeen) {
+            const offset = lr.nextOffset()
+            if (offset >= 0) c.checkpoints.push({offset, line: lr.lineNo, index: count, lastSeq})
+            nextCheckpoint += CHECKPOINT_EVERY
+          }
           for (;;) {
             const s = lr.next()
             if (s === null) {

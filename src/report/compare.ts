@@ -1,9 +1,9 @@
 // compareTraces: provenance, alignment, causal frontier, classification, report.
 import {loadCatalogue} from '../catalogue/catalogue.js'
-import {align, type AlignResult, type Divergent} from '../align/align.js'
+import {align, SERIES_CAP, type AlignResult, type Divergent} from '../align/align.js'
 import {frontier, type RootCause} from '../align/frontier.js'
 import {loopKey, loopText, showLoop} from '../align/keys.js'
-import {fileSide, memorySide, nameAt, type ParsedRec, type Side} from '../align/sides.js'
+import {CHECKPOINT_EVERY, fileSide, memorySide, nameAt, type Checkpoint, type ParsedRec, type Side} from '../align/sides.js'
 import {resolveTolerances, type PrecisionProfile} from '../align/tolerance.js'
 import {detectFormat, readLegacyLog, type Producer} from '../trace/legacy/index.js'
 import {encodeJson} from '../trace/numbers.js'
@@ -125,17 +125,40 @@ async function openSide(role: 'ref' | 'cand', t: LoadedTrace | string, format: '
   return fileSide(role, t)
 }
 
+type Want = (name: string, index: number, text: string, rest: number) => boolean
+
 /** Every record of a side, parsed only when `want` says so (names are read from the text first). */
-function scan(side: Side, want: (name: string, index: number, text: string, rest: number) => boolean, visit: (r: ParsedRec) => void): void {
-  const c = side.open()
-  while (c.next()) {
-    if (c.rest > 0) {
-      const n = nameAt(c.text, c.rest)
-      if (n !== undefined && !want(n, c.index, c.text, c.rest)) continue
-    } else if (side.memory) {
-      if (!want(side.memory.values[c.index].name, c.index, '', -1)) continue
+function scan(side: Side, want: Want, visit: (r: ParsedRec) => void): void {
+  scanRange(side, [], 0, Number.POSITIVE_INFINITY, want, visit)
+}
+
+/**
+ * The records with ordinals in [start, end], read from the last checkpoint at or before start
+ * (from the beginning without one); stops early once `done` says so.
+ */
+function scanRange(side: Side, cps: Checkpoint[], start: number, end: number, want: Want, visit: (r: ParsedRec) => void, done?: () => boolean): void {
+  if (end < start) return
+  let from: Checkpoint | undefined
+  for (const cp of cps) {
+    if (cp.index > start) break
+    from = cp
+  }
+  const c = side.open(from)
+  try {
+    while (c.next()) {
+      if (c.index > end) break
+      if (c.index < start) continue
+      if (c.rest > 0) {
+        const n = nameAt(c.text, c.rest)
+        if (n !== undefined && !want(n, c.index, c.text, c.rest)) continue
+      } else if (side.memory) {
+        if (!want(side.memory.values[c.index].name, c.index, '', -1)) continue
+      }
+      visit(c.rec())
+      if (done?.()) break
     }
-    visit(c.rec())
+  } finally {
+    c.close()
   }
 }
 
@@ -264,7 +287,7 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
     const firstIdx = res.first?.refIndex ?? -1
     const ctxRef: ParsedRec[] = []
     const setupNames = new Set(SETUP_NEEDED)
-    const CAP = 20000
+    const CAP = SERIES_CAP
     const collect = (side: 'ref' | 'cand', r: ParsedRec): void => {
       if (r.def.loop.length === 0 && setupNames.has(r.name) && !ctx.setup[side].has(r.name)) ctx.setup[side].set(r.name, r.value)
       if (seriesNames.has(r.name)) {
@@ -287,14 +310,44 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
     const dropR = res.mode === 'occurrence' && ref.format !== 'legacy'
     const dropC = res.mode === 'occurrence' && cand.format !== 'legacy'
     const refKeys = new Map<string, number>()
-    scan(ref, (n, i) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || (i >= firstIdx - K && i <= firstIdx + K), (r) => {
+    // Keyed mode reads only what it needs: the records up to the last one the set-up values and
+    // series can use (the first CAP of a variable, its last one when fewer; known from the
+    // alignment), then, from a checkpoint, the context window and the candidate's partners of it.
+    // Later records cannot change the set-up values, series or context taken (first ones win).
+    const keyed = res.mode === 'keyed'
+    const needEnd = (side: 'ref' | 'cand'): number => {
+      let e = -1
+      for (const s of res.vars.values()) {
+        const n = s.def.name
+        const [count, first, cap, last] = side === 'ref' ? [s.inRef, s.firstRef, s.capRef, s.lastRef] : [s.inCand, s.firstCand, s.capCand, s.lastCand]
+        if (count === 0) continue
+        if (seriesNames.has(n)) e = Math.max(e, count >= CAP ? cap : last)
+        if (setupNames.has(n) && s.def.loop.length === 0) e = Math.max(e, first)
+      }
+      return e
+    }
+    const GAP = 2 * CHECKPOINT_EVERY
+    const wantRef: Want = (n, i) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || (i >= firstIdx - K && i <= firstIdx + K)
+    const visitRef = (r: ParsedRec): void => {
       collect('ref', r)
       const k = occKey(r, occR, dropR)
       if (firstIdx >= 0 && r.index >= firstIdx - K && r.index <= firstIdx + K) {
         ctxRef.push(r)
         refKeys.set(k, ctxRef.length - 1)
       }
-    })
+    }
+    const savedTruncated = [ref.truncated, cand.truncated]
+    if (!keyed) scan(ref, wantRef, visitRef)
+    else {
+      const e = needEnd('ref')
+      const cps = res.checkpoints.ref
+      if (firstIdx < 0) scanRange(ref, cps, 0, e, wantRef, visitRef)
+      else if (firstIdx - K <= e + GAP) scanRange(ref, cps, 0, Math.max(e, firstIdx + K), wantRef, visitRef)
+      else {
+        scanRange(ref, cps, 0, e, wantRef, visitRef)
+        scanRange(ref, cps, firstIdx - K, firstIdx + K, wantRef, visitRef)
+      }
+    }
     const ctxCand = new Map<number, ParsedRec>()
     const refNames = new Set(ctxRef.map((r) => r.name))
     // canonical record text up to the value: `,"name":"X","loop":{...},"value":` finds the partners without parsing
@@ -305,12 +358,34 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
       for (const p of prefixes) if (text.startsWith(p, rest)) return true
       return false
     }
-    scan(cand, (n, _i, text, rest) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, text, rest), (r) => {
+    const wantCand: Want = (n, _i, text, rest) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, text, rest)
+    const visitCand = (r: ParsedRec): void => {
       collect('cand', r)
       const k = occKey(r, occC, dropC)
       const at = refKeys.get(k)
       if (at !== undefined && !ctxCand.has(at)) ctxCand.set(at, r)
-    })
+    }
+    // every window record has a partner when no window key is unmatched: stop once all are found
+    const partnered = keyed && ctxRef.every((r) => !res.vars.get(display(r))?.unmatchedKeys.has(loopKey(r.loop ?? {})))
+    if (!partnered) scan(cand, wantCand, visitCand)
+    else {
+      const expected = new Set(refKeys.values()).size
+      const done = (): boolean => ctxCand.size >= expected
+      const e = needEnd('cand')
+      const cps = res.checkpoints.cand
+      scanRange(cand, cps, 0, e, wantCand, visitCand)
+      if (!done()) {
+        // partners of the window are near the candidate's partner of the first divergence (same order)
+        const p = Math.max(e + 1, (res.first?.candIndex ?? 0) - K - CHECKPOINT_EVERY)
+        if (p <= e + GAP) scanRange(cand, cps, e + 1, Number.POSITIVE_INFINITY, wantCand, visitCand, done)
+        else {
+          scanRange(cand, cps, p, Number.POSITIVE_INFINITY, wantCand, visitCand, done)
+          if (!done()) scanRange(cand, cps, e + 1, p - 1, wantCand, visitCand, done)
+        }
+      }
+    }
+    ref.truncated = savedTruncated[0]
+    cand.truncated = savedTruncated[1]
     context = ctxRef.map((r, i) => {
       const c = ctxCand.get(i)
       return {

@@ -10,6 +10,7 @@ import {resolveTolerances} from '../../src/align/tolerance.js'
 import {loadCatalogue} from '../../src/catalogue/catalogue.js'
 import {compareTraces, type Report} from '../../src/report/compare.js'
 import type {ValueRecord} from '../../src/trace/records.js'
+import {loadTrace} from '../../src/trace/reader.js'
 import {writeTrace} from '../../src/trace/writer.js'
 import {generateTrace} from '../../bench/gen.js'
 import {asLoaded, byVariable, header, perturb, shuffled, synthTrace, tempDir} from './synth.js'
@@ -90,5 +91,23 @@ describe('compare: streaming alignment of files', function () {
     assert.ok(pv.maxPending > N / 4, String(pv.maxPending))
     // capacity of every table together (growth slack included) per record pending at the peak
     assert.ok(pv.pendingBytes / pv.maxPending < 160, `${pv.pendingBytes} B for ${pv.maxPending} pending`)
+  })
+
+  it('evidence read from checkpoints (divergence near the end of long traces) gives the report of a full read', async () => {
+    const N = 150000 // 25000 records per variable: series capped, the window far past them
+    const a = join(wd, 'long-a.jsonl')
+    const b = join(wd, 'long-b.jsonl')
+    const v = join(wd, 'long-v.jsonl')
+    await generateTrace(a, N)
+    await generateTrace(b, N, {perturbAt: N - 1000})
+    await generateTrace(v, N, {perturbAt: N - 1000, order: 'variable'})
+    const A = await loadTrace(a)
+    for (const c of [b, v]) {
+      const fil = await compareTraces(a, c)
+      const mem = await compareTraces(A, await loadTrace(c))
+      assert.equal(fil.status, 'diverged')
+      assert.ok(fil.context.length > 0 && fil.context.every((x) => x.cand !== null), JSON.stringify(fil.context))
+      assert.deepEqual(norm(fil), norm(mem))
+    }
   })
 })

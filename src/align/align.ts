@@ -1,13 +1,28 @@
 // Alignment by key (name, loop coordinates, occurrence), independent of emission order.
 //
-// Strategy: both sides are read in lockstep (a merge join). While they are in the same order the
-// two current records share a key and are compared directly; when both lines are identical text
-// (same name, loop and value digits) they agree without being parsed at all. A record whose key
-// differs from the other side's current record goes to a keyed map of pending records and is
-// matched when its partner arrives (the out-of-order remainder). Memory is therefore bounded by
-// the out-of-order remainder, not by the trace length: constant for traces in the same order,
-// proportional to the displacement for reordered ones (a vectorized port emitting per variable).
-// Divergent records are kept compactly (variable, loop key, ordinal) for the dataflow analysis.
+// Strategy (docs/compare.md): both sides are read in lockstep (a merge join). While they are in
+// the same order the two current records share a key and are compared directly; when both lines
+// are identical text (same name, loop and value digits) they agree without being parsed at all.
+// A record whose key differs from the other side's current record becomes pending and is matched
+// when its partner arrives (the out-of-order remainder).
+//
+// Memory model:
+// - same order: nothing is pending; memory is constant whatever the length (the reader's chunk,
+//   the per-variable statistics, the divergent records' keys).
+// - out of order (a vectorized port emitting variable by variable): pending records are bounded
+//   by the displacement between the two orders, at worst the whole trace. For two contract files
+//   they are held in compact per-variable tables (pending.ts: coordinates, value components,
+//   ordinal and line in growable typed arrays, ~70 B per vec3 record with growth slack up to
+//   ~110 B), not as objects (~1.4 KB each): a 5-million-record pair with one side per variable,
+//   2.5 million pending at the peak, compares in about 460 MiB peak RSS. In-memory sides (legacy logs,
+//   programmatic callers) keep parsed records in keyed maps; they are in memory already.
+// - divergent records are kept compactly (variable, loop key, ordinal) for the dataflow analysis,
+//   the first few per variable in full.
+// - the evidence step (report/compare.ts) does not re-read whole files: the alignment records,
+//   per variable and side, the ordinals of the first, SERIES_CAP-th and last records, and the
+//   file cursors leave checkpoints every CHECKPOINT_EVERY records, so it reads the start of each
+//   file up to the last record the set-up values and series can use, then jumps to the context
+//   window around the first divergence and to its partners.
 import type {Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
 import {loopKey, loopText, type LoopKey} from './keys.js'

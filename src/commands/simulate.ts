@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {Progress} from '../cli/output.js'
 import type {Engine, EngineSummary} from '../engines/engine.js'
+import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {loadFaults, type FaultEntry} from '../sim/quirks.js'
 import {InputError} from '../util/errors.js'
 
@@ -95,6 +96,10 @@ the files nanoBragg would write are written relative to the current directory. W
     const engineName = flags.engine as 'ts' | 'c'
     if (engineName === 'c' && (fixes.length || faults.length)) throw new InputError('--fix/--inject apply to the ts engine only', {field: '--engine'})
     const engine = await loadEngine(engineName)
+    // one-line refusal of missing/non-numeric values and impossible detectors before any work;
+    // unknown flags are warnings (nanoBragg ignores them, and so do both engines)
+    const argWarnings = checkNanoBraggArgs(args, process.cwd()).warnings
+    for (const w of argWarnings) process.stderr.write(`nbtrace: warning: ${w}\n`)
     const progress = new Progress('nbtrace simulate')
     const started = Date.now()
     const res = await engine.run({
@@ -116,8 +121,8 @@ the files nanoBragg would write are written relative to the current directory. W
     } else if (s) {
       this.say(`${s.fpixels}x${s.spixels} pixels, ${s.sources} source${s.sources === 1 ? '' : 's'}, ${s.steps} steps, oversample ${s.oversample}`)
       this.say(`max ${s.maxI.toPrecision(6)}  mean ${s.meanI.toPrecision(6)} photons/pixel  (${(elapsedMs / 1000).toFixed(2)} s)`)
-      this.say(`wrote ${res.outputs.join(', ')}`)
     }
+    if (!pixel && res.outputs.length) this.say(`wrote ${res.outputs.join(', ')}`)
     return {
       engine: engineName,
       mode: pixel ? 'trace' : 'image',
@@ -128,7 +133,7 @@ the files nanoBragg would write are written relative to the current directory. W
       pixel,
       outputs: res.outputs,
       summary: pixel ? null : s,
-      warnings: res.warnings,
+      warnings: [...argWarnings, ...res.warnings],
       elapsedMs,
     }
   }

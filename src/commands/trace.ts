@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
+import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {makeChalk, Progress} from '../cli/output.js'
 import {parsePixelFlag} from '../workflow/pixel.js'
 import {parseSide} from '../workflow/sides.js'
@@ -44,10 +45,13 @@ trace is read from the program's stdout); they may write contract traces or lega
     const {flags, argv} = await this.parse(Trace)
     const ref = parseSide('ref', flags['ref-engine'], flags['ref-cmd'], flags['ref-fix'], flags['ref-inject'], 'c')
     const cand = parseSide('cand', flags['cand-engine'], flags['cand-cmd'], flags['cand-fix'], flags['cand-inject'], 'ts')
+    const nbArgs = this.passThrough(argv)
+    // the same one-line refusals as simulate (missing/non-numeric values, impossible detectors)
+    if (nbArgs.length) for (const w of checkNanoBraggArgs(nbArgs, process.cwd()).warnings) if (!this.jsonEnabled()) process.stderr.write(`nbtrace: warning: ${w}\n`)
     const progress = new Progress('nbtrace trace')
     const started = Date.now()
     const result = await runTraceJob({
-      args: this.passThrough(argv),
+      args: nbArgs,
       cwd: process.cwd(),
       pixel: parsePixelFlag(flags.pixel),
       outDir: flags.out,
@@ -68,6 +72,8 @@ trace is read from the program's stdout); they may write contract traces or lega
     if (result.failure) {
       this.say(c.red(`FAILED: ${result.failure.side === 'ref' ? 'reference' : 'candidate'} side: ${result.failure.what}`))
       if (result.failure.stderrTail) this.say(result.failure.stderrTail.split('\n').map((l) => `  | ${l}`).join('\n'))
+    }
+    if (result.failure && result.artifacts.length === 0) {
       this.say('nothing was written')
     } else {
       if (result.demo) this.say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))

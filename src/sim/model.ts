@@ -206,7 +206,10 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   const xtalsizeMax = Math.max(aLen * Na, bLen * Nb, cLen * Nc)
   const recipPixel = (p.lambda0 * geo.distance) / geo.pixelSize
   let recommended = Math.ceil((3 * xtalsizeMax) / recipPixel)
-  if (recommended <= 1) recommended = 1
+  // a zero distance or wavelength makes it infinite (an auto-oversampled run that never ends); the
+  // reference's (int) conversion turns inf into INT_MIN, i.e. 1 below
+  if (!Number.isFinite(recommended) && p.oversample <= 0) warnings.push(`the recommended oversample is ${recommended} (distance ${geo.distance} m, wavelength ${p.lambda0} m): using 1, as the reference's integer conversion does`)
+  if (!Number.isFinite(recommended) || recommended <= 1) recommended = 1
   let oversample = p.oversample
   if (oversample <= 0) oversample = recommended
   else if (oversample < recommended) warnings.push(`-oversample ${oversample} is below the recommended ${recommended}`)
@@ -234,10 +237,16 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   // step 11: sources
   let sources: Source[]
   if (p.sourcefilename) {
-    const rows = parseSourceText(readInput(p.sourcefilename, 'sourcefile', '-sourcefile').toString('latin1'))
+    const rowLines: number[] = []
+    const rows = parseSourceText(readInput(p.sourcefilename, 'sourcefile', '-sourcefile').toString('latin1'), rowLines)
     if (fault.ghostCommentSource) rows.push([NaN, NaN, NaN, NaN, NaN])
     sources = sourcesFromFile(rows, geo.beam, p.lambda0)
-    if (sources.some((s) => s.lambda === 0)) warnings.push(`${p.sourcefilename}: a source has wavelength 0 (comment line or missing column?): the image will be NaN`)
+    // faithful: the reference reads these as wavelength 0 too; say which line did it
+    const zero = sources.map((s, j) => (s.lambda === 0 ? j : -1)).filter((j) => j >= 0 && j < rowLines.length)
+    if (zero.length) {
+      const more = zero.length > 1 ? ` (and ${zero.length - 1} more: line${zero.length > 2 ? 's' : ''} ${zero.slice(1, 6).map((j) => rowLines[j]).join(', ')}${zero.length > 6 ? ', …' : ''})` : ''
+      warnings.push(`${p.sourcefilename}:${rowLines[zero[0]]}: source ${zero[0]} has wavelength 0 (a comment line, a missing column, CRLF or no final newline; read as nanoBragg reads it): the image will be NaN${more}`)
+    }
   } else {
     sources = sourcesFromGrid({
       beam: geo.beam,

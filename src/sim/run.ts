@@ -7,6 +7,7 @@ import type {HeaderRecord, ValueRecord} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
 import {writeFileAtomicSync} from '../util/atomic.js'
 import {floatFileBytes, imageStats, intImage, intScale, noiseImage, pgmImage, type ImageStats} from './image.js'
+import {checkPixelCount} from './args-check.js'
 import {buildModel, type Model} from './model.js'
 import {initialCarry} from './pixel.js'
 import {renderRows} from './render.js'
@@ -35,6 +36,7 @@ export async function renderImage(m: Model, threads = 1, onProgress?: (f: number
 /** Runs a full simulation and writes nanoBragg's output files relative to opts.cwd. */
 export async function simulate(opts: EngineRunOptions): Promise<SimulationResult> {
   const m = buildModel(opts.args, {cwd: opts.cwd, fixes: opts.fixes, faults: opts.faults})
+  checkPixelCount(m.kernel.fpixels, m.kernel.spixels)
   const img = await renderImage(m, opts.threads ?? 1, opts.onProgress)
   const stats = imageStats(m, img)
   const p = m.parsed

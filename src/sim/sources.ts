@@ -13,24 +13,32 @@ export interface Source {
 const DELIMS = ' \t,;:!'
 const NUMCHARS = '0123456789-+.EGeg'
 
-/** Parses 5-column source text (X Y Z weight lambda) like the reference's generic reader. */
-export function parseSourceText(text: string): number[][] {
+/**
+ * Parses 5-column source text (X Y Z weight lambda) like the reference's generic reader: leading
+ * delimiters skipped, delimiter-only lines skipped, columns read until the line's own newline (a
+ * CR before it, or a last line without one, makes the missing columns 0, not their defaults).
+ * lineNumbers, when given, receives the 1-based line of each row.
+ */
+export function parseSourceText(text: string, lineNumbers?: number[]): number[][] {
   const lines = text.split(/(?<=\n)/) // keep the newline on each line
   const rows: number[][] = []
+  let lineNo = 0
   for (const line of lines) {
-    let onlyDelims = true
-    for (const ch of line) if (!DELIMS.includes(ch) && ch !== '\n') onlyDelims = false
-    if (onlyDelims) continue
-    const row = [NaN, NaN, NaN, NaN, NaN]
+    lineNo++
+    if (line.length === 0) continue
     let pos = 0
+    while (pos < line.length && DELIMS.includes(line[pos])) pos++
+    if (line[pos] === '\n') continue
+    const row = [NaN, NaN, NaN, NaN, NaN]
     for (let col = 0; col < 5; col++) {
+      if (line.slice(pos) === '\n') break
       row[col] = atof(line.slice(pos))
       while (pos < line.length && NUMCHARS.includes(line[pos])) pos++
       while (pos < line.length && !DELIMS.includes(line[pos])) pos++
       while (pos < line.length && DELIMS.includes(line[pos])) pos++
-      if (line.slice(pos) === '\n') break
     }
     rows.push(row)
+    lineNumbers?.push(lineNo)
   }
   return rows
 }

@@ -33,6 +33,18 @@ export function readHkl(text: string, defaultF: number, file = 'hkl'): HklGrid {
     }
   }
   const warnings: string[] = []
+  // records are read 4 numbers at a time across lines (as the reference's fscanf does): a line
+  // with another count of numbers shifts every later record; say where the first one is
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i].split(/\s+/).filter((x) => x !== '')
+    if (t.length === 0) continue
+    if (!t.every((x) => NUM.test(x))) break
+    if (t.length !== 4) {
+      warnings.push(`${file}:${i + 1}: ${t.length} columns, expected 4 (h k l F): numbers are read 4 at a time as nanoBragg reads them, so the records from here on are shifted`)
+      break
+    }
+  }
   let hMin = Infinity, hMax = -Infinity, kMin = Infinity, kMax = -Infinity, lMin = Infinity, lMax = -Infinity
   let nonInt = false
   for (const [h, k, l] of recs) {

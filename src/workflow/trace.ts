@@ -3,7 +3,7 @@
 // pixel at the same time, compares the traces, and stages every artifact (both traces,
 // report.json, diff.patch, parity.json and heatmap.png when images were made, repro.sh) before
 // moving them into the output folder in one step.
-import {writeFileSync} from 'node:fs'
+import {existsSync, statSync, writeFileSync} from 'node:fs'
 import {relative, resolve} from 'node:path'
 import type {Pixel} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
@@ -94,6 +94,10 @@ function reproScript(job: TraceJob, pixel: Pixel): string {
   return lines.join('\n')
 }
 
+function nonEmpty(path: string): boolean {
+  return existsSync(path) && statSync(path).size > 0
+}
+
 export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
   const demo = job.args.length === 0
   const args = demo ? DEMO_ARGS : job.args
@@ -138,13 +142,29 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
       runSideTrace(job.ref, args, job.cwd, pixel, refOut, job.timeoutMs),
       runSideTrace(job.cand, args, job.cwd, pixel, candOut, job.timeoutMs),
     ])
-    for (const r of results) if (r.status === 'rejected') throw r.reason
+    // a side that died after writing part of its trace (crash mid-trace) is still compared: its
+    // trace is reported as truncated with the last record seen, next to the side's stderr tail
+    let crashed: SideFailure | null = null
+    for (const [k, r] of results.entries()) {
+      if (r.status !== 'rejected') continue
+      const other = results[1 - k]
+      if (!crashed && r.reason instanceof SideFailure && other.status === 'fulfilled' && nonEmpty(k === 0 ? refOut : candOut)) crashed = r.reason
+      else throw r.reason
+    }
     const staged = await job.compare(refOut, candOut)
     // the report names the traces where they will live, not the staging folder
     const finalDir = resolve(job.outDir)
     const rename = (s: string): string => s.split(stage.dir).join(finalDir)
     const cmp = {...staged, report: JSON.parse(rename(JSON.stringify(staged.report))) as Record<string, unknown>, patch: rename(staged.patch), text: rename(staged.text)}
     const failedSide = (cmp.report as {truncated?: {side: 'ref' | 'cand'; what: string}}).truncated
+    let failure: TraceJobResult['failure'] = failedSide ? {side: failedSide.side, what: failedSide.what, stderrTail: ''} : null
+    if (crashed) {
+      const cut = (cmp.report[crashed.role] as {truncated?: string | null} | undefined)?.truncated
+      // a complete trace from a side that then failed: the failure stands, nothing is written
+      if (!cut) throw crashed
+      failure = {side: crashed.role, what: `${crashed.what}; its trace is truncated: ${cut}`, stderrTail: crashed.stderrTail}
+      writeFileSync(stage.path(`${crashed.role}.stderr.txt`), crashed.stderrTail + (crashed.stderrTail ? '\n' : ''))
+    }
     writeFileSync(stage.path('report.json'), JSON.stringify(cmp.report, null, 2) + '\n')
     writeFileSync(stage.path('diff.patch'), cmp.patch)
     writeFileSync(stage.path('repro.sh'), reproScript(job, pixel), {mode: 0o755})
@@ -153,7 +173,7 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
     return {
       status, exitCode: cmp.exitCode, pixel, pixelReason, demo, outDir: resolve(job.outDir),
       artifacts: artifacts.map((a) => relative(process.cwd(), a) || a), report: cmp.report, text: cmp.text, parity,
-      failure: failedSide ? {side: failedSide.side, what: failedSide.what, stderrTail: ''} : null,
+      failure,
     }
   } catch (e) {
     stage.discard()

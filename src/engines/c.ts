@@ -4,6 +4,7 @@ import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {hookCleanup} from '../util/atomic.js'
 import {InputError} from '../util/errors.js'
 import type {Engine, EngineRunOptions, EngineRunResult, EngineSummary} from './engine.js'
 
@@ -73,6 +74,14 @@ export const cEngine: Engine = {
       const env = {...process.env}
       if (opts.onProgress) env.NBTRACE_PROGRESS = '1'
       const child = spawn(cBinaryPath(), args, {cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env})
+      // interrupted (SIGINT/SIGTERM end through 'exit' once outputs are tracked): the binary must
+      // not run on and write its images after nbtrace is gone
+      hookCleanup()
+      const killChild = (): void => {
+        child.kill('SIGKILL')
+      }
+      process.once('exit', killChild)
+      child.once('close', () => process.removeListener('exit', killChild))
       let stdout = ''
       let stderr = ''
       let pending = ''

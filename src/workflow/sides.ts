@@ -68,6 +68,16 @@ export function runTemplate(spec: SideSpec, v: {args: string[]; pixel: Pixel; ou
           child.stdout!.pipe(ws)
         })
       : Promise.resolve()
+    // an interrupted nbtrace (SIGINT/SIGTERM end through 'exit', see hookCleanup) takes its side
+    // with it: the detached process group would otherwise run on and write after we are gone
+    const killGroup = (): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        /* already gone */
+      }
+    }
+    process.once('exit', killGroup)
     const timer = setTimeout(() => {
       timedOut = true
       try {
@@ -78,10 +88,12 @@ export function runTemplate(spec: SideSpec, v: {args: string[]; pixel: Pixel; ou
     }, timeoutMs)
     child.on('error', (e) => {
       clearTimeout(timer)
+      process.removeListener('exit', killGroup)
       reject(new SideFailure(spec.role, `cannot start: ${e.message}`, ''))
     })
     child.on('close', async (code, signal) => {
       clearTimeout(timer)
+      process.removeListener('exit', killGroup)
       await written
       if (timedOut) reject(new SideFailure(spec.role, `timed out after ${timeoutMs / 1000} s (--timeout): ${cmd}`, tail(stderr)))
       else if (code !== 0) reject(new SideFailure(spec.role, `exited with ${code ?? signal}: ${cmd}`, tail(stderr)))

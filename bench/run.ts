@@ -60,6 +60,9 @@ async function main(): Promise<void> {
       ts: () => run(process.execPath, [CLI, 'simulate', '--engine', 'ts', '--', ...CASE1B, ...out('ts')], {cwd: tmp}),
       ts2: () => run(process.execPath, [CLI, 'simulate', '--engine', 'ts', '--threads', '2', '--', ...CASE1B, ...out('ts2')], {cwd: tmp}),
     }, ROUNDS)
+    add({case: '1b', what: 'C engine wall', value: Math.round(t1b.c.median), unit: 'ms'})
+    add({case: '1b', what: 'TS serial wall', value: Math.round(t1b.ts.median), unit: 'ms'})
+    add({case: '1b', what: 'TS --threads 2 wall', value: Math.round(t1b.ts2.median), unit: 'ms'})
     add({case: '1b', what: 'TS serial / C', value: +(t1b.ts.median / t1b.c.median).toFixed(3), unit: 'x', target: '<= 1.5', met: t1b.ts.median / t1b.c.median <= 1.5})
     add({case: '1b', what: 'TS threads 2 / C', value: +(t1b.ts2.median / t1b.c.median).toFixed(3), unit: 'x', target: '<= 0.9', met: t1b.ts2.median / t1b.c.median <= 0.9})
 
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
       on: () => run(C_TRACE, [...CASE1, ...out('on')], {cwd: tmp}),
     }, Math.max(5, ROUNDS))
     const ov = t2.on.median / t2.off.median - 1
+    add({case: '2', what: 'C compiled out wall', value: Math.round(t2.off.median), unit: 'ms'})
     add({case: '2', what: 'tracing compiled in, no pixel: overhead', value: +(ov * 100).toFixed(2), unit: '%', target: '<= 2%', met: ov <= 0.02})
 
     process.stderr.write('case 3: single-pixel trace on 4096², 24 sources, 10 mosaic domains, oversample 2\n')

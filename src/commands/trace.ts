@@ -49,7 +49,6 @@ trace is read from the program's stdout); they may write contract traces or lega
     // the same one-line refusals as simulate (missing/non-numeric values, impossible detectors)
     if (nbArgs.length) for (const w of checkNanoBraggArgs(nbArgs, process.cwd()).warnings) if (!this.jsonEnabled()) process.stderr.write(`nbtrace: warning: ${w}\n`)
     const progress = new Progress('nbtrace trace')
-    const started = Date.now()
     const result = await runTraceJob({
       args: nbArgs,
       cwd: process.cwd(),
@@ -64,8 +63,9 @@ trace is read from the program's stdout); they may write contract traces or lega
       compare: compareForTrace({precision: flags.precision as 'f64' | 'f32' | undefined, all: flags.all, ignoreConfig: flags['ignore-config']}),
       argvForRepro: this.argv,
       onStatus: (line) => {
-        if (!this.jsonEnabled() && Date.now() - started > 0) process.stderr.write(`${line}\n`)
+        if (!this.jsonEnabled()) process.stderr.write(`${line}\n`)
       },
+      onProgress: (f) => progress.update(f),
     })
     progress.done()
     const c = makeChalk()

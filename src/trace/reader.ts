@@ -45,17 +45,6 @@ async function* readBatches(file: string, v: TraceValidator): AsyncGenerator<{re
   }
 }
 
-/** Like readRecords, but hands over one array of records per read chunk (fewer awaits on hot paths). */
-export async function* readRecordBatches(file: string, opts: ReadOptions = {}): AsyncGenerator<{rec: TraceRecord; line: number}[]> {
-  const v = new TraceValidator({file, skipDuplicateKeys: opts.skipDuplicateKeys})
-  yield* readBatches(file, v)
-  try {
-    v.finish()
-  } catch (e) {
-    if (!(opts.allowTruncated && e instanceof InputError && v.header && !v.footer)) throw e
-  }
-}
-
 export async function loadTrace(file: string, opts: ReadOptions = {}): Promise<LoadedTrace> {
   let header: HeaderRecord | undefined
   let footer: FooterRecord | undefined

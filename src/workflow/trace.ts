@@ -31,6 +31,8 @@ export interface TraceJob {
   /** the command line that reproduces this job (for repro.sh) */
   argvForRepro: string[]
   onStatus?: (line: string) => void
+  /** progress (0..1) of the full images run by --pixel auto */
+  onProgress?: (fraction: number) => void
 }
 
 export interface TraceJobResult {
@@ -49,14 +51,14 @@ export interface TraceJobResult {
 
 const sideName = (s: SideSpec): string => (s.engine === 'cmd' ? 'external command' : s.engine === 'c' ? 'C engine' : 'TypeScript engine')
 
-async function runSideImage(spec: SideSpec, args: string[], cwd: string, floatOut: string, stage: Stage, timeoutMs: number): Promise<void> {
+async function runSideImage(spec: SideSpec, args: string[], cwd: string, floatOut: string, stage: Stage, timeoutMs: number, onProgress?: (f: number) => void): Promise<void> {
   if (spec.engine === 'cmd') throw new InputError(`--pixel auto with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
   const engine = await loadEngine(spec.engine)
   const why = engine.unavailableReason()
   if (why) throw new InputError(why, {field: `--${spec.role}-engine`})
   const extra = ['-floatfile', floatOut, '-intfile', stage.path(`${spec.role}.int.img`), '-nopgm', '-nonoise']
   try {
-    await engine.run({args: [...args, ...extra], cwd, fixes: spec.fixes, faults: spec.faults, timeoutMs})
+    await engine.run({args: [...args, ...extra], cwd, fixes: spec.fixes, faults: spec.faults, timeoutMs, onProgress})
   } catch (e) {
     if (e instanceof InputError) throw e
     throw new SideFailure(spec.role, `full image failed: ${(e as Error).message.split('\n')[0]}`, (e as {stderrTail?: string}).stderrTail ?? '')
@@ -110,7 +112,13 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
     if (job.pixel === 'auto') {
       const refImg = job.refImage ? resolve(job.cwd, job.refImage) : stage.path('ref.float.bin')
       const candImg = job.candImage ? resolve(job.cwd, job.candImage) : stage.path('cand.float.bin')
-      const need = [!job.refImage && runSideImage(job.ref, args, job.cwd, refImg, stage, job.timeoutMs), !job.candImage && runSideImage(job.cand, args, job.cwd, candImg, stage, job.timeoutMs)].filter(Boolean)
+      // both images run at once: progress is the mean of the two
+      const done = [job.refImage ? 1 : 0, job.candImage ? 1 : 0]
+      const part = (i: number) => (f: number): void => {
+        done[i] = f
+        job.onProgress?.((done[0] + done[1]) / 2)
+      }
+      const need = [!job.refImage && runSideImage(job.ref, args, job.cwd, refImg, stage, job.timeoutMs, part(0)), !job.candImage && runSideImage(job.cand, args, job.cwd, candImg, stage, job.timeoutMs, part(1))].filter(Boolean)
       if (need.length) say(`running full images (${need.length}) to choose the pixel…`)
       await Promise.all(need)
       const {runParity} = await import('../parity/index.js')
@@ -156,8 +164,7 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
     const finalDir = resolve(job.outDir)
     const rename = (s: string): string => s.split(stage.dir).join(finalDir)
     const cmp = {...staged, report: JSON.parse(rename(JSON.stringify(staged.report))) as Record<string, unknown>, patch: rename(staged.patch), text: rename(staged.text)}
-    const failedSide = (cmp.report as {truncated?: {side: 'ref' | 'cand'; what: string}}).truncated
-    let failure: TraceJobResult['failure'] = failedSide ? {side: failedSide.side, what: failedSide.what, stderrTail: ''} : null
+    let failure: TraceJobResult['failure'] = null
     if (crashed) {
       const cut = (cmp.report[crashed.role] as {truncated?: string | null} | undefined)?.truncated
       // a complete trace from a side that then failed: the failure stands, nothing is written

@@ -17,7 +17,6 @@ import {
 export type {Producer} from './mapping.js'
 
 const RTD = 180 * (1 / Math.PI)
-const COMPONENT_INDEX: Record<string, number> = {h: 0, k: 1, l: 2, x: 0, y: 1, z: 2}
 
 /** Parses one printed number: C's inf/-inf/nan/-nan and Python's forms included. */
 export function parseLegacyNumber(tok: string): number | undefined {
@@ -272,13 +271,3 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   }
   return {file, header, values: ctx.values, lines: ctx.lines, footer: {type: 'footer', count: ctx.values.length, status: 'complete'}}
 }
-
-/** Reads either kind of trace: contract traces through the validating reader, legacy logs through this module. */
-export async function loadAnyTrace(file: string, format: 'auto' | 'nbtrace' | 'legacy' = 'auto', opts: LegacyOptions & {allowTruncated?: boolean} = {}): Promise<LoadedTrace> {
-  const fmt = format === 'auto' ? await detectFormat(file) : format
-  if (fmt === 'legacy') return readLegacyLog(file, opts)
-  const {loadTrace} = await import('../reader.js')
-  return loadTrace(file, {allowTruncated: opts.allowTruncated})
-}
-
-export {COMPONENT_INDEX}

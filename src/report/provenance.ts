@@ -40,12 +40,12 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
   if (configCompared) {
     const a = ref.config as Record<string, unknown>
     const b = cand.config as Record<string, unknown>
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
-    for (const k of keys) {
-      const x = a[k] === undefined ? null : a[k]
-      const y = b[k] === undefined ? null : b[k]
-      if (canonicalJson(x) !== canonicalJson(y)) config.push({key: k, ref: x, cand: y})
-    }
+    // an absent key is "not recorded" (a partial configuration), not "not given" (null): only
+    // the keys both sides state are compared
+    const keys = Object.keys(a).filter((k) => k in b).sort()
+    for (const k of keys) if (canonicalJson(a[k]) !== canonicalJson(b[k])) config.push({key: k, ref: a[k], cand: b[k]})
+    const oneSided = [...Object.keys(a).filter((k) => !(k in b)), ...Object.keys(b).filter((k) => !(k in a))]
+    if (oneSided.length) notes.push(`configuration recorded on one side only, not compared: ${oneSided.sort().join(', ')}`)
   } else {
     notes.push(`configuration not recorded on the ${!isObj(ref.config) && !isObj(cand.config) ? 'both sides' : !isObj(ref.config) ? 'reference' : 'candidate'} side (legacy log?): configuration not compared`)
   }

@@ -8,7 +8,8 @@ import {loadCatalogue} from '../../src/catalogue/catalogue.js'
 import {compareTraces} from '../../src/report/compare.js'
 import {writeTrace} from '../../src/trace/writer.js'
 import {traceInMemory} from '../../src/sim/run.js'
-import {runCli, SHARED, validateAgainst} from '../helpers/cli.js'
+import {runCli, validateAgainst} from '../helpers/cli.js'
+import {GOLDEN, LEGACY} from '../helpers/fixtures.js'
 import {asLoaded, header, perturb, shuffled, synthTrace, tempDir} from './synth.js'
 
 const cat = loadCatalogue()
@@ -131,7 +132,7 @@ describe('compare: TypeScript engine traces', function () {
     rmSync(wd, {recursive: true, force: true})
   })
   it('compare(A, A) agrees for every golden case', async function () {
-    const golden = join(SHARED, 'golden')
+    const golden = GOLDEN
     if (!existsSync(golden)) this.skip()
     for (const c of readdirSync(golden).filter((d) => /^c\d\d_/.test(d)).slice(0, 24)) {
       const {readFileSync} = await import('node:fs')
@@ -147,7 +148,7 @@ describe('compare: TypeScript engine traces', function () {
 })
 
 describe('compare: real legacy trace pairs (README truths)', () => {
-  const L = join(SHARED, 'legacy-traces')
+  const L = LEGACY
   before(function () {
     if (!existsSync(L)) this.skip()
   })

@@ -6,12 +6,13 @@ import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import Ajv2020 from 'ajv/dist/2020.js'
+import {GOLDEN as FIXTURE_GOLDEN} from '../helpers/fixtures.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const CDIR = join(ROOT, 'instrumented-c')
 export const BIN_TRACE = join(CDIR, 'build', 'nanobragg-nbtrace')
 export const BIN_NOTRACE = join(CDIR, 'build', 'nanobragg-notrace')
-export const GOLDEN = process.env.NBTRACE_GOLDEN || '/work/shared/golden'
+export const GOLDEN = process.env.NBTRACE_GOLDEN || FIXTURE_GOLDEN
 
 let buildTried = false
 /** Builds instrumented-c if a binary is missing; returns a reason string when it cannot. */

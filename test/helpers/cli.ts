@@ -6,7 +6,6 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import * as AjvModule from 'ajv/dist/2020.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const SHARED = join(ROOT, '..', 'shared')
 /** tsx's ESM entry from this package (what `--import tsx` resolves to), usable from any cwd. */
 const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
 

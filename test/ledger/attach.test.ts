@@ -7,7 +7,7 @@ import {maxAttempt, parseEntry, findHeadings} from '../../src/ledger/ledger.js'
 import {firstInvalidUtf8, joinLines, splitLines, type Line} from '../../src/ledger/text.js'
 import {runCli, schemaValidator, tempDir} from '../parity/helpers.js'
 
-const SAMPLE = '/work/shared/ledger-sample/fix_plan.md'
+import {LEDGER_SAMPLE as SAMPLE} from '../helpers/fixtures.js'
 const haveSample = existsSync(SAMPLE)
 
 const REPORT = {

@@ -17,7 +17,7 @@ import {
 import {colourOf} from '../../src/parity/heatmap.js'
 import {runCli, schemaValidator, tempDir, writeFloat, writeSmv} from './helpers.js'
 
-const GOLDEN = '/work/shared/golden'
+import {GOLDEN} from '../helpers/fixtures.js'
 const haveGolden = existsSync(join(GOLDEN, 'c01_cubic_default_F', 'float.bin'))
 
 function img(fast: number, slow: number, values: number[] | Float32Array): ParityImage {

@@ -6,7 +6,8 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import type {ValueRecord} from '../../src/trace/records.js'
 
-export const GOLDEN = '/work/shared/golden'
+export {GOLDEN} from '../helpers/fixtures.js'
+import {GOLDEN} from '../helpers/fixtures.js'
 
 export interface GoldenCase {
   name: string

@@ -1,4 +1,4 @@
-// Every real legacy log in ../shared converts to a schema-valid trace, with the right names,
+// Every real legacy log in test/fixtures converts to a schema-valid trace, with the right names,
 // true units and numbers.
 import assert from 'node:assert/strict'
 import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
@@ -7,10 +7,9 @@ import {join} from 'node:path'
 import {readLegacyLog} from '../../src/trace/legacy/index.js'
 import {loadTrace} from '../../src/trace/reader.js'
 import type {LoadedTrace} from '../../src/trace/reader.js'
-import {SHARED, runCli, validateAgainst} from '../helpers/cli.js'
+import {runCli, validateAgainst} from '../helpers/cli.js'
+import {GOLDEN, LEGACY} from '../helpers/fixtures.js'
 
-const LEGACY = join(SHARED, 'legacy-traces')
-const GOLDEN = join(SHARED, 'golden')
 const logs = [
   ...readdirSync(LEGACY).filter((d) => !d.includes('.')).flatMap((d) => readdirSync(join(LEGACY, d)).filter((f) => f.endsWith('.log')).map((f) => join(LEGACY, d, f))),
   ...readdirSync(GOLDEN).filter((d) => d.startsWith('c')).map((d) => join(GOLDEN, d, 'trace_C.log')),
@@ -30,7 +29,7 @@ describe('legacy logs', function () {
   after(() => rmSync(dir, {recursive: true, force: true}))
 
   it(`finds the shared logs (${logs.length})`, () => {
-    assert.ok(existsSync(LEGACY), 'missing ../shared/legacy-traces')
+    assert.ok(existsSync(LEGACY), 'missing test/fixtures/legacy-traces')
     assert.ok(logs.length >= 30, String(logs.length))
   })
 

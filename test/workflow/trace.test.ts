@@ -6,9 +6,9 @@ import {copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {EXAMPLES, makeExamples} from '../../scripts/make-example-traces.js'
-import {ROOT, SHARED, runCli, validateAgainst} from '../helpers/cli.js'
+import {ROOT, runCli, validateAgainst} from '../helpers/cli.js'
+import {GOLDEN} from '../helpers/fixtures.js'
 
-const GOLDEN = join(SHARED, 'golden')
 
 /** nanoBragg arguments of a golden case without the program name and output flags, and a temp cwd holding its inputs. */
 function goldenCase(name: string): {args: string[]; cwd: string} {

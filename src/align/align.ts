@@ -26,7 +26,7 @@
 import type {Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
 import {loopKey, loopText, type LoopKey} from './keys.js'
-import {nameAt, type Checkpoint, type ParsedRec, type Side} from './sides.js'
+import {nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/side.js'
 import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'

@@ -1,11 +1,11 @@
 // compareTraces: provenance, alignment, causal frontier, classification, report.
-import {loadCatalogue} from '../catalogue/catalogue.js'
+import {loadCatalogue, LOOP_NAMES} from '../catalogue/catalogue.js'
 import {align, SERIES_CAP, type AlignResult, type Divergent} from '../align/align.js'
 import {frontier, type RootCause} from '../align/frontier.js'
 import {loopKey, loopText, showLoop} from '../align/keys.js'
-import {CHECKPOINT_EVERY, fileSide, memorySide, nameAt, type Checkpoint, type ParsedRec, type Side} from '../align/sides.js'
 import {resolveTolerances, type PrecisionProfile} from '../align/tolerance.js'
-import {detectFormat, readLegacyLog, type Producer} from '../trace/legacy/index.js'
+import type {Producer} from '../trace/legacy/index.js'
+import {openSide, CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
 import {encodeJson} from '../trace/numbers.js'
 import {encodeLoop} from '../trace/writer.js'
 import type {LoadedTrace} from '../trace/reader.js'
@@ -118,13 +118,6 @@ function jsonValue(v: unknown): unknown {
   return v
 }
 
-async function openSide(role: 'ref' | 'cand', t: LoadedTrace | string, format: 'auto' | 'nbtrace' | 'legacy', producer?: Producer): Promise<Side> {
-  if (typeof t !== 'string') return memorySide(role, t)
-  const fmtFound = format === 'auto' ? await detectFormat(t) : format
-  if (fmtFound === 'legacy') return memorySide(role, await readLegacyLog(t, {producer}))
-  return fileSide(role, t)
-}
-
 type Want = (name: string, index: number, text: string, rest: number) => boolean
 
 /** Every record of a side, parsed only when `want` says so (names are read from the text first). */
@@ -200,7 +193,7 @@ function loopShape(res: AlignResult): LoopShapeFinding[] {
   if (res.mode === 'keyed') {
     const axes = new Set([...res.onlyAxes.ref.keys(), ...res.onlyAxes.cand.keys()])
     const covered = new Set<string>()
-    for (const a of ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic']) {
+    for (const a of LOOP_NAMES) {
       if (!axes.has(a)) continue
       // coordinate values that appear on one side only (present in unmatched records, absent from matched ones)
       const vr = [...(res.onlyAxes.ref.get(a) ?? [])].sort((x, y) => x - y)
@@ -226,8 +219,8 @@ function loopShape(res: AlignResult): LoopShapeFinding[] {
 export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedTrace | string, o: CompareOptions = {}): Promise<Report> {
   const t0 = Date.now()
   const cat = loadCatalogue()
-  const ref = await openSide('ref', refIn, o.refFormat ?? 'auto', o.refProducer)
-  const cand = await openSide('cand', candIn, o.candFormat ?? 'auto', o.candProducer)
+  const ref = await openSide('ref', refIn, {format: o.refFormat, producer: o.refProducer})
+  const cand = await openSide('cand', candIn, {format: o.candFormat, producer: o.candProducer})
   const precision: PrecisionProfile = o.precision ?? (ref.header.producer.precision === 'float32' || cand.header.producer.precision === 'float32' ? 'f32' : 'f64')
   const tolerances = resolveTolerances(cat, {precision, rtol: o.rtol, atol: o.atol, ulps: o.ulps, perVariable: o.tol})
   const strictZero = o.strictZero ?? false

@@ -1,10 +1,11 @@
 // The trace contract as TypeScript types. schemas/trace.schema.json is the normative form;
 // these types mirror it for the code that produces and consumes records.
 
-export const LOOP_NAMES = ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'] as const
-export type LoopName = (typeof LOOP_NAMES)[number]
-/** Named loop coordinates of a value; null for legacy records whose iteration is unknown. */
-export type Loop = Partial<Record<LoopName, number>>
+import type {Loop} from '../catalogue/catalogue.js'
+
+// Loop axes are the catalogue's (catalogue.json loopOrder); re-exported for the record types.
+export {LOOP_NAMES} from '../catalogue/catalogue.js'
+export type {Loop, LoopName} from '../catalogue/catalogue.js'
 
 /** A decoded traced value: a double (NaN/±Infinity/-0 allowed), an enum string, or an array (vec3, ivec3, mat3 row-major). */
 export type TraceValue = number | string | number[]

@@ -2,11 +2,11 @@
 // into contract records without manual editing. Values carry no loop coordinates unless the
 // line itself states them (TRACE_C_PHI phi_tic=, TRACE_C_SOURCE2:, TRACE_PY_SOURCE i:): loops
 // are null or partial, never invented. Unrecognised lines are counted and reported.
-import {readFileSync} from 'node:fs'
 import {loadCatalogue, type VariableDef} from '../../catalogue/catalogue.js'
 import {InputError} from '../../util/errors.js'
-import {sha256Hex} from '../header.js'
-import {checkReadable, readLines} from '../lines.js'
+import {hashFile} from '../source/input.js'
+import {readLines} from '../source/lines.js'
+import {reopenable} from '../source/spool.js'
 import type {LoadedTrace} from '../reader.js'
 import type {HeaderRecord, Loop, Pixel, ValueRecord} from '../records.js'
 import {
@@ -89,32 +89,28 @@ function unmapped(ctx: Ctx, printed: string): void {
   ctx.unmapped.set(printed, (ctx.unmapped.get(printed) ?? 0) + 1)
 }
 
-/** Guesses the producer of a log from its first lines. */
-export function detectProducer(text: string): Producer {
-  const py = (text.match(/^TRACE_PY/gm) ?? []).length + (/PyTorch/.test(text) ? 1 : 0)
-  const c = (text.match(/^TRACE_C/gm) ?? []).length
-  return py > c ? 'py' : 'c'
-}
-
-/** 'nbtrace' when the first non-empty line is a JSON header record, 'legacy' otherwise. */
-export async function detectFormat(file: string): Promise<'nbtrace' | 'legacy'> {
-  for await (const [, text] of readLines(file)) {
-    if (!text.trim()) continue
-    if (text.trimStart().startsWith('{')) return 'nbtrace'
-    return 'legacy'
+/** Guesses the producer of a log from its lines (streamed). */
+export function detectProducer(path: string, name: string = path): Producer {
+  let py = 0
+  let c = 0
+  let pytorch = false
+  for (const [, s] of readLines(path, {name})) {
+    if (s.startsWith('TRACE_PY')) py++
+    else if (s.startsWith('TRACE_C')) c++
+    if (!pytorch && s.includes('PyTorch')) pytorch = true
   }
-  return 'legacy'
+  return py + (pytorch ? 1 : 0) > c ? 'py' : 'c'
 }
 
 export interface LegacyOptions {
   producer?: Producer
+  /** where to read `file` from when it was spooled already (stdin, a FIFO) */
+  path?: string
 }
 
 export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Promise<LoadedTrace> {
-  checkReadable(file)
-  const raw = readFileSync(file)
-  const text = raw.toString('utf8')
-  const producer = opts.producer ?? detectProducer(text)
+  const path = opts.path ?? reopenable(file)
+  const producer = opts.producer ?? detectProducer(path, file)
   const ctx: Ctx = {producer, file, cat: loadCatalogue(), values: [], lines: [], unmapped: new Map(), notes: [], pivot: null}
   let pixel: Pixel | null = null
   let precision: 'float64' | 'float32' | 'unknown' = 'unknown'
@@ -127,11 +123,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   let nLines = 0
   const pixelMap = PIXEL_MAP[producer]
 
-  const all = text.split('\n')
-  for (let i = 0; i < all.length; i++) {
-    const line = i + 1
-    const s = all[i].replace(/\r$/, '')
-    if (i === all.length - 1 && s === '') break
+  for (const [line, s] of readLines(path, {name: file})) {
     nLines++
     if (!s.trim()) continue
     let m: RegExpMatchArray | null
@@ -256,7 +248,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
     args: [],
     config: null,
     configHash: null,
-    inputs: [{role: 'log', path: file, sha256: sha256Hex(raw)}],
+    inputs: [{role: 'log', path: file, sha256: hashFile(path)}],
     created: new Date().toISOString(),
     catalogue: 1,
     legacy: {

@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {runCli} from '../helpers/cli.js'
 import {FIXTURES, ROOT} from '../helpers/fixtures.js'
 import {buildUpstream, upstreamMissing} from '../helpers/upstream.js'
+import {freeformFiles} from './generate/freeform-cases.js'
 import {goldenCaseFiles} from './generate/golden-cases.js'
 import {type Case, CASES, isEngine, isFile, isLog, isProgram, loadCorpus} from './lib/cases.js'
 import {runShell, shellQuote, Workspace} from './lib/sides.js'
@@ -83,6 +84,12 @@ describe('truth corpus files', () => {
       if (!existsSync(f) || readFileSync(f, 'utf8') !== text) stale.push(p)
     }
     assert.deepEqual(stale, [], 'run: node --import tsx test/truth/generate/golden-cases.ts')
+  })
+
+  it('the freeform logs and cases are what generate/freeform-cases.ts renders from their committed traces', () => {
+    const stale: string[] = []
+    for (const [f, text] of freeformFiles()) if (!existsSync(f) || readFileSync(f, 'utf8') !== text) stale.push(f.slice(ROOT.length + 1))
+    assert.deepEqual(stale, [], 'run: node --import tsx test/truth/generate/freeform-cases.ts')
   })
 })
 

@@ -64,7 +64,7 @@ interface LogSpec {
   base: string
   style: Style
   vocab: 'trace-c' | 'catalogue'
-  banner: Banner['form'] | 'none' | {form: NonNullable<Banner>['form']; claims: string}
+  banner: BannerForm | 'none' | {form: BannerForm; claims: string}
   plant?: Plant
 }
 
@@ -85,7 +85,9 @@ const STYLE_TEXT: Record<Style, string> = {
   pretty: 'a pretty-printed report (`Detector Geometry:` then `  pix0_vector: [..] mm`), python lists, units as text',
 }
 
-const BANNER_TEXT: Record<NonNullable<Banner>['form'], string> = {
+type BannerForm = NonNullable<Banner>['form']
+
+const BANNER_TEXT: Record<BannerForm, string> = {
   'trace-config': '`TRACE_CONFIG: tracing pixel (spixel=S, fpixel=F)`',
   hash: '`# Tracing pixel (slow=S, fast=F)`',
   equals: '`=== TRACE: Pixel (S, F) [slow, fast] ===`',

@@ -52,6 +52,7 @@ function caseProblems(c: Case): string[] {
     cls(e.first.class, 'first')
   }
   for (const x of e.rootClasses ?? []) cls(x, 'rootClasses')
+  for (const x of e.rootClassesInclude ?? []) cls(x, 'rootClassesInclude')
   for (const x of e.roots ?? []) name(x, 'roots')
   for (const x of e.notRoot ?? []) name(x, 'notRoot')
   for (const re of e.verdict ?? []) {
@@ -61,7 +62,7 @@ function caseProblems(c: Case): string[] {
       bad.push(`verdict /${re}/ is not a regular expression: ${(err as Error).message}`)
     }
   }
-  if (e.status === 'agree' && (e.first || e.rootClasses?.length || e.roots?.length || e.provenance)) bad.push('an agreeing case cannot name a divergence, root causes or a provenance class')
+  if (e.status === 'agree' && (e.first || e.rootClasses?.length || e.rootClassesInclude || e.roots?.length || e.provenance)) bad.push('an agreeing case cannot name a divergence, root causes or a provenance class')
   if (e.provenance && e.status !== 'mismatch') bad.push('a provenance class is a mismatch')
   return bad
 }

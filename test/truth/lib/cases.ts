@@ -21,6 +21,7 @@ export interface Expect {
   status: 'agree' | 'diverged' | 'mismatch'
   first?: {name: string; class?: string; loop?: Loop}
   rootClasses?: string[]
+  rootClassesInclude?: string[]
   roots?: string[]
   notRoot?: string[]
   provenance?: 'pixel' | 'configuration'

@@ -55,6 +55,8 @@ export function judge(e: Expect, r: ReportLike, exitCode: number): string[] {
     const want = [...e.rootClasses].sort()
     if (got.join(',') !== want.join(',')) wrong.push(`root-cause classes: expected {${want.join(', ')}}, got {${got.join(', ')}}`)
   }
+  const classes = new Set(roots.map((x) => String(x.class)))
+  for (const k of e.rootClassesInclude ?? []) if (!classes.has(k)) wrong.push(`root-cause classes: expected ${k} among them, got {${[...classes].join(', ')}}`)
   const rootNames = new Set(roots.map((x) => baseName(x.name)))
   for (const n of e.roots ?? []) if (!rootNames.has(n)) wrong.push(`root causes: expected ${n} among them, got {${[...rootNames].join(', ')}}`)
   for (const n of e.notRoot ?? []) {

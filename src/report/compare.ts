@@ -5,7 +5,7 @@ import {frontier, type RootCause} from '../align/frontier.js'
 import {loopKey, loopText, showLoop} from '../align/keys.js'
 import {resolveTolerances, type PrecisionProfile} from '../align/tolerance.js'
 import type {Producer} from '../trace/legacy/index.js'
-import {openSide, CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
+import {openSides, CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
 import {encodeJson} from '../trace/numbers.js'
 import {encodeLoop} from '../trace/writer.js'
 import type {LoadedTrace} from '../trace/reader.js'
@@ -219,8 +219,7 @@ function loopShape(res: AlignResult): LoopShapeFinding[] {
 export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedTrace | string, o: CompareOptions = {}): Promise<Report> {
   const t0 = Date.now()
   const cat = loadCatalogue()
-  const ref = await openSide('ref', refIn, {format: o.refFormat, producer: o.refProducer})
-  const cand = await openSide('cand', candIn, {format: o.candFormat, producer: o.candProducer})
+  const {ref, cand} = await openSides(refIn, candIn, {format: o.refFormat, producer: o.refProducer}, {format: o.candFormat, producer: o.candProducer})
   const precision: PrecisionProfile = o.precision ?? (ref.header.producer.precision === 'float32' || cand.header.producer.precision === 'float32' ? 'f32' : 'f64')
   const tolerances = resolveTolerances(cat, {precision, rtol: o.rtol, atol: o.atol, ulps: o.ulps, perVariable: o.tol})
   const strictZero = o.strictZero ?? false
@@ -253,6 +252,9 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
   }
 
   const res = align(ref, cand, {tolerances, strictZero})
+  for (const [side, n, other] of [['reference', res.unstated.ref, cand], ['candidate', res.unstated.cand, ref]] as const) {
+    if (n) provenance.notes.push(`${n} ${side} records at iterations the ${other === cand ? 'candidate' : 'reference'} log does not print (its producer's gating) were not compared`)
+  }
   if (ref.truncated) provenance.notes.push(`reference trace ${ref.truncated}`)
   if (cand.truncated) provenance.notes.push(`candidate trace ${cand.truncated}`)
   const fr = frontier(res)

@@ -33,13 +33,22 @@ export interface Producer {
 }
 
 export interface LegacyInfo {
-  producer: 'c' | 'py'
+  /** the grammar family: TRACE_C, TRACE_PY, or an unknown producer's free-form log */
+  producer: 'c' | 'py' | 'freeform'
+  /** the producer profile (schemas/producers/NAME.json) */
+  profile?: string
   source?: string
   lines: number
   recognized: number
   unrecognized: number
   unmapped?: string[]
   notes?: string[]
+  /** a legacy log records no configuration */
+  configuration?: 'not recorded'
+  /** whether records carry full loop coordinates (true), some (partial) or none */
+  coordinates?: 'true' | 'partial' | 'none'
+  /** the loop extents used for the coordinates (catalogue set-up names), and their source */
+  extents?: Record<string, {value: number; from: 'log' | 'other side'}>
 }
 
 export type Config = Record<string, unknown>

@@ -5,7 +5,7 @@ import {LineReader} from './lines.js'
 export type Format = 'nbtrace' | 'legacy'
 
 export function detectFormat(path: string, name: string = path): Format {
-  const r = new LineReader(path, {chunkBytes: 1 << 16, name})
+  const r = new LineReader(path, {chunkBytes: 1 << 16, name, invalidUtf8: 'mark'})
   try {
     for (;;) {
       const s = r.next()

@@ -1,5 +1,5 @@
 // The trace-reading layer: the only code that opens a trace.
-export {openSide, type OpenOptions} from './open.js'
+export {openSide, openSides, setupExtents, type OpenOptions} from './open.js'
 export {contractSide} from './contract.js'
 export {memorySide} from './memory.js'
 export {detectFormat, type Format} from './format.js'

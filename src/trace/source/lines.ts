@@ -30,6 +30,12 @@ export interface LineReaderOptions {
   chunkBytes?: number
   /** the name errors give (default: the path); a spooled stdin is still `-` */
   name?: string
+  /**
+   * Invalid UTF-8: 'json' refuses it as invalid JSON (contract traces: JSON text is UTF-8),
+   * 'mark' decodes the line with U+FFFD and sets `invalid` for it (legacy logs, whose program
+   * chatter may hold binary bytes: such a line is never read as a value).
+   */
+  invalidUtf8?: 'json' | 'mark'
 }
 
 /** Reads the lines of one input in order; `next()` returns each without its terminator. */
@@ -46,13 +52,20 @@ export class LineReader {
   private chunkByte = 0
   private oneToOne = true
   private started = false
+  /** line numbers of the current chunk that hold invalid UTF-8 ('mark' mode) */
+  private badLines: Set<number> | null = null
   lineNo = 0
+  /** the line just returned held invalid UTF-8 ('mark' mode) */
+  invalid = false
 
   /** the name errors give */
   readonly file: string
 
+  private readonly mode: 'json' | 'mark'
+
   constructor(path: string, opts: LineReaderOptions = {}) {
     this.file = opts.name ?? path
+    this.mode = opts.invalidUtf8 ?? 'json'
     this.input = openInput(path, this.file)
     this.buf = Buffer.allocUnsafe(opts.chunkBytes ?? CHUNK)
   }
@@ -63,11 +76,24 @@ export class LineReader {
   }
 
   private decode(bytes: Buffer, at: number): string {
+    this.badLines = null
     if (!isUtf8(bytes)) {
+      if (this.mode === 'mark') {
+        // which lines of the chunk hold the invalid bytes
+        this.badLines = new Set()
+        let line = this.lineNo + 1
+        for (let from = 0; from < bytes.length; line++) {
+          let to = bytes.indexOf(10, from)
+          if (to < 0) to = bytes.length
+          if (!isUtf8(bytes.subarray(from, to))) this.badLines.add(line)
+          from = to + 1
+        }
+        return bytes.toString('utf8')
+      }
       const bad = firstBadByte(bytes)
       let line = this.lineNo + 1
       for (let i = 0; i < bad; i++) if (bytes[i] === 10) line++
-      throw new InputError(`invalid UTF-8 at byte offset ${at + bad}; a trace must be UTF-8`, {file: this.file, line})
+      throw new InputError(`invalid JSON: invalid UTF-8 at byte offset ${at + bad} (JSON text is UTF-8)`, {file: this.file, line})
     }
     return bytes.toString('utf8')
   }
@@ -142,6 +168,7 @@ export class LineReader {
     const s = this.chunk.slice(this.pos, end)
     this.pos = nl + 1
     this.lineNo++
+    this.invalid = this.badLines !== null && this.badLines.has(this.lineNo)
     return s
   }
 
@@ -171,14 +198,14 @@ export class LineReader {
   }
 }
 
-/** Yields [lineNumber, text] for each line (1-based), without the line terminator. */
-export function* readLines(file: string, opts: LineReaderOptions = {}): Generator<[number, string]> {
+/** Yields [lineNumber, text, invalid UTF-8] for each line (1-based), without the line terminator. */
+export function* readLines(file: string, opts: LineReaderOptions = {}): Generator<[number, string, boolean]> {
   const r = new LineReader(file, opts)
   try {
     for (;;) {
       const s = r.next()
       if (s === null) return
-      yield [r.lineNo, s]
+      yield [r.lineNo, s, r.invalid]
     }
   } finally {
     r.close()

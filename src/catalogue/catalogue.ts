@@ -1,8 +1,16 @@
 // The variable catalogue (schemas/catalogue.json): names, units, shapes, loop scopes, dataflow
 // inputs and tolerance classes. Everything that needs to know about a traced quantity asks here.
 import {readFileSync} from 'node:fs'
-import {LOOP_NAMES, type LoopName} from '../trace/records.js'
 import {schemaPath} from '../util/paths.js'
+
+/**
+ * A loop axis of the pixel's loop nest. The axes and their order (outermost first) are defined
+ * once, by catalogue.json's `loopOrder`; this union only lets the compiler check spellings, and
+ * loadCatalogue() refuses a catalogue whose loopOrder is not exactly these names.
+ */
+export type LoopName = 'thick' | 'subS' | 'subF' | 'source' | 'phi' | 'mosaic'
+/** Named loop coordinates of a value; null for legacy records whose iteration is unknown. */
+export type Loop = Partial<Record<LoopName, number>>
 
 export type Shape = 'scalar' | 'int' | 'vec3' | 'ivec3' | 'mat3' | 'enum'
 export type Stage =
@@ -109,7 +117,15 @@ export function loadCatalogue(): Catalogue {
     down.set(name, out)
     return out
   }
-  for (const l of raw.loopOrder) if (!LOOP_NAMES.includes(l)) throw new Error(`catalogue: unknown loop ${l}`)
+  const known: Record<LoopName, true> = {thick: true, subS: true, subF: true, source: true, phi: true, mosaic: true}
+  if (raw.loopOrder.length !== Object.keys(known).length || raw.loopOrder.some((l) => !known[l]) || new Set(raw.loopOrder).size !== raw.loopOrder.length) {
+    throw new Error(`catalogue: loopOrder ${JSON.stringify(raw.loopOrder)} does not match the LoopName type`)
+  }
   cached = {version: raw.version, variables, byName, loopOrder: raw.loopOrder, loops: raw.loops, classes: raw.classes, roles: raw.roles, byRole, tolerances: raw.tolerances, downstream}
   return cached
 }
+
+/** The loop axes, outermost first (catalogue.json's loopOrder). */
+export const LOOP_NAMES: readonly LoopName[] = loadCatalogue().loopOrder
+/** Membership test for loop-axis names (text read from a trace). */
+export const LOOP_SET: ReadonlySet<string> = new Set(LOOP_NAMES)

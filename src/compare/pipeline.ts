@@ -4,10 +4,10 @@ import {loadCatalogue} from '../catalogue/catalogue.js'
 import {align} from '../align/align.js'
 import {frontier} from '../align/frontier.js'
 import {loopShape} from '../align/shape.js'
-import {fileSide, memorySide, type Side} from '../align/sides.js'
 import {resolveTolerances, type PrecisionProfile} from '../align/tolerance.js'
-import {detectFormat, readLegacyLog, type Producer} from '../trace/legacy/index.js'
+import type {Producer} from '../trace/legacy/index.js'
 import type {LoadedTrace} from '../trace/reader.js'
+import {openSides, type Side} from '../trace/source/index.js'
 import {gatherEvidence} from './evidence.js'
 import {compareHeaders} from './provenance.js'
 import type {Report, SideInfo, Status} from './report.js'
@@ -30,13 +30,6 @@ export interface CompareOptions {
   contextRecords?: number
 }
 
-async function openSide(role: 'ref' | 'cand', t: LoadedTrace | string, format: 'auto' | 'nbtrace' | 'legacy', producer?: Producer): Promise<Side> {
-  if (typeof t !== 'string') return memorySide(role, t)
-  const fmtFound = format === 'auto' ? await detectFormat(t) : format
-  if (fmtFound === 'legacy') return memorySide(role, await readLegacyLog(t, {producer}))
-  return fileSide(role, t)
-}
-
 const sideInfo = (s: Side, records: number): SideInfo => ({
   file: s.file, format: s.format, producer: `${s.header.producer.name} ${s.header.producer.version}`.trim(),
   precision: s.header.producer.precision, pixel: s.header.pixel, records, truncated: s.truncated ?? null,
@@ -44,8 +37,7 @@ const sideInfo = (s: Side, records: number): SideInfo => ({
 
 export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedTrace | string, o: CompareOptions = {}): Promise<Report> {
   const t0 = Date.now()
-  const ref = await openSide('ref', refIn, o.refFormat ?? 'auto', o.refProducer)
-  const cand = await openSide('cand', candIn, o.candFormat ?? 'auto', o.candProducer)
+  const {ref, cand} = await openSides(refIn, candIn, {format: o.refFormat, producer: o.refProducer}, {format: o.candFormat, producer: o.candProducer})
   const precision: PrecisionProfile = o.precision ?? (ref.header.producer.precision === 'float32' || cand.header.producer.precision === 'float32' ? 'f32' : 'f64')
   const tolerances = resolveTolerances(loadCatalogue(), {precision, rtol: o.rtol, atol: o.atol, ulps: o.ulps, perVariable: o.tol})
   const strictZero = o.strictZero ?? false
@@ -69,6 +61,9 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
   }
 
   const res = align(ref, cand, {tolerances, strictZero})
+  for (const [side, n, other] of [['reference', res.unstated.ref, cand], ['candidate', res.unstated.cand, ref]] as const) {
+    if (n) provenance.notes.push(`${n} ${side} records at iterations the ${other === cand ? 'candidate' : 'reference'} log does not print (its producer's gating) were not compared`)
+  }
   if (ref.truncated) provenance.notes.push(`reference trace ${ref.truncated}`)
   if (cand.truncated) provenance.notes.push(`candidate trace ${cand.truncated}`)
   const fr = frontier(res)

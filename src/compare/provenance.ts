@@ -32,7 +32,9 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
   }
 
   const inputs: Provenance['inputs'] = []
-  const roles = new Set([...ref.inputs, ...cand.inputs].filter((i) => i.role !== 'log').map((i) => i.role))
+  // a legacy log records no configuration and no input files: nothing to compare them with
+  const unrecorded = ref.legacy?.configuration === 'not recorded' || cand.legacy?.configuration === 'not recorded'
+  const roles = new Set(unrecorded ? [] : [...ref.inputs, ...cand.inputs].filter((i) => i.role !== 'log').map((i) => i.role))
   for (const role of roles) {
     const a = ref.inputs.filter((i) => i.role === role)
     const b = cand.inputs.filter((i) => i.role === role)

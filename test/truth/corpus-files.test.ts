@@ -13,7 +13,7 @@ import {goldenCaseFiles} from './generate/golden-cases.js'
 import {type Case, CASES, type Expect, isEngine, isFile, isLog, isProgram, loadCorpus} from './lib/cases.js'
 import {judge, type ReportLike} from './lib/judge.js'
 import {runCase} from './lib/run.js'
-import {runShell, shellQuote, Workspace} from './lib/sides.js'
+import {programCommand, runShell, shellQuote, Workspace} from './lib/sides.js'
 
 const corpus = loadCorpus()
 const reportSchema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'report.schema.json'), 'utf8')) as {$defs: {class: {enum: string[]}}}
@@ -148,13 +148,7 @@ describe('truth corpus evidence (independent of nbtrace compare)', function () {
     if (!isProgram(s)) throw new Error('not a program side')
     const b = await ws.build(s)
     const dir = ws.folder(c, `${c.id}-${role}-image`)
-    const cmd = b.template
-      .replaceAll('{exe}', shellQuote(b.exe))
-      .replaceAll('{args}', withFloatfile(c.args ?? [], 'truth-image.bin').map(shellQuote).join(' '))
-      .replaceAll('{slow}', String(c.pixel![0]))
-      .replaceAll('{fast}', String(c.pixel![1]))
-      .replaceAll('{out}', shellQuote(join(dir, 'trace.out')))
-      .replaceAll('{cwd}', shellQuote(dir))
+    const cmd = programCommand(b.template, withFloatfile(c.args ?? [], 'truth-image.bin'), c.pixel!, join(dir, 'trace.out'), dir)
     await runShell(cmd, dir, b.env, join(dir, 'stdout.txt'))
     return join(dir, 'truth-image.bin')
   }

@@ -75,7 +75,8 @@ export interface ValueRecord {
   name: string
   loop: Loop | null
   value: TraceValue
-  origin?: {line: number; name: string; component?: string}
+  /** legacy provenance; digits: significant digits the value was printed with, when fewer than the log's usual */
+  origin?: {line: number; name: string; component?: string; digits?: number}
 }
 
 export interface FooterRecord {

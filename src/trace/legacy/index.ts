@@ -49,6 +49,8 @@ interface Pending {
   stated: Loop
   group: string
   occ: number
+  /** significant digits printed, when fewer than the producer's usual (the %g source table) */
+  digits?: number
 }
 
 /** The traced pixel a header line states, in any of the forms logs use, or null. */
@@ -230,6 +232,8 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
         add(line, 'source_table', {var: 'source_dir'}, dir, {source: 'line'}, st, 'table')
         add(line, 'source_table', {var: 'source_lambda'}, [lam], {source: 'line'}, st, 'table')
         add(line, 'source_table', {var: 'source_weight'}, [w], {source: 'line'}, st, 'table')
+        // the table is printed with %g: six significant digits (the direction is made from them)
+        for (const p of pending.slice(-3)) if (p.printed === 'source_table') p.digits = 6
         if (lam === 0) notes.push(`line ${line}: source ${sourceIndex} has wavelength 0 (a comment or short line read as a source?)`)
         sourceIndex++
         sourceTable--
@@ -438,6 +442,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       }
       const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
       if (p.comp) rec.origin!.component = p.comp
+      if (p.digits) rec.origin!.digits = p.digits
       seen.set(key, rec)
       values.push(rec)
       lines.push(p.line)
@@ -445,6 +450,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
     }
     const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
     if (p.comp) rec.origin!.component = p.comp
+    if (p.digits) rec.origin!.digits = p.digits
     values.push(rec)
     lines.push(p.line)
   }

@@ -3,7 +3,7 @@
 // partners), without re-reading whole files when the alignment says where they are.
 import type {Tolerance} from '../catalogue/catalogue.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
-import {SERIES_CAP, type AlignResult} from '../align/align.js'
+import {SERIES_CAP, type AlignResult, type Divergent} from '../align/align.js'
 import type {Frontier} from '../align/frontier.js'
 import {componentSplits, splitCursor} from '../align/components.js'
 import {loopKey, showLoop} from '../align/keys.js'
@@ -77,7 +77,7 @@ export interface Evidence {
 }
 
 /** Collects the evidence for the root causes of `fr`, and `K` aligned records each side of the first divergence. */
-export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Frontier, tolerances: Map<string, Tolerance>, K: number): Evidence {
+export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Frontier, first: Divergent | null, tolerances: Map<string, Tolerance>, K: number): Evidence {
   const cat = loadCatalogue()
   const splits = componentSplits(ref0, cand0)
   const ref = aligned(ref0, splits.ref)
@@ -89,7 +89,7 @@ export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Fr
     res, tolerances, headers: {ref: ref.header, cand: cand.header},
     setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()}, inputsOf: fr.inputsOf,
   }
-  const firstIdx = res.first?.refIndex ?? -1
+  const firstIdx = first?.refIndex ?? -1
   const ctxRef: ParsedRec[] = []
   const setupNames = new Set(namesOf(SETUP_ROLES))
   const CAP = SERIES_CAP
@@ -179,7 +179,7 @@ export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Fr
     scanRange(cand, cps, 0, e, wantCand, visitCand)
     if (!done()) {
       // partners of the window are near the candidate's partner of the first divergence (same order)
-      const p = Math.max(e + 1, (res.first?.candIndex ?? 0) - K - CHECKPOINT_EVERY)
+      const p = Math.max(e + 1, (first?.candIndex ?? 0) - K - CHECKPOINT_EVERY)
       if (p <= e + GAP) scanRange(cand, cps, e + 1, Number.POSITIVE_INFINITY, wantCand, visitCand, done)
       else {
         scanRange(cand, cps, p, Number.POSITIVE_INFINITY, wantCand, visitCand, done)

@@ -2,6 +2,8 @@
 // input file hashes, precision, producer fixes/faults (informative only), truncation.
 import {canonicalJson} from '../trace/numbers.js'
 import type {HeaderRecord} from '../trace/records.js'
+import type {AlignResult} from '../align/align.js'
+import {hasRole, ROLE} from '../classify/context.js'
 import type {ConfigDiff, Provenance} from './report.js'
 
 /** "on both sides", "on the reference side", "on the candidate side" */
@@ -80,6 +82,7 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
     blocking: cls !== null,
     class: cls,
     pixel: {ref: rp, cand: cp, match: pixMatch, transposed},
+    pixelFromValues: null,
     config,
     configCompared,
     inputs,
@@ -87,4 +90,30 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
     producers,
     notes,
   }
+}
+
+/**
+ * Two different pixels told from the values: every divergent record is a position vector whose
+ * components are the other side's permuted (signs aside), and every per-pixel scalar traced on
+ * both sides agrees (a mirror-image pixel: slow and fast transposed in a symmetric geometry).
+ */
+export function permutedPixel(res: AlignResult): string | undefined {
+  const div = [...res.vars.values()].filter((s) => s.diverged > 0)
+  if (div.length === 0) return undefined
+  const sorted = (v: unknown): number[] | undefined => (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number') ? (v as number[]).map(Math.abs).sort((a, b) => a - b) : undefined)
+  for (const s of div) {
+    if ((s.def.shape !== 'vec3' && s.def.shape !== 'ivec3') || s.comp) return undefined
+    for (const d of s.details) {
+      const a = sorted(d.ref)
+      const b = sorted(d.cand)
+      if (!a || !b) return undefined
+      const scale = Math.max(...a, ...b)
+      if (!a.every((x, i) => Math.abs(x - b[i]) <= 1e-9 * scale)) return undefined
+    }
+  }
+  const positions = div.filter((s) => hasRole(s.def, ROLE.pixelPosition))
+  if (positions.length === 0) return undefined
+  const scalars = [...res.vars.values()].filter((s) => s.matched > 0 && s.def.shape === 'scalar' && s.def.loop.length > 0)
+  if (scalars.length === 0) return undefined
+  return `different pixels: slow/fast transposed? ${div.map((s) => s.name).join(', ')} ha${div.length === 1 ? 's' : 've'} the other side's components permuted while every per-pixel scalar traced on both sides agrees (${scalars.slice(0, 4).map((s) => s.name).join(', ')}${scalars.length > 4 ? ', …' : ''})`
 }

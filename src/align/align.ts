@@ -135,6 +135,9 @@ function take(map: Map<string, Pending>, k: string): Pending | undefined {
   return head
 }
 
+/** index of a vector component printed alone */
+const COMPONENT: Record<string, number> = {x: 0, y: 1, z: 2, h: 0, k: 1, l: 2}
+
 function displayName(r: ParsedRec): string {
   return r.comp ? `${r.name}[${r.comp}]` : r.name
 }
@@ -224,11 +227,24 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   }
 
   const compare = (r: ParsedRec, c: ParsedRec, key0: LoopKey | undefined, occ: number): void => {
-    const s = statFor(displayName(r), r.def, r.comp)
+    // a component a legacy log prints alone (TRACE_C_PHI k_frac) against the whole vector
+    let def = r.def
+    let rv = r.value
+    let cv = c.value
+    const comp = r.comp ?? c.comp
+    if (r.comp !== c.comp && comp !== undefined) {
+      const at = COMPONENT[comp] ?? 0
+      if (!r.comp && Array.isArray(rv)) rv = rv[at]
+      if (!c.comp && Array.isArray(cv)) cv = cv[at]
+      def = {...r.def, shape: 'scalar'}
+    }
+    const s = statFor(comp ? `${r.name}[${comp}]` : r.name, def, comp)
     s.matched++
     counts.matched++
     const t = o.tolerances.get(r.name)!
-    const d = compareValues(r.def, r.value, c.value, t, flags)
+    // a value printed with fewer digits (a %g table) is allowed half a unit in its last digit
+    const f = r.digits === undefined && c.digits === undefined ? flags : {...flags, allowance: (a: number, b: number) => (r.digits ? halfUnit(a, r.digits) : 0) + (c.digits ? halfUnit(b, c.digits) : 0) + (flags.allowance?.(a, b) ?? 0)}
+    const d = compareValues(def, rv, cv, t, f)
     if (d.agree) {
       counts.agree++
       return
@@ -246,7 +262,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     if (s.details.length < K || isFirst) {
       const dv: Divergent = {
         stat: s, loop: r.loop, candLoop: c.loop, occurrence: occ, key, refIndex: r.index, candIndex: c.index,
-        refLine: r.line, candLine: c.line, ref: r.value, cand: c.value, diff: d,
+        refLine: r.line, candLine: c.line, ref: rv, cand: cv, diff: d,
       }
       if (s.details.length < K) s.details.push(dv)
       if (isFirst) first = dv
@@ -261,8 +277,9 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   const rc = ref.open()
   const cc = cand.open()
   const fast = mode === 'keyed'
-  const dropRef = mode === 'occurrence' && ref.format !== 'legacy'
-  const dropCand = mode === 'occurrence' && cand.format !== 'legacy'
+  // by name and occurrence: the coordinates a legacy log states in part are not compared either
+  const dropRef = mode === 'occurrence'
+  const dropCand = mode === 'occurrence'
   // contract files on both sides (loops validated to the catalogue scope): compact pending tables
   const compact = fast && ref.memory === null && cand.memory === null
   const tabRef = new Map<string, VarPending>()

@@ -302,8 +302,8 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
     }
     const occR = new Map<string, number>()
     const occC = new Map<string, number>()
-    const dropR = res.mode === 'occurrence' && ref.format !== 'legacy'
-    const dropC = res.mode === 'occurrence' && cand.format !== 'legacy'
+    const dropR = res.mode === 'occurrence'
+    const dropC = res.mode === 'occurrence'
     const refKeys = new Map<string, number>()
     // Keyed mode reads only what it needs: the records up to the last one the set-up values and
     // series can use (the first CAP of a variable, its last one when fewer; known from the

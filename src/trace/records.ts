@@ -75,7 +75,7 @@ export interface ValueRecord {
   name: string
   loop: Loop | null
   value: TraceValue
-  origin?: {line: number; name: string; component?: string}
+  origin?: {line: number; name: string; component?: string; digits?: number}
 }
 
 export interface FooterRecord {

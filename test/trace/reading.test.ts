@@ -69,8 +69,9 @@ describe('trace reading (the one line reader)', function () {
     const fifo = join(dir, 'fifo')
     if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip()
     const writer = spawn('sh', ['-c', `cat '${join(AGREE, 'cand.jsonl')}' > '${fifo}'`])
+    const written = new Promise((res) => writer.on('close', res))
     const r = await runCli(['compare', join(AGREE, 'ref.jsonl'), fifo, '--json'])
-    await new Promise((res) => writer.on('close', res))
+    await written
     assert.equal(r.code, 0, r.stderr)
     assert.equal(JSON.parse(r.stdout).status, 'agree')
   })

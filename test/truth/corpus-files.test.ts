@@ -10,8 +10,10 @@ import {FIXTURES, ROOT} from '../helpers/fixtures.js'
 import {buildUpstream, upstreamMissing} from '../helpers/upstream.js'
 import {freeformFiles} from './generate/freeform-cases.js'
 import {goldenCaseFiles} from './generate/golden-cases.js'
-import {type Case, CASES, isEngine, isFile, isLog, isProgram, loadCorpus} from './lib/cases.js'
-import {runShell, shellQuote, Workspace} from './lib/sides.js'
+import {type Case, CASES, type Expect, isEngine, isFile, isLog, isProgram, loadCorpus} from './lib/cases.js'
+import {judge, type ReportLike} from './lib/judge.js'
+import {runCase} from './lib/run.js'
+import {programCommand, runShell, shellQuote, Workspace} from './lib/sides.js'
 
 const corpus = loadCorpus()
 const reportSchema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'report.schema.json'), 'utf8')) as {$defs: {class: {enum: string[]}}}
@@ -146,13 +148,7 @@ describe('truth corpus evidence (independent of nbtrace compare)', function () {
     if (!isProgram(s)) throw new Error('not a program side')
     const b = await ws.build(s)
     const dir = ws.folder(c, `${c.id}-${role}-image`)
-    const cmd = b.template
-      .replaceAll('{exe}', shellQuote(b.exe))
-      .replaceAll('{args}', withFloatfile(c.args ?? [], 'truth-image.bin').map(shellQuote).join(' '))
-      .replaceAll('{slow}', String(c.pixel![0]))
-      .replaceAll('{fast}', String(c.pixel![1]))
-      .replaceAll('{out}', shellQuote(join(dir, 'trace.out')))
-      .replaceAll('{cwd}', shellQuote(dir))
+    const cmd = programCommand(b.template, withFloatfile(c.args ?? [], 'truth-image.bin'), c.pixel!, join(dir, 'trace.out'), dir)
     await runShell(cmd, dir, b.env, join(dir, 'stdout.txt'))
     return join(dir, 'truth-image.bin')
   }
@@ -225,4 +221,50 @@ describe('truth corpus evidence (independent of nbtrace compare)', function () {
       }
     })
   }
+})
+
+// ---- the runner itself: a wrong expectation is judged wrong ------------------------------------
+
+describe('truth corpus runner', function () {
+  this.timeout(300_000)
+  const report = (over: Partial<ReportLike> = {}): ReportLike => ({
+    status: 'diverged',
+    verdict: 'DIVERGED: first divergence F_cell [structure-factor]; final pixel value differs',
+    firstDivergence: {name: 'F_cell', class: 'structure-factor', loop: {thick: 0, subS: 0, subF: 0, source: 0, phi: 0, mosaic: 0}},
+    rootCauses: [{name: 'F_cell', class: 'structure-factor', loop: null}],
+    provenance: {class: null},
+    ...over,
+  })
+
+  it('judges every stated field, and only those', () => {
+    const e: Expect = {status: 'diverged', first: {name: 'F_cell', class: 'structure-factor', loop: {phi: 0}}, rootClasses: ['structure-factor'], roots: ['F_cell'], notRoot: ['I_pixel_final'], verdict: ['F_cell']}
+    assert.deepEqual(judge(e, report(), 1), [])
+    assert.deepEqual(judge({status: 'diverged'}, report({firstDivergence: null, rootCauses: []}), 1), [])
+    const wrong = (over: Partial<ReportLike>, code = 1) => judge(e, report(over), code)
+    assert.equal(wrong({status: 'agree'}, 0).length, 1)
+    assert.equal(wrong({}, 0).length, 1, 'exit code 0 with status diverged')
+    assert.match(wrong({firstDivergence: {name: 'F_latt', class: 'structure-factor', loop: null}}).join(), /first divergence: expected F_cell, got F_latt/)
+    assert.match(wrong({firstDivergence: {name: 'F_cell[0]', class: 'lattice', loop: {phi: 1}}}).join(), /class: expected structure-factor.*loop phi: expected 0, got 1/)
+    assert.match(wrong({rootCauses: [{name: 'F_cell', class: 'structure-factor', loop: null}, {name: 'polar', class: 'polarization', loop: null}]}).join(), /root-cause classes/)
+    assert.match(wrong({rootCauses: [{name: 'I_pixel_final', class: 'structure-factor', loop: null}]}).join(), /F_cell among them.*I_pixel_final must not be a root cause/)
+    assert.match(wrong({verdict: 'DIVERGED'}).join(), /verdict must match/)
+    assert.match(judge({status: 'mismatch', provenance: 'pixel'}, report({status: 'mismatch', provenance: {class: 'configuration'}}), 1).join(), /provenance class: expected pixel, got configuration/)
+    assert.match(judge({status: 'diverged', rootClassesInclude: ['polarization']}, report(), 1).join(), /expected polarization among them/)
+  })
+
+  it('runs a case through nbtrace compare: a trace agrees with itself, and an expectation of divergence is judged wrong', async () => {
+    const ws = new Workspace()
+    try {
+      const trace = 'truth/freeform/traces/cubic-43-33.jsonl'
+      const base = {group: 'self', description: 'a trace against itself', via: 'compare' as const, ref: {file: trace}, cand: {file: trace}, id: 'self/same', path: ''}
+      const right = await runCase({...base, expect: {status: 'agree'}}, ws)
+      assert.equal(right.result, 'right', right.problems.join('; '))
+      assert.match(right.command, /^nbtrace compare --json /)
+      const wrong = await runCase({...base, expect: {status: 'diverged', first: {name: 'F_cell'}}}, ws)
+      assert.equal(wrong.result, 'wrong')
+      assert.deepEqual(wrong.problems, ['status: expected diverged, got agree', 'first divergence: expected F_cell, got none'])
+    } finally {
+      ws.cleanup()
+    }
+  })
 })

@@ -71,10 +71,7 @@ describe('truth corpus (nbtrace compare / trace on traces whose verdict is known
         console.log(`      skipped: ${o.problems[0]}`)
         this.skip()
       }
-      assert.ok(
-        o.result === 'right',
-        `${c.id} (${c.expect.status} expected):\n    ${o.problems.join('\n    ')}\n  got: ${o.got}\n  ran: ${o.command}`,
-      )
+      if (o.result !== 'right') assert.fail(`${c.id} (${c.expect.status} expected):\n    ${o.problems.join('\n    ')}\n  got: ${o.got}\n  ran: ${o.command}`)
     })
   }
 })

@@ -159,7 +159,7 @@ function inUnit(v: number | number[], catalogueUnit: string, printed: string): n
 
 export interface Vocabulary {
   /** catalogue variable → printed name and the unit it is printed in (relative to the catalogue unit) */
-  entries: {variable: string; name: string; unit?: string; section: string}[]
+  entries: {variable: string; name: string; unit?: string; section?: string}[]
 }
 
 const CAT_UNIT: Record<string, string> = {
@@ -170,43 +170,43 @@ const CAT_UNIT: Record<string, string> = {
 
 /** The per-pixel block of the reference's TRACE_C log, in its names and units (docs: trace_c.md). */
 export const TRACE_C_NAMES: Vocabulary['entries'] = [
-  {variable: 'pix0_vector', name: 'pix0_vector_meters', section: ''},
-  {variable: 'fdet_vector', name: 'fdet_vec', section: ''},
-  {variable: 'sdet_vector', name: 'sdet_vec', section: ''},
-  {variable: 'pixel_pos', name: 'pixel_pos_meters', section: ''},
-  {variable: 'airpath', name: 'R_distance_meters', section: ''},
-  {variable: 'omega_pixel', name: 'omega_pixel_sr', section: ''},
-  {variable: 'close_distance', name: 'close_distance_meters', section: ''},
-  {variable: 'obliquity', name: 'obliquity_factor', section: ''},
-  {variable: 'diffracted', name: 'diffracted_vec', section: ''},
-  {variable: 'incident', name: 'incident_vec', section: ''},
-  {variable: 'lambda', name: 'lambda_meters', section: ''},
-  {variable: 'lambda', name: 'lambda_angstroms', unit: 'Å', section: ''},
-  {variable: 'scattering', name: 'scattering_vec_A_inv', section: ''},
-  {variable: 'rot_a', name: 'rot_a_angstroms', unit: 'Å', section: ''},
-  {variable: 'rot_b', name: 'rot_b_angstroms', unit: 'Å', section: ''},
-  {variable: 'rot_c', name: 'rot_c_angstroms', unit: 'Å', section: ''},
-  {variable: 'a_star', name: 'rot_a_star_A_inv', section: ''},
-  {variable: 'b_star', name: 'rot_b_star_A_inv', section: ''},
-  {variable: 'c_star', name: 'rot_c_star_A_inv', section: ''},
-  {variable: 'hkl_frac', name: 'hkl_frac', section: ''},
-  {variable: 'hkl_rounded', name: 'hkl_rounded', section: ''},
-  {variable: 'F_latt_a', name: 'F_latt_a', section: ''},
-  {variable: 'F_latt_b', name: 'F_latt_b', section: ''},
-  {variable: 'F_latt_c', name: 'F_latt_c', section: ''},
-  {variable: 'F_latt', name: 'F_latt', section: ''},
-  {variable: 'F_cell', name: 'F_cell', section: ''},
-  {variable: 'I_before_scaling', name: 'I_before_scaling', section: ''},
-  {variable: 'r_e_sqr', name: 'r_e_meters', unit: 'sqrt', section: ''},
-  {variable: 'r_e_sqr', name: 'r_e_sqr', section: ''},
-  {variable: 'fluence', name: 'fluence_photons_per_m2', section: ''},
-  {variable: 'steps', name: 'steps', section: ''},
-  {variable: 'capture_fraction_applied', name: 'capture_fraction', section: ''},
-  {variable: 'polar_applied', name: 'polar', section: ''},
-  {variable: 'omega_applied', name: 'omega_pixel', section: ''},
-  {variable: 'cos2theta', name: 'cos_2theta', section: ''},
-  {variable: 'I_pixel_final', name: 'I_pixel_final', section: ''},
-  {variable: 'float_pixel', name: 'floatimage_accumulated', section: ''},
+  {variable: 'pix0_vector', name: 'pix0_vector_meters'},
+  {variable: 'fdet_vector', name: 'fdet_vec'},
+  {variable: 'sdet_vector', name: 'sdet_vec'},
+  {variable: 'pixel_pos', name: 'pixel_pos_meters'},
+  {variable: 'airpath', name: 'R_distance_meters'},
+  {variable: 'omega_pixel', name: 'omega_pixel_sr'},
+  {variable: 'close_distance', name: 'close_distance_meters'},
+  {variable: 'obliquity', name: 'obliquity_factor'},
+  {variable: 'diffracted', name: 'diffracted_vec'},
+  {variable: 'incident', name: 'incident_vec'},
+  {variable: 'lambda', name: 'lambda_meters'},
+  {variable: 'lambda', name: 'lambda_angstroms', unit: 'Å'},
+  {variable: 'scattering', name: 'scattering_vec_A_inv'},
+  {variable: 'rot_a', name: 'rot_a_angstroms', unit: 'Å'},
+  {variable: 'rot_b', name: 'rot_b_angstroms', unit: 'Å'},
+  {variable: 'rot_c', name: 'rot_c_angstroms', unit: 'Å'},
+  {variable: 'a_star', name: 'rot_a_star_A_inv'},
+  {variable: 'b_star', name: 'rot_b_star_A_inv'},
+  {variable: 'c_star', name: 'rot_c_star_A_inv'},
+  {variable: 'hkl_frac', name: 'hkl_frac'},
+  {variable: 'hkl_rounded', name: 'hkl_rounded'},
+  {variable: 'F_latt_a', name: 'F_latt_a'},
+  {variable: 'F_latt_b', name: 'F_latt_b'},
+  {variable: 'F_latt_c', name: 'F_latt_c'},
+  {variable: 'F_latt', name: 'F_latt'},
+  {variable: 'F_cell', name: 'F_cell'},
+  {variable: 'I_before_scaling', name: 'I_before_scaling'},
+  {variable: 'r_e_sqr', name: 'r_e_meters', unit: 'sqrt'},
+  {variable: 'r_e_sqr', name: 'r_e_sqr'},
+  {variable: 'fluence', name: 'fluence_photons_per_m2'},
+  {variable: 'steps', name: 'steps'},
+  {variable: 'capture_fraction_applied', name: 'capture_fraction'},
+  {variable: 'polar_applied', name: 'polar'},
+  {variable: 'omega_applied', name: 'omega_pixel'},
+  {variable: 'cos2theta', name: 'cos_2theta'},
+  {variable: 'I_pixel_final', name: 'I_pixel_final'},
+  {variable: 'float_pixel', name: 'floatimage_accumulated'},
 ]
 
 /** A port printing catalogue names, with the units it states (pretty sections name where each goes). */
@@ -302,7 +302,7 @@ export function lines(t: Trace, vocab: Vocabulary['entries'], plant: Plant = {})
       // what the line claims (its name or unit) is m⁻¹; the numbers are Å⁻¹
       v = (v as number[]).map((x) => x * 1e-10)
     }
-    out.push({variable: e.variable, name: e.name, value: v, ints, unit, section: e.section})
+    out.push({variable: e.variable, name: e.name, value: v, ints, unit, section: e.section ?? ''})
   }
   return out
 }

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {runCli, validateAgainst} from '../../helpers/cli.js'
 import type {Case} from './cases.js'
 import {judge, type ReportLike, summarize} from './judge.js'
-import {Skip, type Workspace} from './sides.js'
+import {shellQuote, Skip, type Workspace} from './sides.js'
 
 export interface Outcome {
   id: string
@@ -52,7 +52,7 @@ export async function runCase(c: Case, ws: Workspace): Promise<Outcome> {
     if (e instanceof Skip) return {...base, result: 'skipped', problems: [e.message], got: '', command: ''}
     return {...base, result: 'wrong', problems: [`could not produce the traces: ${(e as Error).message}`], got: '', command: ''}
   }
-  const command = `nbtrace ${argv.map((a) => (/^[\w./:=,+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`
+  const command = `${cwd ? `cd ${shellQuote(cwd)} && ` : ''}nbtrace ${argv.map(shellQuote).join(' ')}`
   const r = await runCli(argv, {cwd, timeoutMs: 600_000})
   const out = parseJson(r.stdout) as Record<string, unknown> | undefined
   if (!out) return {...base, result: 'wrong', problems: [`exit ${r.code}, no JSON on stdout: ${tail(r.stderr || r.stdout)}`], got: '', command}

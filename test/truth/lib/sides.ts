@@ -11,6 +11,7 @@ import {pathToFileURL} from 'node:url'
 import {runCli} from '../../helpers/cli.js'
 import {FIXTURES, ROOT} from '../../helpers/fixtures.js'
 import {buildC, upstreamMissing, upstreamSource} from '../../helpers/upstream.js'
+import {fillTemplate, shellQuote} from '../../../src/workflow/sides.js'
 import {type Case, type EngineSide, isEngine, isFile, isLog, isProgram, type ProgramSide, type Side} from './cases.js'
 
 /** Thrown when a case cannot run here (no upstream sources, no C engine, ...): the case is skipped with this reason. */
@@ -41,8 +42,11 @@ interface Instrumenter {
 
 const INSTRUMENT = join(ROOT, 'scripts', 'upstream', 'instrument.ts')
 
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
+export {shellQuote}
+
+/** A program's command for one pixel: the template as `nbtrace trace` fills it ({args} {slow} {fast} {out} {cwd}). */
+export function programCommand(template: string, args: string[], pixel: [number, number], out: string, cwd: string): string {
+  return fillTemplate(template, {args, pixel: {slow: pixel[0], fast: pixel[1]}, out, cwd})
 }
 
 function applyEdits(source: string, edits: ProgramSide['edits'], what: string): string {
@@ -188,12 +192,7 @@ export class Workspace {
     const pixel = pixelOf(c)
     const dir = this.folder(c, `${c.id}-${role}-${s.program}`)
     const out = join(dir, `${role}.trace`)
-    const cmd = b.template
-      .replaceAll('{args}', (c.args ?? []).map(shellQuote).join(' '))
-      .replaceAll('{slow}', String(pixel.slow))
-      .replaceAll('{fast}', String(pixel.fast))
-      .replaceAll('{out}', shellQuote(out))
-      .replaceAll('{cwd}', shellQuote(dir))
+    const cmd = programCommand(b.template, c.args ?? [], [pixel.slow, pixel.fast], out, dir)
     await runShell(cmd, dir, b.env, b.template.includes('{out}') ? null : out)
     return out
   }

@@ -226,7 +226,11 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     return {k: base + '#' + n, key: `${loopPart}#${n}`, n}
   }
 
+  // keys compared per variable, when a side is a legacy log: a component it prints alone where it
+  // also printed the whole vector (TRACE_C_PHI k_frac at phi 0) is a repeat once the vector is compared
+  const compared = ref.format === 'legacy' || cand.format === 'legacy' ? new Set<string>() : null
   const compare = (r: ParsedRec, c: ParsedRec, key0: LoopKey | undefined, occ: number): void => {
+    if (compared && mode === 'keyed') compared.add(`${r.name}:${r.loop ? loopKey(r.loop) : 0}`)
     // a component a legacy log prints alone (TRACE_C_PHI k_frac) against the whole vector
     let def = r.def
     let rv = r.value
@@ -416,6 +420,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     {
       for (const p of recs) {
         if (mode === 'keyed' && (side === 'ref' ? partialCand : partialRef)) {
+          unstated[side]++
+          continue
+        }
+        if (compared && p.rec.comp && compared.has(`${p.rec.name}:${p.key}`)) {
           unstated[side]++
           continue
         }

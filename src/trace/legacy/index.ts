@@ -489,15 +489,6 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
         repeats++
         continue
       }
-      if (p.comp) {
-        // a component printed alone where the whole vector was printed at the same coordinates
-        const whole = seen.get(`${p.def.name}||${loopKey(loop!)}`)
-        const at = {x: 0, y: 1, z: 2, h: 0, k: 1, l: 2}[p.comp as 'h']
-        if (whole && Array.isArray(whole.value) && Object.is(whole.value[at], p.value)) {
-          repeats++
-          continue
-        }
-      }
       const rec = record(p, loop)
       seen.set(key, rec)
       values.push(rec)
@@ -510,7 +501,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   }
 
   if (unstated.size) notes.push(`loop coordinates left unstated (extent unknown, or the occurrences do not fill it): ${[...unstated].join('; ')}`)
-  if (repeats) notes.push(`${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, the phi-0 line) recognised, not emitted twice`)
+  if (repeats) notes.push(`${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, F_latt on the phi-0 line) recognised, not emitted twice`)
   if (ignored) notes.push(`${ignored} human-readable TRACE:/tap lines recognised and not compared (%g precision)`)
   if (!pixel) notes.push('no traced-pixel line found; pixel unknown')
   const nComplete = values.filter((v) => complete(loadCatalogue().byName.get(v.name)!, v.loop)).length

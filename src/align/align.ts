@@ -172,10 +172,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   // trace/legacy) aligns by key like a contract trace; one that does not, by name and occurrence
   const keyedSide = (s: Side): boolean => s.format !== 'legacy' || s.header.legacy?.coordinates === 'true'
   const mode: AlignMode = keyedSide(ref) && keyedSide(cand) ? 'keyed' : 'occurrence'
-  // a legacy log prints some iterations only: the other side's records at iterations it does
-  // not print are not stated by it, not missing from it
-  const partialRef = ref.format === 'legacy'
-  const partialCand = cand.format === 'legacy'
+
   const flags: CompareFlags = {strictZero: o.strictZero, allowance: legacyAllowance(ref, cand)}
   const K = o.detailsPerVar ?? 16
   const vars = new Map<string, VarStat>()
@@ -408,6 +405,18 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   let pendingBytes = 0
   for (const t of [...tabRef.values(), ...tabCand.values()]) pendingBytes += t.bytes
   const unstated = {ref: 0, cand: 0}
+  /** the other side is a legacy log whose producer does not print this record's iteration (its gating) */
+  const notPrinted = (rec: ParsedRec, other: Side): boolean => {
+    if (other.format !== 'legacy') return false
+    const gated = other.header.legacy?.gated
+    if (!gated) return true // a converted log without gating facts: it prints some iterations only
+    const g = gated[rec.name]
+    if (!g || !rec.loop) return false
+    return Object.entries(g).some(([a, printed]) => {
+      const x = rec.loop![a as keyof typeof rec.loop]
+      return x !== undefined && !printed!.includes(x)
+    })
+  }
   const drain = (m: Map<string, Pending>, side: 'ref' | 'cand'): void => {
     // unmatched records in trace order (as a keyed map of pending records would list them)
     const recs: {rec: ParsedRec; key: LoopKey}[] = []
@@ -419,7 +428,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     }
     {
       for (const p of recs) {
-        if (mode === 'keyed' && (side === 'ref' ? partialCand : partialRef)) {
+        if (mode === 'keyed' && notPrinted(p.rec, side === 'ref' ? cand : ref)) {
           unstated[side]++
           continue
         }

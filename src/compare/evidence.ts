@@ -74,7 +74,8 @@ export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Fron
   const cat = loadCatalogue()
   const rootNames = new Set<string>(fr.roots.map((r) => r.stat.def.name))
   const seriesNames = new Set<string>([...rootNames, ...namesOf(SERIES_ROLES)])
-  if (res.mode === 'occurrence') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
+  // legacy logs: a root's stale value may show only in a downstream per-iteration series (TRACE_C_PHI)
+  if (res.mode === 'occurrence' || ref.format === 'legacy' || cand.format === 'legacy') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
   const ctx: EvidenceContext = {
     res, tolerances, headers: {ref: ref.header, cand: cand.header},
     setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()}, inputsOf: fr.inputsOf,

@@ -470,8 +470,10 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   const values: ValueRecord[] = []
   const lines: number[] = []
   const seen = new Map<string, ValueRecord>()
+  const pendingOf = new Map<ValueRecord, Pending>()
   const record = (p: Pending, loop: Loop | null): ValueRecord => {
     const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
+    pendingOf.set(rec, p)
     if (p.comp) rec.origin!.component = p.comp
     if (p.digits !== undefined) rec.origin!.digits = p.digits
     return rec
@@ -500,6 +502,25 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
     lines.push(p.line)
   }
 
+  // per variable, the indices of the axes the producer's gating restricts (a fixed index, the
+  // last one): the other side's records at other indices are not printed by this log
+  const gated: NonNullable<LegacyInfo['gated']> = {}
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (!v.loop) continue
+    const p = pendingOf.get(v)
+    if (!p) continue
+    for (const a of loadCatalogue().byName.get(v.name)!.loop) {
+      const r = p.rule[a]
+      // a TRACE_C_SOURCE<i> line is printed for the sources it names only (source 2 in the golden build)
+      const byLine = r === 'line' && p.group.startsWith('source|') && section('source')?.lineOnly === true
+      if ((typeof r === 'number' || r === 'last' || byLine) && v.loop[a] !== undefined) {
+        const g = (gated[v.name] ??= {})
+        const list = (g[a] ??= [])
+        if (!list.includes(v.loop[a]!)) list.push(v.loop[a]!)
+      }
+    }
+  }
   if (unstated.size) notes.push(`loop coordinates left unstated (extent unknown, or the occurrences do not fill it): ${[...unstated].join('; ')}`)
   if (repeats) notes.push(`${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, F_latt on the phi-0 line) recognised, not emitted twice`)
   if (ignored) notes.push(`${ignored} human-readable TRACE:/tap lines recognised and not compared (%g precision)`)
@@ -531,6 +552,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       configuration: 'not recorded',
       coordinates,
       extents: extentInfo,
+      gated,
     },
   }
   return {file, header, values, lines, footer: {type: 'footer', count: values.length, status: 'complete'}}

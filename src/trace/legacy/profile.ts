@@ -31,6 +31,7 @@ export interface Section {
   redundant?: string[]
   unmapped?: string[]
   flags?: string[]
+  lineOnly?: boolean
 }
 
 export type Tag = 'c' | 'py' | 'freeform'

@@ -139,6 +139,9 @@ function take(map: Map<string, Pending>, k: string): Pending | undefined {
   return head
 }
 
+/** index of a vector component printed alone */
+const COMPONENT: Record<string, number> = {x: 0, y: 1, z: 2, h: 0, k: 1, l: 2}
+
 function displayName(r: ParsedRec): string {
   return r.comp ? `${r.name}[${r.comp}]` : r.name
 }
@@ -190,22 +193,6 @@ function repeatsOf(s: Side): Set<number> {
   return out
 }
 
-/** The printed significant digits of a record of an in-memory side (origin.digits), if stated. */
-function digitsOf(s: Side): (r: ParsedRec) => number | undefined {
-  const vals = s.memory?.values
-  if (!vals || !vals.some((v) => v.origin?.digits !== undefined)) return () => undefined
-  return (r) => vals[r.index]?.origin?.digits
-}
-
-/** Flags that also allow half a unit in the last printed digit of each side's value. */
-function withPrinted(f: CompareFlags, dr: number | undefined, dc: number | undefined): CompareFlags {
-  const base = f.allowance
-  return {
-    ...f,
-    allowance: (a: number, b: number) => (base ? base(a, b) : 0) + (dr !== undefined ? halfUnit(a, dr) : 0) + (dc !== undefined ? halfUnit(b, dc) : 0),
-  }
-}
-
 export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   const cat = loadCatalogue()
   // a legacy log whose records all carry their true loop coordinates (its producer's profile,
@@ -216,6 +203,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   // not print are not stated by it, not missing from it
   const partialRef = ref.format === 'legacy'
   const partialCand = cand.format === 'legacy'
+
   const flags: CompareFlags = {strictZero: o.strictZero, allowance: legacyAllowance(ref, cand)}
   const K = o.detailsPerVar ?? 16
   const vars = new Map<string, VarStat>()
@@ -266,17 +254,26 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     return {k: base + '#' + n, key: `${loopPart}#${n}`, n}
   }
 
-  // significant digits a log printed a value with, when its reader knows them (a %g table)
-  const printedDigitsRef = digitsOf(ref)
-  const printedDigitsCand = digitsOf(cand)
   const compare = (r: ParsedRec, c: ParsedRec, key0: LoopKey | undefined, occ: number): void => {
-    const s = statFor(displayName(r), r.def, r.comp)
+    // a component printed alone against the whole vector (two contract files, one converted
+    // from a log: their pairing does not see components; in-memory sides are split, components.ts)
+    let def = r.def
+    let rv = r.value
+    let cv = c.value
+    const comp = r.comp ?? c.comp
+    if (r.comp !== c.comp && comp !== undefined) {
+      const at = COMPONENT[comp] ?? 0
+      if (!r.comp && Array.isArray(rv)) rv = rv[at]
+      if (!c.comp && Array.isArray(cv)) cv = cv[at]
+      def = {...r.def, shape: 'scalar'}
+    }
+    const s = statFor(comp ? `${r.name}[${comp}]` : r.name, def, comp)
     s.matched++
     counts.matched++
     const t = o.tolerances.get(r.name)!
-    const dr = printedDigitsRef(r)
-    const dc = printedDigitsCand(c)
-    const d = compareValues(r.def, r.value, c.value, t, dr === undefined && dc === undefined ? flags : withPrinted(flags, dr, dc))
+    // a value printed with fewer digits (a %g table) is allowed half a unit in its last digit
+    const f = r.digits === undefined && c.digits === undefined ? flags : {...flags, allowance: (a: number, b: number) => (r.digits ? halfUnit(a, r.digits) : 0) + (c.digits ? halfUnit(b, c.digits) : 0) + (flags.allowance?.(a, b) ?? 0)}
+    const d = compareValues(def, rv, cv, t, f)
     if (d.agree) {
       counts.agree++
       return
@@ -294,7 +291,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     if (s.details.length < K || isFirst) {
       const dv: Divergent = {
         stat: s, loop: r.loop, candLoop: c.loop, occurrence: occ, key, refIndex: r.index, candIndex: c.index,
-        refLine: r.line, candLine: c.line, ref: r.value, cand: c.value, diff: d,
+        refLine: r.line, candLine: c.line, ref: rv, cand: cv, diff: d,
       }
       if (s.details.length < K) s.details.push(dv)
       if (isFirst) first = dv
@@ -434,6 +431,18 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   let pendingBytes = 0
   for (const t of [...tabRef.values(), ...tabCand.values()]) pendingBytes += t.bytes
   const unstated = {ref: 0, cand: 0}
+  /** the other side is a legacy log whose producer does not print this record's iteration (its gating) */
+  const notPrinted = (rec: ParsedRec, other: Side): boolean => {
+    if (other.format !== 'legacy') return false
+    const gated = other.header.legacy?.gated
+    if (!gated) return true // a converted log without gating facts: it prints some iterations only
+    const g = gated[rec.name]
+    if (!g || !rec.loop) return false
+    return Object.entries(g).some(([a, printed]) => {
+      const x = rec.loop![a as keyof typeof rec.loop]
+      return x !== undefined && !printed!.includes(x)
+    })
+  }
   const drain = (m: Map<string, Pending>, side: 'ref' | 'cand'): void => {
     // unmatched records in trace order (as a keyed map of pending records would list them)
     const recs: {rec: ParsedRec; key: LoopKey}[] = []
@@ -449,11 +458,14 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       const partialOther = side === 'ref' ? partialCand : partialRef
       const extents = partialOther ? statedExtents(side === 'ref' ? cand : ref) : undefined
       for (const p of recs) {
-        // beyond a loop extent the log states (n_sources 2 against source 3), the log does state
-        // that the iteration does not exist: that stays a loop-shape finding
+        // not printed by the other side (a legacy log's gating; every unmatched iteration for a log
+        // whose coordinates are partial or whose producer is unknown), or a log printing a value it
+        // printed already; beyond a loop extent the log states (n_sources 2 against source 3) the
+        // log does state that the iteration does not exist: that stays a loop-shape finding
+        const other = side === 'ref' ? cand : ref
         const beyond = extents !== undefined && p.rec.loop !== null && Object.entries(p.rec.loop).some(([a, v]) => extents.has(a) && (v as number) >= extents.get(a)!)
-        if ((partialOther && !beyond) || repeated?.has(p.rec.index)) {
-          // not stated by the other side (its gating), or a log printing a value it printed already
+        const gatedOut = partialOther && (mode === 'occurrence' || other.header.legacy?.producer === 'freeform' || notPrinted(p.rec, other))
+        if ((gatedOut && !beyond) || repeated?.has(p.rec.index)) {
           unstated[side]++
           continue
         }

@@ -20,17 +20,29 @@ function printedComponents(s: Side): Map<string, Set<string>> {
   return out
 }
 
+export interface Split {
+  /** per vector name, the components to add */
+  comps: Map<string, string[]>
+  /** components the side prints alone itself (name[comp] at loop text): not added twice */
+  own: Set<string>
+}
+
+const at = (name: string, comp: string, loop: unknown): string => `${name}[${comp}]@${JSON.stringify(loop)}`
+
 /** For each side, the vectors to split (the components the other side prints alone); null when none. */
-export function componentSplits(ref: Side, cand: Side): {ref: Map<string, string[]> | null; cand: Map<string, string[]> | null} {
-  const of = (other: Side): Map<string, string[]> | null => {
+export function componentSplits(ref: Side, cand: Side): {ref: Split | null; cand: Split | null} {
+  const of = (self: Side, other: Side): Split | null => {
     const m = printedComponents(other)
-    return m.size ? new Map([...m].map(([n, s]) => [n, [...s].sort((a, b) => INDEX[a] - INDEX[b])])) : null
+    if (!m.size) return null
+    const own = new Set<string>()
+    for (const v of self.memory?.values ?? []) if (v.origin?.component) own.add(at(v.name, v.origin.component, v.loop))
+    return {comps: new Map([...m].map(([n, s]) => [n, [...s].sort((a, b) => INDEX[a] - INDEX[b])])), own}
   }
-  return {ref: of(cand), cand: of(ref)}
+  return {ref: of(ref, cand), cand: of(cand, ref)}
 }
 
 /** A cursor whose vector records named in `split` come out as one record per listed component. */
-export function splitCursor(c: Cursor, split: Map<string, string[]> | null): Cursor {
+export function splitCursor(c: Cursor, split: Split | null): Cursor {
   if (!split) return c
   const queue: ParsedRec[] = []
   let cur: ParsedRec | undefined
@@ -45,9 +57,9 @@ export function splitCursor(c: Cursor, split: Map<string, string[]> | null): Cur
       if (queue.length === 0) {
         if (!c.next()) return false
         const r = c.rec()
-        const comps = r.comp === undefined && Array.isArray(r.value) ? split.get(r.name) : undefined
+        const comps = r.comp === undefined && Array.isArray(r.value) ? split.comps.get(r.name) : undefined
         queue.push(r)
-        if (comps) for (const comp of comps) queue.push({...r, comp, value: (r.value as unknown[])[INDEX[comp]]})
+        if (comps) for (const comp of comps) if (!split.own.has(at(r.name, comp, r.loop))) queue.push({...r, comp, value: (r.value as unknown[])[INDEX[comp]]})
       }
       cur = queue.shift()!
       w.line = cur.line

@@ -5,7 +5,7 @@ import type {Tolerance} from '../catalogue/catalogue.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {SERIES_CAP, type AlignResult, type Divergent} from '../align/align.js'
 import type {Frontier} from '../align/frontier.js'
-import {componentSplits, splitCursor} from '../align/components.js'
+import {componentSplits, splitCursor, type Split} from '../align/components.js'
 import {loopKey, showLoop} from '../align/keys.js'
 import {occurrenceBase} from '../align/stated.js'
 import {CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
@@ -22,7 +22,7 @@ function scan(side: Side, want: Want, visit: (r: ParsedRec) => void): void {
 }
 
 /** The side as the alignment read it: vectors also as the components the other side prints alone. */
-function aligned(side: Side, split: Map<string, string[]> | null): Side {
+function aligned(side: Side, split: Split | null): Side {
   return split ? {...side, open: (from) => splitCursor(side.open(from), split)} : side
 }
 
@@ -84,7 +84,8 @@ export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Fr
   const cand = aligned(cand0, splits.cand)
   const rootNames = new Set<string>(fr.roots.map((r) => r.stat.def.name))
   const seriesNames = new Set<string>([...rootNames, ...namesOf(SERIES_ROLES)])
-  if (res.mode === 'occurrence') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
+  // legacy logs: a root's stale value may show only in a downstream per-iteration series (TRACE_C_PHI)
+  if (res.mode === 'occurrence' || ref.format === 'legacy' || cand.format === 'legacy') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
   const ctx: EvidenceContext = {
     res, tolerances, headers: {ref: ref.header, cand: cand.header},
     setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()}, inputsOf: fr.inputsOf,

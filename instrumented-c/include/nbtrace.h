@@ -148,6 +148,7 @@ void nbt_enum(const char *name, nbt_loop l, const char *s);
 #define NBT_PIXEL_END()               (nbt_on = 0)
 #define NBT_SETUP_BEGIN()             (nbt_on = nbt_is_armed())
 #define NBT_SETUP_END()               (nbt_on = 0)
+#define NBT_CLOSE()                   nbt_close()
 #define NBT_IF_ON                     if (nbt_on)
 #else
 #define NBT_SCALAR(name, l, x)        ((void)0)
@@ -161,6 +162,7 @@ void nbt_enum(const char *name, nbt_loop l, const char *s);
 #define NBT_PIXEL_END()               ((void)0)
 #define NBT_SETUP_BEGIN()             ((void)0)
 #define NBT_SETUP_END()               ((void)0)
+#define NBT_CLOSE()                   ((void)0)
 #define NBT_IF_ON                     if (0)
 /* inside NBT_IF_ON blocks the record functions vanish too, so no emitter code is needed at -O0 */
 #ifndef NBTRACE_IMPLEMENTATION

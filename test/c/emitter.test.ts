@@ -209,17 +209,20 @@ describe('nbtrace.h emitter', function () {
     assert.equal(spawnSync(join(dir, 'off')).status, 0)
   })
 
-  it('prints the shortest round-trip digits on 10^6 random doubles (subnormals included): strtod reads each back, and each equals the printf/strtod search', () => {
+  it('prints the shortest round-trip digits on 10^6 random doubles (subnormals included), checked with printf %.Ne + strtod, and the old formatter\'s text on 10^5', () => {
     const bin = join(dir, 'fmt-check')
     const b = spawnSync(CC, ['-std=c99', ...STRICT, '-D_DEFAULT_SOURCE', '-Wall', '-Wextra', `-I${join(CDIR, 'include')}`, FMT_CHECK, '-o', bin, '-lm'], {encoding: 'utf8'})
     assert.equal(b.status, 0, b.stderr)
     assert.equal(b.stderr.trim(), '', 'fmt-check compiles without warnings')
-    // a different slice of the 10^7 of bench/fmt.ts (seed 1 there)
-    const r = spawnSync(bin, ['check', '1000000', '20240601'], {encoding: 'utf8'})
+    // a different slice of the 10^7 that bench/fmt.ts checks (seed 1 there)
+    let r = spawnSync(bin, ['check', '1000000', '20240601'], {encoding: 'utf8'})
     assert.equal(r.status, 0, r.stderr)
     const res = JSON.parse(r.stdout)
-    assert.deepEqual({rt: res.roundTripFailures, ref: res.referenceDifferences}, {rt: 0, ref: 0})
+    assert.deepEqual([res.roundTripFailures, res.notShortest, res.notNearest, res.printf17gFailures], [0, 0, 0, 0])
     assert.ok(res.subnormal > 50000, `subnormals exercised (${res.subnormal})`)
+    r = spawnSync(bin, ['ref', '100000', '7'], {encoding: 'utf8'})
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(JSON.parse(r.stdout).referenceDifferences, 0)
   })
 
   it('prints what JavaScript prints on 200 000 more doubles of the same mix', () => {

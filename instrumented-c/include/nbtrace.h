@@ -540,10 +540,13 @@ static const char *nbt__jstring(const char *p, nbt__str *raw)
             case 'f': nbt__put(raw, "\f", 1); break; case 'n': nbt__put(raw, "\n", 1); break;
             case 'r': nbt__put(raw, "\r", 1); break; case 't': nbt__put(raw, "\t", 1); break;
             case 'u': {
-                unsigned long cp = strtoul((char[5]){p[1], p[2], p[3], p[4], 0}, NULL, 16);
+                char hx[5]; unsigned long cp;
+                if (!p[1] || !p[2] || !p[3] || !p[4]) return NULL;   /* \u needs four hex digits */
+                memcpy(hx, p + 1, 4); hx[4] = 0; cp = strtoul(hx, NULL, 16);
                 p += 4;
                 if (cp >= 0xD800 && cp < 0xDC00 && p[1] == '\\' && p[2] == 'u') {
-                    unsigned long lo = strtoul((char[5]){p[3], p[4], p[5], p[6], 0}, NULL, 16);
+                    unsigned long lo = 0;
+                    if (p[3] && p[4] && p[5] && p[6]) { memcpy(hx, p + 3, 4); lo = strtoul(hx, NULL, 16); }
                     if (lo >= 0xDC00 && lo < 0xE000) { cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00); p += 6; }
                 }
                 nbt__utf8(raw, cp);

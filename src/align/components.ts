@@ -23,28 +23,29 @@ function printedComponents(s: Side): Map<string, Set<string>> {
 export interface Split {
   /** per vector name, the components to add */
   comps: Map<string, string[]>
-  /** components the side prints alone itself (name[comp] at loop text): not added twice */
-  own: Set<string>
 }
 
 const at = (name: string, comp: string, loop: unknown): string => `${name}[${comp}]@${JSON.stringify(loop)}`
 
 /** For each side, the vectors to split (the components the other side prints alone); null when none. */
 export function componentSplits(ref: Side, cand: Side): {ref: Split | null; cand: Split | null} {
-  const of = (self: Side, other: Side): Split | null => {
+  const of = (other: Side): Split | null => {
     const m = printedComponents(other)
     if (!m.size) return null
-    const own = new Set<string>()
-    for (const v of self.memory?.values ?? []) if (v.origin?.component) own.add(at(v.name, v.origin.component, v.loop))
-    return {comps: new Map([...m].map(([n, s]) => [n, [...s].sort((a, b) => INDEX[a] - INDEX[b])])), own}
+    return {comps: new Map([...m].map(([n, s]) => [n, [...s].sort((a, b) => INDEX[a] - INDEX[b])]))}
   }
-  return {ref: of(ref, cand), cand: of(cand, ref)}
+  return {ref: of(cand), cand: of(ref)}
 }
 
-/** A cursor whose vector records named in `split` come out as one record per listed component. */
+/**
+ * A cursor whose vector records named in `split` also come out as the listed components. A
+ * component the side prints alone at coordinates where it printed the whole vector too (the C
+ * log's k_frac on the phi-0 line) is the same value: it comes out once, at the earlier record.
+ */
 export function splitCursor(c: Cursor, split: Split | null): Cursor {
   if (!split) return c
   const queue: ParsedRec[] = []
+  const emitted = new Map<string, unknown>()
   let cur: ParsedRec | undefined
   const w: Cursor = {
     text: '',
@@ -54,12 +55,29 @@ export function splitCursor(c: Cursor, split: Split | null): Cursor {
     checkpoints: c.checkpoints,
     close: () => c.close(),
     next(): boolean {
-      if (queue.length === 0) {
+      while (queue.length === 0) {
         if (!c.next()) return false
         const r = c.rec()
-        const comps = r.comp === undefined && Array.isArray(r.value) ? split.comps.get(r.name) : undefined
-        queue.push(r)
-        if (comps) for (const comp of comps) if (!split.own.has(at(r.name, comp, r.loop))) queue.push({...r, comp, value: (r.value as unknown[])[INDEX[comp]]})
+        if (r.loop === null || (r.comp === undefined && !split.comps.has(r.name))) {
+          // coordinates unknown (nothing to tell a repeat by), or nothing to split
+          queue.push(r)
+          if (r.comp === undefined && Array.isArray(r.value)) for (const comp of split.comps.get(r.name) ?? []) queue.push({...r, comp, value: (r.value as unknown[])[INDEX[comp]]})
+        } else if (r.comp !== undefined) {
+          const k = at(r.name, r.comp, r.loop)
+          if (emitted.has(k) && Object.is(emitted.get(k), r.value)) continue
+          emitted.set(k, r.value)
+          queue.push(r)
+        } else {
+          queue.push(r)
+          const comps = Array.isArray(r.value) ? split.comps.get(r.name) : undefined
+          for (const comp of comps ?? []) {
+            const k = at(r.name, comp, r.loop)
+            if (emitted.has(k)) continue
+            const value = (r.value as unknown[])[INDEX[comp]]
+            emitted.set(k, value)
+            queue.push({...r, comp, value})
+          }
+        }
       }
       cur = queue.shift()!
       w.line = cur.line

@@ -159,6 +159,30 @@ export const RULES: Rule[] = [
     },
   }),
   rule({
+    // a subnormal number where the other side has a normal one, its inputs agreeing: no
+    // computation of the quantity gives it; the variable was read before being set for this
+    // pixel (uninitialized, or a cache not reset: state carried over from elsewhere)
+    id: 'uninitialized-state',
+    when: {},
+    test: (c) => {
+      const ds = c.details.length ? c.details : [c.d]
+      const sub = (v: unknown) => nums(v).some((x) => x !== 0 && Math.abs(x) < 2.2250738585072014e-308)
+      const normal = (v: unknown) => nums(v).every((x) => Number.isFinite(x)) && !sub(v)
+      if (c.root.amplified || c.ctx.inputsOf(c.def.name).length === 0) return undefined
+      for (const side of SIDES) {
+        const mine = (x: Divergent) => (side === 'ref' ? x.ref : x.cand)
+        const other = (x: Divergent) => (side === 'ref' ? x.cand : x.ref)
+        if (ds.every((x) => sub(mine(x)) && normal(other(x)))) return {side, value: mine(c.d)}
+      }
+      return undefined
+    },
+    class: 'state-carry-over',
+    label: () => 'uninitialized or stale state',
+    evidence: (c, {side, value}) => [
+      `the ${sideWord(side)}'s ${c.name} = ${fmt(value)} is a subnormal number, which no computation of it from its agreeing inputs gives: the variable is read before it is set for this pixel (uninitialized, or a cache that is not reset)`,
+    ],
+  }),
+  rule({
     // one side's values are float32 numbers and the two differ by a few float32 ulps at most
     id: 'float32-rounding',
     when: {},

@@ -109,7 +109,10 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
   const cut = [ref.truncated && `reference trace ${ref.truncated}`, cand.truncated && `candidate trace ${cand.truncated}`].filter(Boolean).join('; ')
   const status: Status = diverged ? 'diverged' : cut ? 'mismatch' : 'agree'
   const counts = {...res.counts, cascade: fr.cascade, refRecords: res.refRecords, candRecords: res.candRecords}
-  let verdict = verdictLine(diverged ? 'diverged' : 'agree', found.firstDivergence, found.rootCauses, shapes, counts, provenance, printing.findings, finalPixel)
+  // records of variables both sides trace that found no partner (a variable one side does not
+  // trace at all is listed in `unmatched`, not counted here)
+  const unmatchedShared = [...res.vars.values()].filter((s) => s.inRef > 0 && s.inCand > 0).reduce((a, s) => a + s.onlyRef + s.onlyCand, 0)
+  let verdict = verdictLine(diverged ? 'diverged' : 'agree', found.firstDivergence, found.rootCauses, shapes, counts, provenance, printing.findings, finalPixel, unmatchedShared)
   if (cut) verdict = `TRUNCATED: ${cut}${diverged ? `; ${verdict}` : `; the ${counts.matched} records present agree`}`
   return {
     ...base, status, verdict,

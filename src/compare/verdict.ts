@@ -119,14 +119,14 @@ function shapeVerdict(r: RootCause): Verdict {
 }
 
 /** The verdict line of a comparison that ran (agree or diverged). */
-export function verdictLine(status: Status, first: Report['firstDivergence'], roots: ReportRootCause[], shapes: LoopShapeFinding[], counts: Report['counts'], prov: Report['provenance'], printing: PrintingFinding[] = [], final: Report['finalPixel'] = null): string {
+export function verdictLine(status: Status, first: Report['firstDivergence'], roots: ReportRootCause[], shapes: LoopShapeFinding[], counts: Report['counts'], prov: Report['provenance'], printing: PrintingFinding[] = [], final: Report['finalPixel'] = null, unmatchedShared = counts.onlyRef + counts.onlyCand): string {
   const mism = prov.blocking ? ` [provenance ${prov.class} ignored by --ignore-config]` : ''
   const printed = printing.length
     ? `; ${printing.map((p) => `${[p.name, ...p.alsoPrinted].join(', ')} differ${p.alsoPrinted.length ? '' : 's'} only by a printed unit (×${fmt(p.factor)}) while ${p.consumers.join(', ')} agree${p.consumers.length === 1 ? 's' : ''}`).join('; ')}`
     : ''
   if (status === 'agree') {
     const label = printing.reduce((a, p) => a + p.records, 0)
-    return `AGREE: ${counts.matched - label} records match within tolerance${counts.onlyRef || counts.onlyCand ? ` (${counts.onlyRef + counts.onlyCand} unmatched)` : ''}${printed}${mism}`
+    return `AGREE: ${counts.matched - label} records match within tolerance${unmatchedShared ? ` (${unmatchedShared} unmatched)` : ''}${printed}${mism}`
   }
   const parts: string[] = []
   if (shapes.length) parts.push(`loop shape differs (${shapes.map((s) => s.axis ?? s.variables.join(', ')).join('; ')})`)

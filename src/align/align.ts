@@ -23,7 +23,7 @@
 //   file cursors leave checkpoints every CHECKPOINT_EVERY records, so it reads the start of each
 //   file up to the last record the set-up values and series can use, then jumps to the context
 //   window around the first divergence and to its partners.
-import type {Tolerance, VariableDef} from '../catalogue/catalogue.js'
+import type {LoopName, Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
 import {loopKey, loopText, type LoopKey} from './keys.js'
 import {nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/side.js'
@@ -98,6 +98,10 @@ export interface AlignResult {
   textEqual: number
   /** resume points of the two files (for evidence reads that skip what they do not need) */
   checkpoints: {ref: Checkpoint[]; cand: Checkpoint[]}
+  /** loop extents each side states through its count variables (n_sources, phisteps, …), by axis */
+  extents: {ref: Map<LoopName, number>; cand: Map<LoopName, number>}
+  /** the coordinate values an in-memory side's records have, by axis (null for a file side) */
+  present: {ref: Map<LoopName, Set<number>> | null; cand: Map<LoopName, Set<number>> | null}
   /** occurrence mode: the loop axes both sides state, per variable (records are paired on them) */
   stated: StatedAxes
   /** records of one side at iterations the other side (a legacy log) does not print */
@@ -170,13 +174,17 @@ function legacyAllowance(ref: Side, cand: Side): CompareFlags['allowance'] {
   return (a: number, b: number) => (fr ? fr(a) : 0) + (fc ? fc(b) : 0)
 }
 
-/** The loop extents a log states as set-up values (catalogue loops' count variables), by axis. */
-function statedExtents(s: Side): Map<string, number> {
-  const out = new Map<string, number>()
-  const vals = s.memory?.values ?? []
-  for (const l of loadCatalogue().loops) {
-    const v = vals.find((x) => x.name === l.count && typeof x.value === 'number')
-    if (v && Number.isInteger(v.value) && (v.value as number) > 0) out.set(l.name, v.value as number)
+/** The coordinate values an in-memory side's records have, by axis (null for a file side). */
+function axisValues(s: Side): Map<LoopName, Set<number>> | null {
+  if (!s.memory) return null
+  const out = new Map<LoopName, Set<number>>()
+  for (const v of s.memory.values) {
+    if (!v.loop) continue
+    for (const [a, x] of Object.entries(v.loop)) {
+      let set = out.get(a as LoopName)
+      if (!set) out.set(a as LoopName, (set = new Set()))
+      set.add(x as number)
+    }
   }
   return out
 }
@@ -225,6 +233,13 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     return s
   }
 
+  // loop extents each side states (its count variables' set-up values: n_sources, phisteps, …)
+  const countNames = new Set(cat.loops.map((l) => l.count))
+  const extents = {ref: new Map<LoopName, number>(), cand: new Map<LoopName, number>()}
+  const noteCount = (m: Map<LoopName, number>, r: ParsedRec): void => {
+    if (r.def.loop.length !== 0 || typeof r.value !== 'number' || !Number.isInteger(r.value) || r.value < 1) return
+    for (const l of cat.loops) if (l.count === r.name && !m.has(l.name)) m.set(l.name, r.value)
+  }
   const seenRef = (s: VarStat, i: number): void => {
     if (s.inRef++ === 0) s.firstRef = i
     if (s.inRef === SERIES_CAP) s.capRef = i
@@ -363,6 +378,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
         const name = nameAt(a, ra)
         const def = name === undefined ? undefined : cat.byName.get(name)
         if (def === undefined) rc.rec() // throws the precise error
+        if (countNames.has(name!)) noteCount(extents.ref, rc.rec())
         const s = vars.get(name!) ?? statFor(name!, def!, undefined)
         if (s.inRef++ === 0) s.firstRef = rc.index
         if (s.inCand++ === 0) s.firstCand = cc.index
@@ -381,6 +397,8 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     }
     const r = rOk ? rc.rec() : undefined
     const c = cOk ? cc.rec() : undefined
+    if (r && countNames.has(r.name)) noteCount(extents.ref, r)
+    if (c && countNames.has(c.name)) noteCount(extents.cand, c)
     if (compact) {
       if (r) seenRef(statFor(displayName(r), r.def, r.comp), r.index)
       if (c) seenCand(statFor(displayName(c), c.def, c.comp), c.index)
@@ -456,14 +474,14 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       const mine = side === 'ref' ? ref : cand
       const repeated = mine.format === 'legacy' && mode === 'occurrence' ? repeatsOf(mine) : undefined
       const partialOther = side === 'ref' ? partialCand : partialRef
-      const extents = partialOther ? statedExtents(side === 'ref' ? cand : ref) : undefined
+      const otherExtents = partialOther ? extents[side === 'ref' ? 'cand' : 'ref'] : undefined
       for (const p of recs) {
         // not printed by the other side (a legacy log's gating; every unmatched iteration for a log
         // whose coordinates are partial or whose producer is unknown), or a log printing a value it
         // printed already; beyond a loop extent the log states (n_sources 2 against source 3) the
         // log does state that the iteration does not exist: that stays a loop-shape finding
         const other = side === 'ref' ? cand : ref
-        const beyond = extents !== undefined && p.rec.loop !== null && Object.entries(p.rec.loop).some(([a, v]) => extents.has(a) && (v as number) >= extents.get(a)!)
+        const beyond = otherExtents !== undefined && p.rec.loop !== null && Object.entries(p.rec.loop).some(([a, v]) => otherExtents.has(a as LoopName) && (v as number) >= otherExtents.get(a as LoopName)!)
         const gatedOut = partialOther && (mode === 'occurrence' || other.header.legacy?.producer === 'freeform' || notPrinted(p.rec, other))
         if ((gatedOut && !beyond) || repeated?.has(p.rec.index)) {
           unstated[side]++
@@ -480,7 +498,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
         s.unmatchedKeys.add(p.key)
         const ul = s.unmatchedLoops[side]
         if (ul.length < 8) ul.push(p.rec.loop)
-        if (p.rec.loop) {
+        if (p.rec.loop && s.inRef > 0 && s.inCand > 0) {
           for (const [a, v] of Object.entries(p.rec.loop)) {
             let set = onlyAxes[side].get(a)
             if (!set) onlyAxes[side].set(a, (set = new Set()))
@@ -494,7 +512,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   drain(pendCand, 'cand')
 
   return {
-    mode, stated, counts, vars, div, first, unstated, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
+    mode, stated, extents, present: {ref: axisValues(ref), cand: axisValues(cand)}, counts, vars, div, first, unstated, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
     checkpoints: {ref: rc.checkpoints, cand: cc.checkpoints},
   }
 }

@@ -100,7 +100,7 @@ export interface AlignResult {
   checkpoints: {ref: Checkpoint[]; cand: Checkpoint[]}
   /** loop extents each side states through its count variables (n_sources, phisteps, …), by axis */
   extents: {ref: Map<LoopName, number>; cand: Map<LoopName, number>}
-  /** the coordinate values an in-memory side's records have, by axis (null for a file side) */
+  /** the coordinate values a legacy log's records have, by axis (null for a contract trace) */
   present: {ref: Map<LoopName, Set<number>> | null; cand: Map<LoopName, Set<number>> | null}
   /** occurrence mode: the loop axes both sides state, per variable (records are paired on them) */
   stated: StatedAxes
@@ -174,9 +174,9 @@ function legacyAllowance(ref: Side, cand: Side): CompareFlags['allowance'] {
   return (a: number, b: number) => (fr ? fr(a) : 0) + (fc ? fc(b) : 0)
 }
 
-/** The coordinate values an in-memory side's records have, by axis (null for a file side). */
+/** The coordinate values a legacy log's records have, by axis (null for a contract trace). */
 function axisValues(s: Side): Map<LoopName, Set<number>> | null {
-  if (!s.memory) return null
+  if (!s.memory || s.format !== 'legacy') return null
   const out = new Map<LoopName, Set<number>>()
   for (const v of s.memory.values) {
     if (!v.loop) continue
@@ -378,7 +378,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
         const name = nameAt(a, ra)
         const def = name === undefined ? undefined : cat.byName.get(name)
         if (def === undefined) rc.rec() // throws the precise error
-        if (countNames.has(name!)) noteCount(extents.ref, rc.rec())
+        if (countNames.has(name!)) {
+          noteCount(extents.ref, rc.rec())
+          noteCount(extents.cand, cc.rec())
+        }
         const s = vars.get(name!) ?? statFor(name!, def!, undefined)
         if (s.inRef++ === 0) s.firstRef = rc.index
         if (s.inCand++ === 0) s.firstCand = cc.index

@@ -12,6 +12,21 @@ export interface LoopShapeFinding {
   message: string
 }
 
+/**
+ * The coordinates on one axis that one side has and the other lacks, from the unmatched records'
+ * values there: those beyond the extent the other side states; for a log, those none of its
+ * records has; otherwise the unmatched values when they are some of the axis's iterations only
+ * (unmatched records spread over every iteration of an axis say nothing about that axis).
+ */
+function lacking(vals: Set<number> | undefined, own: number | undefined, other: number | undefined, otherPresent: Set<number> | undefined): number[] {
+  const v = [...(vals ?? [])].sort((x, y) => x - y)
+  if (other !== undefined && v.some((x) => x >= other)) return v.filter((x) => x >= other)
+  if (otherPresent) return v.filter((x) => !otherPresent.has(x))
+  const extent = own ?? other
+  if (extent !== undefined && v.length >= extent && v.every((x) => x < extent)) return []
+  return v
+}
+
 export function loopShape(res: AlignResult): LoopShapeFinding[] {
   const out: LoopShapeFinding[] = []
   const shared = [...res.vars.values()].filter((s) => s.inRef > 0 && s.inCand > 0 && (s.onlyRef > 0 || s.onlyCand > 0))
@@ -22,12 +37,8 @@ export function loopShape(res: AlignResult): LoopShapeFinding[] {
     for (const a of loadCatalogue().loopOrder) {
       if (!axes.has(a)) continue
       // coordinate values that appear on one side only (present in unmatched records, absent from matched ones)
-      // a value one side has is lacking on the other when it lies beyond the extent the other
-      // states (its count variable), or (no extent stated) when none of the other's records has it
-      const lacking = (vals: Set<number> | undefined, extent: number | undefined, present: Set<number> | undefined) =>
-        [...(vals ?? [])].filter((v) => (extent !== undefined ? v >= extent : !present?.has(v))).sort((x, y) => x - y)
-      const vr = lacking(res.onlyAxes.ref.get(a), res.extents.cand.get(a), res.present.cand?.get(a))
-      const vc = lacking(res.onlyAxes.cand.get(a), res.extents.ref.get(a), res.present.ref?.get(a))
+      const vr = lacking(res.onlyAxes.ref.get(a), res.extents.ref.get(a), res.extents.cand.get(a), res.present.cand?.get(a))
+      const vc = lacking(res.onlyAxes.cand.get(a), res.extents.cand.get(a), res.extents.ref.get(a), res.present.ref?.get(a))
       if (vr.length === 0 && vc.length === 0) continue
       const vars = shared.filter((s) => s.def.loop.includes(a)).map((s) => s.name)
       const parts: string[] = []

@@ -4,6 +4,11 @@ import {canonicalJson} from '../trace/numbers.js'
 import type {HeaderRecord} from '../trace/records.js'
 import type {ConfigDiff, Provenance} from './report.js'
 
+/** "on both sides", "on the reference side", "on the candidate side" */
+function onSide(ref: boolean, cand: boolean): string {
+  return ref && cand ? 'on both sides' : ref ? 'on the reference side' : 'on the candidate side'
+}
+
 function isObj(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x)
 }
@@ -14,7 +19,7 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
   const cp = cand.pixel
   const pixMatch = !rp || !cp || (rp.slow === cp.slow && rp.fast === cp.fast)
   const transposed = !!rp && !!cp && !pixMatch && rp.slow === cp.fast && rp.fast === cp.slow
-  if (!rp || !cp) notes.push(`traced pixel unknown on the ${!rp && !cp ? 'both sides' : !rp ? 'reference' : 'candidate'} side; pixel identity checked from the values only`)
+  if (!rp || !cp) notes.push(`traced pixel unknown ${onSide(!rp, !cp)}; pixel identity checked from the values only`)
 
   const config: ConfigDiff[] = []
   const configCompared = isObj(ref.config) && isObj(cand.config)
@@ -28,12 +33,15 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
     const oneSided = [...Object.keys(a).filter((k) => !(k in b)), ...Object.keys(b).filter((k) => !(k in a))]
     if (oneSided.length) notes.push(`configuration recorded on one side only, not compared: ${oneSided.sort().join(', ')}`)
   } else {
-    notes.push(`configuration not recorded on the ${!isObj(ref.config) && !isObj(cand.config) ? 'both sides' : !isObj(ref.config) ? 'reference' : 'candidate'} side (legacy log?): configuration not compared`)
+    notes.push(`configuration not recorded ${onSide(!isObj(ref.config), !isObj(cand.config))} (legacy log?): configuration not compared`)
   }
 
   const inputs: Provenance['inputs'] = []
   // a legacy log records no configuration and no input files: nothing to compare them with
   const unrecorded = ref.legacy?.configuration === 'not recorded' || cand.legacy?.configuration === 'not recorded'
+  if (unrecorded) {
+    notes.push(`input files not recorded ${onSide(ref.legacy?.configuration === 'not recorded', cand.legacy?.configuration === 'not recorded')} (legacy log): input files not compared`)
+  }
   const roles = new Set(unrecorded ? [] : [...ref.inputs, ...cand.inputs].filter((i) => i.role !== 'log').map((i) => i.role))
   for (const role of roles) {
     const a = ref.inputs.filter((i) => i.role === role)
@@ -55,7 +63,9 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
     if (p.faults.length) notes.push(`${side} producer declares planted faults: ${p.faults.join(', ')} (informative; not used for the verdict)`)
     if (p.fixes.length) notes.push(`${side} producer declares quirk fixes: ${p.fixes.join(', ')} (informative; not used for the verdict)`)
   }
-  if (ref.format === 'legacy' || cand.format === 'legacy') notes.push('legacy log: records carry no (or partial) loop coordinates; aligned by name and occurrence')
+  const partial = [ref, cand].filter((h) => h.format === 'legacy' && h.legacy?.coordinates !== 'true')
+  if (partial.length) notes.push('legacy log: records carry no (or partial) loop coordinates; aligned by name and occurrence')
+  else if (ref.format === 'legacy' || cand.format === 'legacy') notes.push('legacy log: records carry the loop coordinates its producer prints them at (producer profile); aligned by key, iterations it does not print are not compared')
   if (extra.refTruncated) notes.push(`reference trace ${extra.refTruncated}`)
   if (extra.candTruncated) notes.push(`candidate trace ${extra.candTruncated}`)
   for (const [side, h] of [['reference', ref], ['candidate', cand]] as const) {

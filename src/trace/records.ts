@@ -77,6 +77,7 @@ export interface ValueRecord {
   name: string
   loop: Loop | null
   value: TraceValue
+  /** legacy provenance; digits: significant digits the value was printed with, when fewer than the log's usual */
   origin?: {line: number; name: string; component?: string; digits?: number}
 }
 

@@ -17,7 +17,8 @@ export interface ConvertResult {
 }
 
 export async function convertLegacy(log: string, out: string, producer?: Producer, extents?: Extents): Promise<ConvertResult> {
-  const t = await readLegacyLog(log, {producer, extents})
+  // a faithful copy: every printed value is a record, a value the log prints twice included
+  const t = await readLegacyLog(log, {producer, extents, repeats: 'keep'})
   await writeTrace(out, t.header, t.values)
   const L = t.header.legacy!
   return {

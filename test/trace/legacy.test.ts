@@ -92,14 +92,13 @@ describe('legacy logs', function () {
   it('TRACE_C_PHI lines keep their phi_tic, degrees become radians (c-parity-001 c.log)', async () => {
     const t = await readLegacyLog(join(LEGACY, 'c-parity-001_phi0-carryover/c.log'))
     assert.deepEqual(t.header.pixel, {slow: 685, fast: 1039})
-    // phi 0's k_frac repeats the k of hkl_frac (block B): recognised once; phi 1..9 at their coordinates
+    // every phi step of source 0, mosaic 0 of the pixel's one sub-pixel (the log prints the extents)
     const ks = t.values.filter((v) => v.name === 'hkl_frac' && v.origin?.component === 'k')
-    assert.equal(ks.length, 9)
-    assert.deepEqual(ks[0].loop, {thick: 0, subS: 0, subF: 0, source: 0, phi: 1, mosaic: 0})
-    const k0 = t.values.find((v) => v.name === 'hkl_frac' && !v.origin?.component)!
-    assert.equal((k0.value as number[])[1], -0.607255839576692)
-    assert.equal(ks[8].value, -0.607255839576692)
-    assert.equal(ks[8].loop!.phi, 9)
+    assert.equal(ks.length, 10)
+    assert.deepEqual(ks[0].loop, {thick: 0, subS: 0, subF: 0, source: 0, phi: 0, mosaic: 0})
+    assert.equal(ks[0].value, -0.607255839576692)
+    assert.equal(ks[9].value, -0.607255839576692)
+    assert.equal(ks[9].loop!.phi, 9)
     const phi9 = t.values.find((v) => v.name === 'phi' && v.loop?.phi === 9)!
     close(phi9.value as number, 0.09 / (180 / Math.PI))
     // the SAMPLE-pivot geometry block: Fclose_m is the pivot offset, distance_m the final distance

@@ -114,6 +114,11 @@ export interface LegacyOptions {
   path?: string
   /** loop extents the log does not print (the other side's set-up values) */
   extents?: Extents
+  /**
+   * 'keep': every printed line is a record, repeats at the same coordinates included (convert:
+   * a faithful copy of the log); default 'drop': a repeat is recognised once (compare)
+   */
+  repeats?: 'keep' | 'drop'
 }
 
 /** Text key of loop coordinates (canonical axis order). */
@@ -486,7 +491,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
     if (full) {
       const key = `${p.def.name}|${p.comp ?? ''}|${loopKey(loop!)}`
       const prev = seen.get(key)
-      if (prev) {
+      if (prev && opts.repeats !== 'keep') {
         if (JSON.stringify(prev.value) !== JSON.stringify(p.value)) notes.push(`line ${p.line}: ${p.printed} prints ${p.def.name} again at the same coordinates with another value (${JSON.stringify(p.value)} vs ${JSON.stringify(prev.value)} at line ${prev.origin!.line}); the first is kept`)
         repeats++
         continue

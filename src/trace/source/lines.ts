@@ -53,7 +53,7 @@ export class LineReader {
   private oneToOne = true
   private started = false
   /** line numbers of the current chunk that hold invalid UTF-8 ('mark' mode) */
-  private badLines: Set<number> | null = null
+  private badLines: Map<number, number> | null = null
   lineNo = 0
   /** the line just returned held invalid UTF-8 ('mark' mode) */
   invalid = false
@@ -78,22 +78,17 @@ export class LineReader {
   private decode(bytes: Buffer, at: number): string {
     this.badLines = null
     if (!isUtf8(bytes)) {
-      if (this.mode === 'mark') {
-        // which lines of the chunk hold the invalid bytes
-        this.badLines = new Set()
-        let line = this.lineNo + 1
-        for (let from = 0; from < bytes.length; line++) {
-          let to = bytes.indexOf(10, from)
-          if (to < 0) to = bytes.length
-          if (!isUtf8(bytes.subarray(from, to))) this.badLines.add(line)
-          from = to + 1
-        }
-        return bytes.toString('utf8')
-      }
-      const bad = firstBadByte(bytes)
+      // which lines of the chunk hold the invalid bytes, and where: reported (json) or marked
+      // when the reader reaches that line, so earlier lines are read first
+      this.badLines = new Map()
       let line = this.lineNo + 1
-      for (let i = 0; i < bad; i++) if (bytes[i] === 10) line++
-      throw new InputError(`invalid JSON: invalid UTF-8 at byte offset ${at + bad} (JSON text is UTF-8)`, {file: this.file, line})
+      for (let from = 0; from < bytes.length; line++) {
+        let to = bytes.indexOf(10, from)
+        if (to < 0) to = bytes.length
+        const sub = bytes.subarray(from, to)
+        if (!isUtf8(sub)) this.badLines.set(line, at + from + firstBadByte(sub))
+        from = to + 1
+      }
     }
     return bytes.toString('utf8')
   }
@@ -169,6 +164,9 @@ export class LineReader {
     this.pos = nl + 1
     this.lineNo++
     this.invalid = this.badLines !== null && this.badLines.has(this.lineNo)
+    if (this.invalid && this.mode === 'json') {
+      throw new InputError(`invalid JSON: invalid UTF-8 at byte offset ${this.badLines!.get(this.lineNo)} (JSON text is UTF-8)`, {file: this.file, line: this.lineNo})
+    }
     return s
   }
 

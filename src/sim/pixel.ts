@@ -33,6 +33,7 @@ export function initialCarry(m: KernelModel): CarryState {
 }
 
 const scratch = new Float64Array(24)
+const COS_30_DEG = Math.cos(Math.PI / 6)
 const pol = new Float64Array(5)
 
 function sincg(x: number, N: number): number {
@@ -77,6 +78,11 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
   const fixQ3 = fix.q3, fixQ4 = fix.q4, fixQ6 = fix.q6
   const sincgNoPi = fault.sincgNoPi
   const sincgOffset = fault.sincgOffset, f32acc = fault.float32Acc, perM = fault.scatteringPerM
+  // partial-image faults: the second detector tile off by one pixel, the obliquity dropped at
+  // high angle, F = 0 outside the hkl table
+  const fIndex = fault.tileFastOffset && fpixel >= Math.floor(m.fpixels / 2) ? fpixel + 1 : fpixel
+  const highAngle = fault.highAngleObliquity
+  const outsideF = fault.hklOutsideZero ? 0 : m.defaultF
   const phisteps = m.phisteps, phi0 = m.phi0, phistep = m.phistep, domains = m.mosaicDomains
   const waterSize = m.waterSize, defaultF = m.defaultF
   const PI = Math.PI
@@ -87,7 +93,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
     capture = m.detectorThick === 0.0 ? 1.0 : 0.0
     for (let subS = 0; subS < os; subS++) {
       for (let subF = 0; subF < os; subF++) {
-        const Fdet = sub * (fpixel * os + subF) + sub / 2.0
+        const Fdet = sub * (fIndex * os + subF) + sub / 2.0
         const Sdet = sub * (spixel * os + subS) + sub / 2.0
         let px = Fdet * fx + Sdet * sx_ + Odet * ox + pix0x
         let py = Fdet * fy + Sdet * sy_ + Odet * oy + pix0y
@@ -104,8 +110,11 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
         let dx = px / airpath
         let dy = py / airpath
         let dz = pz / airpath
+        // the high-angle-obliquity fault: no obliquity factor where 2θ (to the beam axis) > 30°
+        const dropObliquity = highAngle && dx * m.beam[0] + dy * m.beam[1] + dz * m.beam[2] < COS_30_DEG
         if (omega === 0.0 || osOmega || fixQ6) {
-          omega = ((((m.pixelSize * m.pixelSize) / airpath) / airpath) * m.closeDistance) / airpath
+          if (dropObliquity) omega = ((m.pixelSize * m.pixelSize) / airpath) / airpath
+          else omega = ((((m.pixelSize * m.pixelSize) / airpath) / airpath) * m.closeDistance) / airpath
           if (m.pointPixel) omega = 1.0 / airpath / airpath
         }
         if (fixQ6 && !m.nopolar) polar = 0.0
@@ -121,7 +130,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
           sink.value('pixel_pos', loop, [px, py, pz])
           sink.value('airpath', loop, airpath)
           sink.value('diffracted', loop, [dx, dy, dz])
-          sink.value('obliquity', loop, m.closeDistance / airpath)
+          sink.value('obliquity', loop, dropObliquity ? 1.0 : m.closeDistance / airpath)
           sink.value('omega_pixel', loop, omega)
           sink.value('parallax', loop, dx * ox + dy * oy + dz * oz)
           sink.value('capture_fraction', loop, capture)
@@ -283,7 +292,7 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
                 }
                 if (scan) continue
                 if (st.interpolate === 0) {
-                  Fcell = nearestF(hkl, h0, k0, l0, m.defaultF)
+                  Fcell = nearestF(hkl, h0, k0, l0, outsideF)
                   mode = nearestInGrid(hkl, h0, k0, l0) ? 'nearest' : 'default'
                 }
               } else if (scan) {

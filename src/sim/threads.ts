@@ -8,20 +8,15 @@
 //    fallback fires in serial order (a scan of the loop without F_cell); chunks starting after
 //    it begin with interpolate = 0, the chunk containing it fires it itself at the same term.
 // Each pixel is written exactly once, so the float32 accumulation is order independent.
-import {createRequire} from 'node:module'
 import {availableParallelism} from 'node:os'
-import {pathToFileURL} from 'node:url'
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
+import {startModuleWorker} from '../util/worker.js'
 import type {Model} from './model.js'
 import {carryAt, fallbackPixel} from './render.js'
 
 /** A worker running worker.js (compiled) or worker.ts (from source, through tsx's ESM API). */
 function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), {workerData})
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
-  const target = new URL('./worker.ts', import.meta.url).href
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}) })`
-  return new Worker(boot, {eval: true, workerData})
+  return startModuleWorker(import.meta.url, './worker', workerData)
 }
 
 export async function renderThreaded(m: Model, threads: number, onProgress?: (f: number) => void): Promise<Float32Array> {

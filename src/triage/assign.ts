@@ -1,0 +1,212 @@
+// Every discrepant pixel to a cause, through its group, and each cause's share.
+//
+// A group with traced pixels takes the causes of its largest-|Δ| traced pixel that explains
+// anything. A group without one inherits from the traced pixel nearest in the physics features
+// (ratio class first, then sign, tile, shell, peak), but only if each inherited cause was seen
+// by some traced pixel in the group's tiles and shells: a cause confined to one half or to the
+// high-resolution shells is never spread to where no trace showed it. What nothing explains is
+// unexplained, with its share and where it lies.
+import {RATIO_CAND_ZERO, SHELLS, tileOf, type Box, type Group, type Partition} from './partition.js'
+import type {Attribution, CauseObs} from './causes.js'
+
+export interface TracedPixel {
+  index: number
+  slow: number
+  fast: number
+  group: number
+  round: 1 | 2
+  reason: string
+  /** compare status, or failed when a side produced no trace */
+  status: 'diverged' | 'agree' | 'mismatch' | 'failed'
+  verdict: string
+  causes: CauseObs[]
+  attribution: Attribution | null
+  /** this pixel explains its Δ (it has causes) */
+  explains: boolean
+  note: string | null
+  ref: number
+  cand: number
+  /** evidence folder, relative to the output folder */
+  evidence: string
+  tile: number
+  shell: number
+  onPeak: boolean
+}
+
+export interface GroupAssignment {
+  group: number
+  /** index into the traced pixels, or -1 (unexplained) */
+  traced: number
+  how: 'traced' | 'inherited' | 'unexplained'
+}
+
+export interface CauseShare {
+  key: string
+  variable: string
+  scope: string
+  class: string
+  classes: Record<string, number>
+  label: string | null
+  sumSq: number
+  sumDiff: number
+  pixels: number
+  box: Box
+  sRange: [number, number] | null
+  tiles: number
+  shells: number
+  groups: number[]
+  /** index into the traced pixels of the representative, and all traced pixels showing it */
+  representative: number
+  traced: number[]
+}
+
+export interface Residual {
+  sumSq: number
+  sumDiff: number
+  pixels: number
+  box: Box | null
+  sRange: [number, number] | null
+  tiles: number
+  shells: number
+  groups: number[]
+}
+
+function groupTileShell(g: Group): {tiles: number; shells: number} {
+  return {tiles: g.tiles, shells: g.shells}
+}
+
+/** Distance in the physics features between a group and a traced pixel. */
+function distance(g: Group, t: TracedPixel, p: Partition, tClass: number): number {
+  const special = (c: number) => Math.abs(c) >= RATIO_CAND_ZERO
+  const dr = special(g.ratioClass) || special(tClass) ? (g.ratioClass === tClass ? 0 : 6) : Math.abs(g.ratioClass - tClass)
+  const gPositive = g.positive >= g.negative
+  const ds = gPositive === t.cand - t.ref > 0 ? 0 : 1
+  const dt = g.tiles & (1 << t.tile) ? 0 : 1
+  let dh = SHELLS
+  for (let h = 0; h < SHELLS; h++) if (g.shells & (1 << h)) dh = Math.min(dh, Math.abs(h - t.shell))
+  const dp = g.onPeak * 2 >= g.pixels === t.onPeak ? 0 : 1
+  void p
+  return dr + 2 * ds + 1.5 * dt + 0.5 * dh + 0.5 * dp
+}
+
+export function assignGroups(p: Partition, traced: TracedPixel[], tracedClass: number[]): GroupAssignment[] {
+  // where each cause was seen
+  const seen = new Map<string, {tiles: number; shells: number}>()
+  for (const t of traced) {
+    if (!t.explains) continue
+    for (const c of t.causes) {
+      const s = seen.get(c.key) ?? {tiles: 0, shells: 0}
+      s.tiles |= 1 << t.tile
+      s.shells |= 1 << t.shell
+      seen.set(c.key, s)
+    }
+  }
+  const byGroup = new Map<number, number[]>()
+  traced.forEach((t, i) => {
+    if (!t.explains) return
+    byGroup.set(t.group, [...(byGroup.get(t.group) ?? []), i])
+  })
+  const usable = traced.map((t, i) => (t.explains ? i : -1)).filter((i) => i >= 0)
+  return p.groups.map((g) => {
+    const own = byGroup.get(g.id)
+    if (own && own.length) {
+      const best = own.reduce((x, y) => (Math.abs(traced[y].cand - traced[y].ref) > Math.abs(traced[x].cand - traced[x].ref) ? y : x))
+      return {group: g.id, traced: best, how: 'traced' as const}
+    }
+    const {tiles, shells} = groupTileShell(g)
+    const order = usable.map((i) => ({i, d: distance(g, traced[i], p, tracedClass[i])})).sort((x, y) => x.d - y.d || x.i - y.i)
+    for (const {i} of order) {
+      const ok = traced[i].causes.every((c) => {
+        const s = seen.get(c.key)!
+        return (s.tiles & tiles) !== 0 && (s.shells & shells) !== 0
+      })
+      if (ok) return {group: g.id, traced: i, how: 'inherited' as const}
+    }
+    return {group: g.id, traced: -1, how: 'unexplained' as const}
+  })
+}
+
+/** Is cause k of traced pixel a a better representative than cause kb of b? */
+function better(a: TracedPixel, k: number, b: TracedPixel, kb: number): boolean {
+  const wa = a.attribution!.weights[k]
+  const wb = b.attribution!.weights[kb]
+  // weights within 5 % count as equal: then the larger Δ² share shows the cause best
+  if (Math.abs(wa - wb) > 0.05) return wa > wb
+  const da = a.cand - a.ref
+  const db = b.cand - b.ref
+  return da * da * wa > db * db * wb
+}
+
+function unionBox(a: Box | null, b: Box): Box {
+  if (!a) return {slow: [...b.slow], fast: [...b.fast]}
+  return {slow: [Math.min(a.slow[0], b.slow[0]), Math.max(a.slow[1], b.slow[1])], fast: [Math.min(a.fast[0], b.fast[0]), Math.max(a.fast[1], b.fast[1])]}
+}
+
+function unionRange(a: [number, number] | null, b: [number, number] | null): [number, number] | null {
+  if (!b) return a
+  if (!a) return [...b]
+  return [Math.min(a[0], b[0]), Math.max(a[1], b[1])]
+}
+
+/** Each cause's share of Σ(Δ²) and of Σ Δ, its pixels and region; the unexplained rest. */
+export function shares(p: Partition, traced: TracedPixel[], assignment: GroupAssignment[]): {causes: CauseShare[]; unexplained: Residual} {
+  const causes = new Map<string, CauseShare>()
+  const unexplained: Residual = {sumSq: 0, sumDiff: 0, pixels: 0, box: null, sRange: null, tiles: 0, shells: 0, groups: []}
+  for (const a of assignment) {
+    const g = p.groups[a.group]
+    if (a.traced < 0) {
+      unexplained.sumSq += g.sumSq
+      unexplained.sumDiff += g.sumDiff
+      unexplained.pixels += g.pixels
+      unexplained.box = unionBox(unexplained.box, g.box)
+      unexplained.sRange = unionRange(unexplained.sRange, g.sRange)
+      unexplained.tiles |= g.tiles
+      unexplained.shells |= g.shells
+      unexplained.groups.push(g.id)
+      continue
+    }
+    const t = traced[a.traced]
+    const at = t.attribution!
+    t.causes.forEach((c, k) => {
+      let s = causes.get(c.key)
+      if (!s) {
+        s = {key: c.key, variable: c.variable, scope: c.scope, class: c.class, classes: {}, label: c.label, sumSq: 0, sumDiff: 0, pixels: 0,
+          box: {slow: [...g.box.slow], fast: [...g.box.fast]}, sRange: g.sRange ? [...g.sRange] : null, tiles: 0, shells: 0, groups: [], representative: -1, traced: []}
+        causes.set(c.key, s)
+      }
+      const sq = g.sumSq * at.weights[k]
+      s.sumSq += sq
+      s.sumDiff += g.sumDiff * at.fractions[k]
+      s.pixels += g.pixels
+      s.box = unionBox(s.box, g.box)
+      s.sRange = unionRange(s.sRange, g.sRange)
+      s.tiles |= g.tiles
+      s.shells |= g.shells
+      s.groups.push(g.id)
+      // the class a cause is given weighs each traced pixel by the Δ² it explains
+      s.classes[c.class] = (s.classes[c.class] ?? 0) + sq + 1e-300
+    })
+  }
+  // representatives: the traced pixel where the cause stands most alone (largest weight), then
+  // where it carries the most Δ²
+  traced.forEach((t, i) => {
+    if (!t.explains) return
+    t.causes.forEach((c, k) => {
+      const s = causes.get(c.key)
+      if (!s) return
+      s.traced.push(i)
+      const cur = s.representative
+      if (cur < 0 || better(t, k, traced[cur], traced[cur].causes.findIndex((x) => x.key === c.key))) s.representative = i
+    })
+  })
+  for (const s of causes.values()) {
+    const best = Object.entries(s.classes).sort((x, y) => y[1] - x[1])[0]
+    if (best) s.class = best[0]
+    const rep = traced[s.representative]
+    const own = rep?.causes.find((c) => c.key === s.key)
+    if (own?.label) s.label = own.label
+  }
+  return {causes: [...causes.values()].sort((x, y) => y.sumSq - x.sumSq || Math.abs(y.sumDiff) - Math.abs(x.sumDiff)), unexplained}
+}
+
+export {tileOf}

@@ -1,0 +1,94 @@
+// The narrow interfaces triage uses from the rest of nbtrace, in one file so a restructuring
+// elsewhere changes imports here only:
+//  * compare two trace files and get the typed report;
+//  * trace one pixel on a side (C engine, external command template) or render a side's image;
+//  * the faithful configuration's set-up values (geometry, detector size);
+//  * the values of a few loop-free variables of a trace (the factors of the final pixel value).
+import {Chalk} from 'chalk'
+import type {TraceValue} from '../trace/records.js'
+import {compareTraces, type Report} from '../report/compare.js'
+import {contextPatch, renderReport} from '../report/render.js'
+import {detectFormat, readLegacyLog} from '../trace/legacy/index.js'
+import {readRecords} from '../trace/reader.js'
+import type {Pixel} from '../trace/records.js'
+import {InputError} from '../util/errors.js'
+import {loadEngine, runTemplate, SideFailure, type SideSpec} from '../workflow/sides.js'
+import type {PrecisionProfile} from '../align/tolerance.js'
+
+export type {Report, ReportRootCause} from '../report/compare.js'
+export {SideFailure, parseSide, type SideSpec} from '../workflow/sides.js'
+export {Stage} from '../workflow/stage.js'
+export {DEMO_ARGS} from '../workflow/demo.js'
+
+/** Compares two trace files (contract or legacy, detected) and returns the report. */
+export function compareTraceFiles(ref: string, cand: string, o: {precision?: PrecisionProfile} = {}): Promise<Report> {
+  return compareTraces(ref, cand, {precision: o.precision})
+}
+
+/** The plain-text rendering and the unified diff of a report (for a pixel's evidence folder). */
+export function reportText(r: Report): {text: string; patch: string} {
+  return {text: renderReport(r, {all: true, chalk: new Chalk({level: 0})}), patch: contextPatch(r)}
+}
+
+function sideError(spec: SideSpec, what: string, e: unknown): never {
+  if (e instanceof InputError || e instanceof SideFailure) throw e
+  const err = e as Error & {stderrTail?: string}
+  throw new SideFailure(spec.role, `${what}${err.message.split('\n')[0]}`, err.stderrTail ?? err.message.split('\n').slice(1).join('\n'))
+}
+
+/** Traces one pixel on a C-engine or external-command side into `out`. */
+export async function traceOnSide(spec: SideSpec, args: string[], cwd: string, pixel: Pixel, out: string, timeoutMs: number): Promise<void> {
+  if (spec.engine === 'cmd') return runTemplate(spec, {args, pixel, out, cwd}, timeoutMs)
+  const engine = await loadEngine(spec.engine)
+  const why = engine.unavailableReason()
+  if (why) throw new InputError(why, {field: `--${spec.role}-engine`})
+  try {
+    await engine.run({args, cwd, fixes: spec.fixes, faults: spec.faults, tracePixel: pixel, traceOut: out, timeoutMs})
+  } catch (e) {
+    sideError(spec, '', e)
+  }
+}
+
+/** Renders a built-in engine side's float image into `floatOut` (extra outputs go to `scratch`). */
+export async function imageOnSide(spec: SideSpec, args: string[], cwd: string, floatOut: string, scratch: string, timeoutMs: number, threads: number, onProgress?: (f: number) => void): Promise<void> {
+  if (spec.engine === 'cmd') throw new InputError(`triage with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
+  const engine = await loadEngine(spec.engine)
+  const why = engine.unavailableReason()
+  if (why) throw new InputError(why, {field: `--${spec.role}-engine`})
+  const extra = ['-floatfile', floatOut, '-intfile', scratch, '-nopgm', '-nonoise']
+  try {
+    await engine.run({args: [...args, ...extra], cwd, fixes: spec.fixes, faults: spec.faults, timeoutMs, threads, onProgress})
+  } catch (e) {
+    sideError(spec, 'full image failed: ', e)
+  }
+}
+
+export interface Setup {
+  fast: number
+  slow: number
+  values: Map<string, TraceValue>
+  warnings: string[]
+}
+
+/** The faithful configuration's set-up values (bad arguments are an InputError). */
+export async function configurationSetup(args: string[], cwd: string): Promise<Setup> {
+  const {buildModel} = await import('../sim/model.js')
+  const m = buildModel(args, {cwd})
+  return {fast: m.kernel.fpixels, slow: m.kernel.spixels, values: m.setupValues, warnings: m.warnings}
+}
+
+/** Values of loop-free variables `names` in a trace file (first occurrence of each). */
+export async function loopFreeValues(file: string, names: ReadonlySet<string>): Promise<Map<string, TraceValue>> {
+  const out = new Map<string, TraceValue>()
+  if ((await detectFormat(file)) === 'legacy') {
+    const t = await readLegacyLog(file, {})
+    for (const v of t.values) if (names.has(v.name) && !out.has(v.name) && (!v.loop || Object.keys(v.loop).length === 0)) out.set(v.name, v.value)
+    return out
+  }
+  for await (const {rec} of readRecords(file, {allowTruncated: true})) {
+    if (rec.type !== 'value' || !names.has(rec.name) || out.has(rec.name)) continue
+    if (rec.loop && Object.keys(rec.loop).length) continue
+    out.set(rec.name, rec.value)
+  }
+  return out
+}

@@ -6,16 +6,17 @@
 //  * the values of a few loop-free variables of a trace (the factors of the final pixel value).
 import {Chalk} from 'chalk'
 import type {TraceValue} from '../trace/records.js'
-import {compareTraces, type Report} from '../report/compare.js'
-import {contextPatch, renderReport} from '../report/render.js'
-import {detectFormat, readLegacyLog} from '../trace/legacy/index.js'
-import {readRecords} from '../trace/reader.js'
+import {compareTraces} from '../compare/pipeline.js'
+import type {Report} from '../compare/report.js'
+import {contextPatch} from '../report/diff.js'
+import {renderReport} from '../report/text.js'
+import {nameAt, openSide} from '../trace/source/index.js'
 import type {Pixel} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
 import {loadEngine, runTemplate, SideFailure, type SideSpec} from '../workflow/sides.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
 
-export type {Report, ReportRootCause} from '../report/compare.js'
+export type {Report, ReportRootCause} from '../compare/report.js'
 export {SideFailure, parseSide, type SideSpec} from '../workflow/sides.js'
 export {Stage} from '../workflow/stage.js'
 export {DEMO_ARGS} from '../workflow/demo.js'
@@ -80,15 +81,21 @@ export async function configurationSetup(args: string[], cwd: string): Promise<S
 /** Values of loop-free variables `names` in a trace file (first occurrence of each). */
 export async function loopFreeValues(file: string, names: ReadonlySet<string>): Promise<Map<string, TraceValue>> {
   const out = new Map<string, TraceValue>()
-  if ((await detectFormat(file)) === 'legacy') {
-    const t = await readLegacyLog(file, {})
-    for (const v of t.values) if (names.has(v.name) && !out.has(v.name) && (!v.loop || Object.keys(v.loop).length === 0)) out.set(v.name, v.value)
-    return out
-  }
-  for await (const {rec} of readRecords(file, {allowTruncated: true})) {
-    if (rec.type !== 'value' || !names.has(rec.name) || out.has(rec.name)) continue
-    if (rec.loop && Object.keys(rec.loop).length) continue
-    out.set(rec.name, rec.value)
+  const side = await openSide('ref', file)
+  const c = side.open()
+  try {
+    while (c.next() && out.size < names.size) {
+      // canonical lines are filtered by name before anything is parsed
+      if (c.rest > 0) {
+        const n = nameAt(c.text, c.rest)
+        if (n !== undefined && !names.has(n)) continue
+      }
+      const r = c.rec()
+      if (!names.has(r.name) || r.comp || out.has(r.name) || (r.loop && Object.keys(r.loop).length)) continue
+      out.set(r.name, r.value as TraceValue)
+    }
+  } finally {
+    c.close()
   }
   return out
 }

@@ -44,7 +44,7 @@ async function loadEngine(name: string): Promise<Engine> {
   }
   if (!eng) throw new InputError('C engine not available', {field: '--engine'})
   const why = eng.unavailableReason()
-  if (why) throw new InputError(`C engine not available: ${why}`, {field: '--engine'})
+  if (why) throw new InputError(why, {field: '--engine'})
   return eng
 }
 

@@ -89,7 +89,7 @@ export class Progress {
   /** While the bar is up, any other write to stdout or stderr erases it first. */
   private hook(): void {
     if (this.restore) return
-    const streams = [process.stdout, process.stderr].filter((s) => s === this.stream || (s.isTTY && this.stream.isTTY))
+    const streams = [...new Set([this.stream, ...[process.stdout, process.stderr].filter((s) => s.isTTY)])]
     const saved = streams.map((s) => s.write)
     this.original = this.stream.write.bind(this.stream) as (chunk: unknown, ...rest: unknown[]) => boolean
     for (const s of streams) {

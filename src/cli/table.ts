@@ -43,9 +43,32 @@ function pad(text: string, w: number, align: 'left' | 'right' = 'left'): string 
   return align === 'right' ? fill + text : text + fill
 }
 
-/** A cell's lines at width w (explicit newlines kept). */
-function cellLines(text: string, w: number): string[] {
-  return wrapText(text, w).split('\n')
+/**
+ * A cell's lines at width w (explicit newlines kept): broken at spaces and after commas (loop
+ * coordinates and vectors have no spaces), a piece wider than the column broken where it must.
+ */
+export function cellLines(text: string, w: number): string[] {
+  const out: string[] = []
+  for (const para of text.split('\n')) {
+    if (displayWidth(para) <= w) {
+      out.push(para)
+      continue
+    }
+    let line = ''
+    for (const piece of para.match(/[^ ,]*(?:,|\s+|$)/g)!.filter((x) => x !== '')) {
+      if (displayWidth(line + piece.trimEnd()) <= w) {
+        line += piece
+        continue
+      }
+      if (line.trim() !== '') out.push(line.trimEnd())
+      line = ''
+      const parts = displayWidth(piece.trimEnd()) > w ? wrapText(piece.trimEnd(), w).split('\n') : [piece]
+      for (let k = 0; k < parts.length - 1; k++) out.push(parts[k])
+      line = parts[parts.length - 1]
+    }
+    if (line.trim() !== '' || out.length === 0) out.push(line.trimEnd())
+  }
+  return out
 }
 
 /** Width of the grid for the given column widths (borders and one space either side of a cell). */
@@ -109,11 +132,14 @@ export function renderTable(columns: Column[], allRows: Row[], o: TableOptions):
     widths = grid.map((i) => natural[i])
     if (gridWidth(widths) > width && !waterFill(widths, grid.map(minOf), width)) return rowBlocks(columns, allRows, width, indent, head)
   }
-  // prose printed under the rows gets the full width: the last left-aligned column takes the spare room
-  if (below.length) {
+  // prose printed under the rows gets the full width, and group headings their own: the last
+  // left-aligned column takes the spare room
+  const groupWidth = Math.max(0, ...allRows.map((r) => (isGroup(r) ? displayWidth(r.group) + 4 : 0)))
+  const want = below.length ? width : Math.min(width, Math.max(gridWidth(widths), groupWidth))
+  if (want > gridWidth(widths)) {
     let k = widths.length - 1
     while (k > 0 && columns[grid[k]].align === 'right') k--
-    widths[k] += width - gridWidth(widths)
+    widths[k] += want - gridWidth(widths)
   }
 
   const line = (l: string, m: string, r: string): string => indent + border(l + widths.map((w) => B.h.repeat(w + 2)).join(m) + r)

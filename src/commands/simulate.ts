@@ -85,7 +85,7 @@ the files nanoBragg would write are written relative to the current directory. W
         {header: 'class'},
         {header: 'first divergence'},
         {header: 'what it does', prose: true},
-        {header: 'needs'},
+        {header: 'needs', prose: true},
       ]
       for (const [title, list] of Object.entries(out) as [string, FaultEntry[]][]) {
         this.say(title === 'fixes' ? 'Quirk fixes (--fix; docs/quirks.md):' : 'Planted faults (--inject):')

@@ -18,7 +18,7 @@
 //   programmatic callers) keep parsed records in keyed maps; they are in memory already.
 // - divergent records are kept compactly (variable, loop key, ordinal) for the dataflow analysis,
 //   the first few per variable in full.
-// - the evidence step (report/compare.ts) does not re-read whole files: the alignment records,
+// - the evidence step (compare/evidence.ts) does not re-read whole files: the alignment records,
 //   per variable and side, the ordinals of the first, SERIES_CAP-th and last records, and the
 //   file cursors leave checkpoints every CHECKPOINT_EVERY records, so it reads the start of each
 //   file up to the last record the set-up values and series can use, then jumps to the context

@@ -27,9 +27,25 @@ export interface VariableDef {
   tolerance: ToleranceClass
   /** a running sum: each iteration also depends on the variable's previous iteration */
   accumulates?: boolean
+  /** what the variable is, for the classification rules (catalogue roles) */
+  roles: string[]
+  /** the header configuration key that records this value in the same unit */
+  config?: string
   meaning: string
   /** position in the catalogue (the emission order of set-up values) */
   index: number
+}
+
+/** A named entry of the catalogue's class and role lists. */
+export interface Definition {
+  name: string
+  meaning: string
+}
+
+export interface LoopDef extends Definition {
+  name: LoopName
+  /** bits of this coordinate in a packed alignment key */
+  keyBits: number
 }
 
 export interface Catalogue {
@@ -37,6 +53,12 @@ export interface Catalogue {
   variables: VariableDef[]
   byName: Map<string, VariableDef>
   loopOrder: LoopName[]
+  loops: LoopDef[]
+  /** the divergence classes (the one list: report.schema.json's enum is generated from it) */
+  classes: Definition[]
+  roles: Definition[]
+  /** the variables holding a role, in catalogue order */
+  byRole(role: string): VariableDef[]
   tolerances: Record<ToleranceClass, {meaning: string; f64: Tolerance; f32: Tolerance}>
   /** names that (transitively) depend on each name: the cascade of a root cause */
   downstream(name: string): Set<string>
@@ -49,10 +71,26 @@ export function loadCatalogue(): Catalogue {
   const raw = JSON.parse(readFileSync(schemaPath('catalogue.json'), 'utf8')) as {
     version: number
     loopOrder: LoopName[]
+    loops: LoopDef[]
+    classes: Definition[]
+    roles: Definition[]
     tolerances: Catalogue['tolerances']
-    variables: Omit<VariableDef, 'index'>[]
+    variables: (Omit<VariableDef, 'index' | 'roles'> & {roles?: string[]})[]
   }
-  const variables = raw.variables.map((v, index) => ({...v, index}))
+  const variables = raw.variables.map((v, index) => ({...v, roles: v.roles ?? [], index}))
+  const roleNames = new Set(raw.roles.map((r) => r.name))
+  const holders = new Map<string, VariableDef[]>([...roleNames].map((r) => [r, []]))
+  for (const v of variables) {
+    for (const r of v.roles) {
+      if (!roleNames.has(r)) throw new Error(`catalogue: ${v.name} has unknown role ${r}`)
+      holders.get(r)!.push(v)
+    }
+  }
+  const byRole = (role: string): VariableDef[] => {
+    const h = holders.get(role)
+    if (!h) throw new Error(`catalogue: unknown role ${role}`)
+    return h
+  }
   const byName = new Map(variables.map((v) => [v.name, v]))
   const consumers = new Map<string, string[]>()
   for (const v of variables) for (const i of v.inputs) consumers.set(i, [...(consumers.get(i) ?? []), v.name])
@@ -72,6 +110,6 @@ export function loadCatalogue(): Catalogue {
     return out
   }
   for (const l of raw.loopOrder) if (!LOOP_NAMES.includes(l)) throw new Error(`catalogue: unknown loop ${l}`)
-  cached = {version: raw.version, variables, byName, loopOrder: raw.loopOrder, tolerances: raw.tolerances, downstream}
+  cached = {version: raw.version, variables, byName, loopOrder: raw.loopOrder, loops: raw.loops, classes: raw.classes, roles: raw.roles, byRole, tolerances: raw.tolerances, downstream}
   return cached
 }

@@ -1,8 +1,9 @@
 // The comparison step of `nbtrace trace`: the same library call as `nbtrace compare`.
 import {makeChalk} from '../cli/output.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
-import {compareTraces} from '../report/compare.js'
-import {contextPatch, renderReport} from '../report/render.js'
+import {compareTraces} from '../compare/pipeline.js'
+import {contextPatch} from '../report/diff.js'
+import {renderReport} from '../report/text.js'
 import type {CompareHook} from './trace.js'
 
 export function compareForTrace(o: {precision?: PrecisionProfile; all?: boolean; ignoreConfig?: boolean}): CompareHook {

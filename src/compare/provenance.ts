@@ -2,26 +2,7 @@
 // input file hashes, precision, producer fixes/faults (informative only), truncation.
 import {canonicalJson} from '../trace/numbers.js'
 import type {HeaderRecord} from '../trace/records.js'
-
-export interface ConfigDiff {
-  key: string
-  ref: unknown
-  cand: unknown
-}
-
-export interface Provenance {
-  /** differences that stop the numeric comparison (unless --ignore-config) */
-  blocking: boolean
-  class: 'configuration' | 'pixel' | null
-  pixel: {ref: {slow: number; fast: number} | null; cand: {slow: number; fast: number} | null; match: boolean; transposed: boolean}
-  config: ConfigDiff[]
-  /** config known on both sides */
-  configCompared: boolean
-  inputs: {role: string; ref: string | null; cand: string | null; refPath: string | null; candPath: string | null}[]
-  precision: {ref: string; cand: string; match: boolean}
-  producers: {ref: {name: string; version: string; fixes: string[]; faults: string[]}; cand: {name: string; version: string; fixes: string[]; faults: string[]}}
-  notes: string[]
-}
+import type {ConfigDiff, Provenance} from './report.js'
 
 function isObj(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x)

@@ -222,7 +222,10 @@ export function renderHeatmap(ref: ParityImage, cand: ParityImage, o: HeatmapOpt
   const pad = 14
   const lh = lineHeight(TEXT)
   const title = `Δ = CAND − REF = ${base(cand.path)} − ${base(ref.path)}`
-  const subtitle = `red: CAND > REF · blue: CAND < REF · ${kind === 'log' ? `symmetric log colour scale, ${LOG_DECADES} decades below` : 'linear colour scale up to'} ±${tickLabel(saturation).slice(1)}`
+  const subtitle =
+    saturationSource === 'identical'
+      ? `Δ = 0 at every pixel${background ? ' (REF in grey)' : ''}`
+      : `red: CAND > REF · blue: CAND < REF · ${kind === 'log' ? `symmetric log colour scale, ${LOG_DECADES} decades below` : 'linear colour scale up to'} ±${tickLabel(saturation).slice(1)}`
   const barTitle = `Δ (${unit})`
   const step = niceStep(Math.max(2, (textWidth(String(big - 1), TEXT) + 14) / per, 28 / per))
   const slowTicks: number[] = []
@@ -362,10 +365,12 @@ export function renderHeatmap(ref: ParityImage, cand: ParityImage, o: HeatmapOpt
 
   // legend and figures
   let lx = mx
-  thin(lx + 1, legendY + 1, 14, 14)
-  lx += 16 + 8
-  cv.text(legendText1, lx, legendY + 1, INK)
-  lx += textWidth(legendText1, TEXT) + 28
+  if (o.marked.length) {
+    thin(lx + 1, legendY + 1, 14, 14)
+    lx += 16 + 8
+    cv.text(legendText1, lx, legendY + 1, INK)
+    lx += textWidth(legendText1, TEXT) + 28
+  }
   if (o.suggested) {
     ring(lx + 8, legendY + 8, 6.5)
     lx += 16 + 8

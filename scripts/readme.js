@@ -7,7 +7,7 @@
 //   npm run readme -- --check # exit 1 when either is out of date (test/cli/readme.test.ts)
 //
 // The commands are loaded from src/ (through tsx, as bin/dev.js does), never from a stale dist/.
-import {Config, Help, Plugin} from '@oclif/core'
+import {Config, loadHelpClass, Plugin} from '@oclif/core'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -45,7 +45,8 @@ const table = [
   ...shown.map((c) => `| [\`${name(c)}\`](docs/commands.md#${anchor(c)}) | ${cell(summary(c))}${c.pluginName === rootPlugin.name ? '' : ` (${c.pluginName})`} | ${example(c) ? `\`${cell(example(c))}\`` : ''} |`),
 ].join('\n')
 
-const help = new Help(config, {maxWidth: 80, stripAnsi: true})
+const HelpClass = await loadHelpClass(config) // nbtrace's (src/cli/help.ts), as `nbtrace help` uses
+const help = new HelpClass(config, {maxWidth: 80, stripAnsi: true})
 const sections = shown.map((c) => [`## ${bin} ${name(c)}`, '', summary(c), '', '```text', help.formatCommand(c).replace(/\s+$/, ''), '```'].join('\n'))
 const reference = [
   '# Command reference',

@@ -134,3 +134,10 @@ describe('cli: progress', () => {
     assert.deepEqual([0, 1400, 59_600, 61_000, 3_725_000].map(formatDuration), ['0 s', '1 s', '1 min 00 s', '1 min 01 s', '1 h 02 min'])
   })
 })
+
+describe('cli: help text', () => {
+  it('reflows description paragraphs, keeping paragraph breaks and list items', async () => {
+    const {reflow} = await import('../../src/cli/help.js')
+    assert.equal(reflow('one line\nsame paragraph\n\nnext\n- item one\n- item two\n  indented'), 'one line same paragraph\n\nnext\n- item one\n- item two\n  indented')
+  })
+})

@@ -5,7 +5,7 @@
 // compiler while the TypeScript engine keeps working.
 import assert from 'node:assert/strict'
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ROOT} from '../helpers/fixtures.js'
@@ -112,6 +112,18 @@ describe('package: npm pack, install from the tarball, run', function () {
     const c = sh('npx', ['--no', 'nbtrace', 'simulate', '--engine', 'c', '--trace-pixel', '8,8', '--trace-out', 'c.jsonl', '--', ...TRACE_ARGS], app, env)
     assert.equal(c.status, 2)
     assert.equal(c.stderr, 'nbtrace: --engine: C engine not built: no C compiler found (CC=/nonexistent/cc); the TypeScript engine works without it. Install one, then run: npm rebuild nbtrace\n')
+  })
+
+  it('npx nbtrace inside the project: no registry round trip, prepare rebuilds nothing', () => {
+    // an empty npm cache (npx links the project into it, as on the first run after a clone) and a
+    // registry that refuses connections: any round trip would fail the command
+    const stamp = join(ROOT, 'dist', '.build-hash')
+    const before = statSync(stamp).mtimeMs
+    const env = {npm_config_cache: join(tmp, 'npm-cache'), npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0', npm_config_offline: 'false'}
+    const r = sh('npx', ['nbtrace', 'trace', '--cand-inject', 'steps-no-oversample2', '--out', join(tmp, 'ev')], ROOT, env)
+    assert.equal(r.status, 1, r.stderr)
+    assert.match(r.stdout, /^DIVERGED: first divergence steps/m)
+    assert.equal(statSync(stamp).mtimeMs, before, 'prepare rebuilt dist/')
   })
 
   it('builds the C engine on first use when it is missing, with one line', () => {

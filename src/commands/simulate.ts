@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {Progress} from '../cli/output.js'
+import {makeChalk, Progress} from '../cli/output.js'
+import {renderTable} from '../cli/table.js'
+import {outputWidth} from '../cli/terminal.js'
 import type {Engine, EngineSummary} from '../engines/engine.js'
 import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {loadFaults, type FaultEntry} from '../sim/quirks.js'
@@ -42,7 +44,7 @@ async function loadEngine(name: string): Promise<Engine> {
   }
   if (!eng) throw new InputError('C engine not available', {field: '--engine'})
   const why = eng.unavailableReason()
-  if (why) throw new InputError(`C engine not available: ${why}`, {field: '--engine'})
+  if (why) throw new InputError(why, {field: '--engine'})
   return eng
 }
 
@@ -78,10 +80,16 @@ the files nanoBragg would write are written relative to the current directory. W
       const out: {fixes?: FaultEntry[]; faults?: FaultEntry[]} = {}
       if (flags['list-fixes']) out.fixes = f.fixes
       if (flags['list-faults']) out.faults = f.faults
+      const columns = [
+        {header: 'id', min: Number.POSITIVE_INFINITY},
+        {header: 'class'},
+        {header: 'first divergence'},
+        {header: 'what it does', prose: true},
+        {header: 'needs', prose: true},
+      ]
       for (const [title, list] of Object.entries(out) as [string, FaultEntry[]][]) {
-        this.say(`${title}:`)
-        const w = Math.max(...list.map((e) => e.id.length))
-        for (const e of list) this.say(`  ${e.id.padEnd(w)}  ${e.class.padEnd(17)} first diverges at ${e.variable.padEnd(24)} ${e.description}${e.needs ? ` (needs ${e.needs})` : ''}`)
+        this.say(title === 'fixes' ? 'Quirk fixes (--fix; docs/quirks.md):' : 'Planted faults (--inject):')
+        this.say(renderTable(columns, list.map((e) => [e.id, e.class, e.variable, e.description, e.needs || '-']), {width: outputWidth(), chalk: makeChalk()}))
       }
       return out
     }

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {makeChalk, Progress} from '../cli/output.js'
+import {fitText} from '../cli/terminal.js'
 import {parsePixelFlag} from '../workflow/pixel.js'
 import {parseSide} from '../workflow/sides.js'
 import {runTraceJob, type TraceJobResult} from '../workflow/trace.js'
@@ -69,18 +70,19 @@ trace is read from the program's stdout); they may write contract traces or lega
     })
     progress.done()
     const c = makeChalk()
+    const say = (text: string): void => this.say(fitText(text))
     if (result.failure) {
-      this.say(c.red(`FAILED: ${result.failure.side === 'ref' ? 'reference' : 'candidate'} side: ${result.failure.what}`))
+      say(c.red(`FAILED: ${result.failure.side === 'ref' ? 'reference' : 'candidate'} side: ${result.failure.what}`))
       if (result.failure.stderrTail) this.say(result.failure.stderrTail.split('\n').map((l) => `  | ${l}`).join('\n'))
     }
     if (result.failure && result.artifacts.length === 0) {
-      this.say('nothing was written')
+      say('nothing was written')
     } else {
-      if (result.demo) this.say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))
-      this.say(`pixel (slow ${result.pixel.slow}, fast ${result.pixel.fast}): ${result.pixelReason}`)
-      if (result.parity) this.say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
+      if (result.demo) say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))
+      say(`pixel (slow ${result.pixel.slow}, fast ${result.pixel.fast}): ${result.pixelReason}`)
+      if (result.parity) say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
       this.say(result.text.trimEnd())
-      this.say(`evidence: ${result.artifacts.join(', ')}`)
+      say(`evidence: ${result.artifacts.join(', ')}`)
     }
     this.setExit(result.exitCode)
     const {text: _t, ...json} = result

@@ -1,19 +1,13 @@
 // The C reference engine: runs instrumented-c/build/nanobragg-nbtrace (the faithful nanoBragg
 // re-implementation with the nbtrace emitter compiled in) as a child process.
 import {spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
-import {dirname, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {resolve} from 'node:path'
 import {hookCleanup} from '../util/atomic.js'
 import {InputError} from '../util/errors.js'
+import {cBinaryPath, ensureCBinary} from './c-binary.js'
 import type {Engine, EngineRunOptions, EngineRunResult, EngineSummary} from './engine.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-
-/** Path of the traced binary (override with NBTRACE_C_BINARY). */
-export function cBinaryPath(): string {
-  return process.env.NBTRACE_C_BINARY || join(ROOT, 'instrumented-c', 'build', 'nanobragg-nbtrace')
-}
+export {cBinaryPath} from './c-binary.js'
 
 /** Default trace file name when tracePixel is set without traceOut. */
 export const C_DEFAULT_TRACE = 'trace_C.jsonl'
@@ -54,8 +48,7 @@ export const cEngine: Engine = {
   name: 'c',
 
   unavailableReason(): string | null {
-    if (existsSync(cBinaryPath())) return null
-    return 'C engine not built: no C compiler was found at install (run npm rebuild / make -C instrumented-c)'
+    return ensureCBinary()
   },
 
   run(opts: EngineRunOptions): Promise<EngineRunResult> {

@@ -168,6 +168,11 @@ export function queryPixel(ref: ParityImage, cand: ParityImage, p: PixelCoord, t
   return {...p, ref: e.ref, cand: e.cand, absDiff: e.absDiff, relDiff: e.relDiff, share: e.share, rank: above + 1, medianAbsDiff: med, negligible, warning}
 }
 
+/** 7 significant digits: a float32 pixel value without its binary tail. */
+function sig(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(7)))
+}
+
 function pct(x: number): string {
   return `${(100 * x).toPrecision(3)}%`
 }
@@ -195,7 +200,7 @@ export function suggestTracePixel(ref: ParityImage, cand: ParityImage, total = s
     return {
       pixel: {slow: e.slow, fast: e.fast},
       share: e.share,
-      reason: `Pixel ${e.slow},${e.fast} carries the largest share of the image discrepancy (${pct(e.share ?? 0)} of Σ|Δ|; ref ${e.ref}, cand ${e.cand}, |Δ| ${e.absDiff}).`,
+      reason: `Pixel ${e.slow},${e.fast} carries the largest share of the image discrepancy (${pct(e.share ?? 0)} of Σ|Δ|; ref ${sig(e.ref)}, cand ${sig(e.cand)}, |Δ| ${sig(e.absDiff)}).`,
     }
   }
   const [i] = topIndices(a.length, (j) => (Number.isFinite(a[j]) ? a[j] : Number.NaN), 1)
@@ -203,6 +208,6 @@ export function suggestTracePixel(ref: ParityImage, cand: ParityImage, total = s
   return {
     pixel: at,
     share: null,
-    reason: `The images agree at every pixel, so pixel ${at.slow},${at.fast}, the brightest in the reference (${a[i ?? 0]}), is traced: it exercises the most physics.`,
+    reason: `The images agree at every pixel, so pixel ${at.slow},${at.fast}, the brightest in the reference (${sig(a[i ?? 0])}), is traced: it exercises the most physics.`,
   }
 }

@@ -77,8 +77,11 @@ function groupTileShell(g: Group): {tiles: number; shells: number} {
 
 /** Distance in the physics features between a group and a traced pixel. */
 function distance(g: Group, t: TracedPixel, p: Partition, tClass: number): number {
+  // ratio classes: decades of |ln(cand/ref)| and their sign; cand = 0, ref = 0, sign flips apart
   const special = (c: number) => Math.abs(c) >= RATIO_CAND_ZERO
-  const dr = special(g.ratioClass) || special(tClass) ? (g.ratioClass === tClass ? 0 : 6) : Math.abs(g.ratioClass - tClass)
+  const dr = special(g.ratioClass) || special(tClass)
+    ? (g.ratioClass === tClass ? 0 : 6)
+    : Math.abs(Math.abs(g.ratioClass) - Math.abs(tClass)) + (Math.sign(g.ratioClass) === Math.sign(tClass) ? 0 : 1)
   const gPositive = g.positive >= g.negative
   const ds = gPositive === t.cand - t.ref > 0 ? 0 : 1
   const dt = g.tiles & (1 << t.tile) ? 0 : 1

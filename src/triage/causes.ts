@@ -121,6 +121,21 @@ function logRatio(a: number, b: number): number {
   return Math.log(y / x)
 }
 
+/** How far a root cause moved its own variable: the largest relative change of its components (capped). */
+function movedBy(c: CauseObs): number {
+  const num = (v: unknown): number => (typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : Number.NaN)
+  const a = Array.isArray(c.ref) ? c.ref.map(num) : [num(c.ref)]
+  const b = Array.isArray(c.cand) ? c.cand.map(num) : [num(c.cand)]
+  let worst = 0
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue
+    const den = Math.max(Math.abs(a[i]), Math.abs(b[i]))
+    const r = den > 0 && Number.isFinite(den) ? Math.abs(a[i] - b[i]) / den : 1
+    if (r > worst) worst = r
+  }
+  return Number.isFinite(worst) ? Math.min(1, worst) || 1e-12 : 1
+}
+
 /** Shapley split of Π r − 1 among the causes (n small). */
 export function shapley(r: number[]): number[] {
   const n = r.length
@@ -159,6 +174,7 @@ export async function attribute(causes: CauseObs[], refTrace: string, candTrace:
     const down = cat.downstream(c.variable)
     return new Set(factors.filter((f) => f === c.variable || down.has(f)))
   })
+  const moved = causes.map((c) => movedBy(c))
   const L = Array(n).fill(0)
   for (let i = 0; i < factors.length; i++) {
     const a = scalar(vr.get(factors[i]))
@@ -168,7 +184,18 @@ export async function attribute(causes: CauseObs[], refTrace: string, candTrace:
     if (l === 0) continue
     let owners = owns.map((s, c) => (s.has(factors[i]) ? c : -1)).filter((c) => c >= 0)
     if (owners.length === 0) owners = causes.map((_, c) => c)
-    for (const c of owners) L[c] += l / owners.length
+    // a factor downstream of several causes goes to them in proportion to how far each moved its
+    // own variable (F_cell 100 → 0 takes a vanished Σ F² from a shifted Fdet)
+    const m = owners.map((c) => moved[c])
+    if (!Number.isFinite(l)) {
+      // a factor that vanished (or appeared) is wholly the doing of the cause that moved most
+      const top = Math.max(...m)
+      const at = owners.filter((_, j) => m[j] === top)
+      for (const c of at) L[c] += l
+      continue
+    }
+    const sum = m.reduce((x, y) => x + y, 0)
+    owners.forEach((c, j) => (L[c] += sum > 0 && Number.isFinite(sum) ? (l * m[j]) / sum : l / owners.length))
   }
   if (L.some((x) => Number.isNaN(x))) return equal(n)
   const infinite = L.map((x, c) => (x === Infinity ? c : -1)).filter((c) => c >= 0)

@@ -57,6 +57,10 @@ export interface Group {
   /** pixel index of the largest |Δ| and that |Δ| */
   top: number
   topAbs: number
+  /** per ratio class (index class + 16): pixel count, largest |Δ| and its pixel */
+  hist: Int32Array
+  histTop: Int32Array
+  histTopAbs: Float64Array
 }
 
 export interface Partition {
@@ -69,6 +73,8 @@ export interface Partition {
   shell: Uint8Array
   /** |S| quartile edges (SHELLS + 1 values, Å⁻¹), null without geometry */
   shellEdges: number[] | null
+  /** |S| per pixel (null without geometry) */
+  geoS: Float32Array | null
   peakThreshold: number
   discrepant: number
   nonFinite: number
@@ -157,7 +163,131 @@ function newGroup(id: number, kind: GroupKind, ratio: number): Group {
   return {
     id, kind, pixels: 0, sumSq: 0, sumDiff: 0, positive: 0, negative: 0, onPeak: 0, lnRatio: null, ratioClass: ratio,
     tiles: 0, shells: 0, box: {slow: [Infinity, -Infinity], fast: [Infinity, -Infinity]}, sRange: null, top: -1, topAbs: -1,
+    hist: new Int32Array(HIST), histTop: new Int32Array(HIST).fill(-1), histTopAbs: new Float64Array(HIST).fill(-1),
   }
+}
+
+/** What adding a pixel to a group needs to know about the images. */
+interface PixelContext {
+  fast: number
+  slow: number
+  a: Float32Array
+  b: Float32Array
+  shell: Uint8Array
+  geoS: Float32Array | null
+  peakThreshold: number
+}
+
+/** ln(cand/ref) of a finite pixel: ±Infinity when one side is 0, NaN for opposite signs. */
+export function lnRatio(r: number, c: number): number {
+  return r > 0 && c > 0 ? Math.log(c / r) : c === 0 ? -Infinity : r === 0 ? Infinity : r < 0 && c < 0 ? Math.log(c / r) : Number.NaN
+}
+
+const HIST = 32
+const histIndex = (rc: number): number => rc + 16
+
+/** Adds discrepant pixel i to group G's statistics. */
+function addPixel(G: Group, i: number, x: PixelContext): void {
+  const s = Math.floor(i / x.fast)
+  const f = i - s * x.fast
+  G.pixels++
+  G.tiles |= 1 << tileOf(i, x.fast, x.slow)
+  G.shells |= 1 << x.shell[i]
+  if (x.a[i] >= x.peakThreshold) G.onPeak++
+  if (s < G.box.slow[0]) G.box.slow[0] = s
+  if (s > G.box.slow[1]) G.box.slow[1] = s
+  if (f < G.box.fast[0]) G.box.fast[0] = f
+  if (f > G.box.fast[1]) G.box.fast[1] = f
+  if (x.geoS) {
+    const v = x.geoS[i]
+    if (!G.sRange) G.sRange = [v, v]
+    else {
+      if (v < G.sRange[0]) G.sRange[0] = v
+      if (v > G.sRange[1]) G.sRange[1] = v
+    }
+  }
+  const d = x.b[i] - x.a[i]
+  if (!Number.isFinite(d) || !Number.isFinite(x.a[i]) || !Number.isFinite(x.b[i])) {
+    if (G.topAbs < Infinity) {
+      G.top = i
+      G.topAbs = Infinity
+    }
+    return
+  }
+  const ad = Math.abs(d)
+  G.sumSq += d * d
+  G.sumDiff += d
+  if (d > 0) G.positive++
+  else G.negative++
+  const l = lnRatio(x.a[i], x.b[i])
+  const rc = ratioClass(l)
+  if (ad > G.topAbs) {
+    G.top = i
+    G.topAbs = ad
+    if (G.kind === 'region') G.ratioClass = rc
+  }
+  if (Number.isFinite(l)) {
+    if (!G.lnRatio) G.lnRatio = [l, l]
+    else {
+      if (l < G.lnRatio[0]) G.lnRatio[0] = l
+      if (l > G.lnRatio[1]) G.lnRatio[1] = l
+    }
+  }
+  // the modal ratio class and its largest |Δ| pixel: the group's typical pixel
+  const h = histIndex(rc)
+  G.hist[h]++
+  if (ad > G.histTopAbs[h]) {
+    G.histTopAbs[h] = ad
+    G.histTop[h] = i
+  }
+}
+
+/** The largest-|Δ| pixel of the group's most populated ratio class (its typical pixel), or -1. */
+export function typicalPixel(G: Group): number {
+  let best = -1
+  for (let h = 0; h < HIST; h++) if (G.hist[h] > 0 && (best < 0 || G.hist[h] > G.hist[best])) best = h
+  return best < 0 ? -1 : G.histTop[best]
+}
+
+/**
+ * Splits group `g` among several traced pixels of it: each pixel goes to the traced pixel nearest
+ * in ln(cand/ref) (ties: nearest on the detector). Returns the new groups' ids, one per traced
+ * pixel, in the order given; group g keeps the pixels of the first.
+ */
+export function splitGroup(p: Partition, ref: ParityImage, cand: ParityImage, g: number, seeds: number[]): number[] {
+  const x: PixelContext = {fast: p.fast, slow: p.slow, a: ref.data, b: cand.data, shell: p.shell, geoS: p.geoS, peakThreshold: p.peakThreshold}
+  const old = p.groups[g]
+  const ids = seeds.map((_, k) => (k === 0 ? g : p.groups.length + k - 1))
+  const fresh = seeds.map((_, k) => newGroup(ids[k], old.kind, old.ratioClass))
+  for (let k = 1; k < seeds.length; k++) p.groups.push(fresh[k])
+  p.groups[g] = fresh[0]
+  const seedL = seeds.map((i) => lnRatio(ref.data[i], cand.data[i]))
+  const seedS = seeds.map((i) => Math.floor(i / p.fast))
+  const seedF = seeds.map((i) => i % p.fast)
+  const gap = (u: number, v: number): number => (u === v ? 0 : Number.isFinite(u) && Number.isFinite(v) ? Math.abs(u - v) : Infinity)
+  const [b0, b1] = old.box.slow
+  for (let s = b0; s <= b1; s++) {
+    for (let f = old.box.fast[0]; f <= old.box.fast[1]; f++) {
+      const i = s * p.fast + f
+      if (p.label[i] !== g) continue
+      const l = lnRatio(ref.data[i], cand.data[i])
+      let best = 0
+      let bestGap = Infinity
+      let bestDist = Infinity
+      for (let k = 0; k < seeds.length; k++) {
+        const d = gap(l, seedL[k])
+        const dist = (s - seedS[k]) ** 2 + (f - seedF[k]) ** 2
+        if (d < bestGap || (d === bestGap && dist < bestDist)) {
+          best = k
+          bestGap = d
+          bestDist = dist
+        }
+      }
+      p.label[i] = ids[best]
+      addPixel(fresh[best], i, x)
+    }
+  }
+  return ids
 }
 
 export interface PartitionOptions {
@@ -191,7 +321,7 @@ export function partition(ref: ParityImage, cand: ParityImage, geo: PixelGeometr
     }
     state[i] = 1
     discrepant++
-    lq[i] = r > 0 && c > 0 ? Math.log(c / r) : c === 0 ? -Infinity : r === 0 ? Infinity : r < 0 && c < 0 ? Math.log(c / r) : Number.NaN
+    lq[i] = lnRatio(r, c)
   }
   // shells and peaks
   const shell = new Uint8Array(n)
@@ -239,13 +369,12 @@ export function partition(ref: ParityImage, cand: ParityImage, geo: PixelGeometr
   const geoS = shellEdges ? geo!.s : null
   let sumSq = 0
   let sumDiff = 0
+  const ctx: PixelContext = {fast, slow, a, b, shell, geoS, peakThreshold}
   for (let i = 0; i < n; i++) {
     const st = state[i]
     if (st === 0) continue
     let g: number
-    const s = Math.floor(i / fast)
-    const f = i - s * fast
-    const tile = (s >= halfS ? 2 : 0) + (f >= halfF ? 1 : 0)
+    const tile = tileOf(i, fast, slow)
     const peak = a[i] >= peakThreshold ? 1 : 0
     if (st === 2) {
       if (nonFiniteGroup < 0) {
@@ -277,51 +406,12 @@ export function partition(ref: ParityImage, cand: ParityImage, geo: PixelGeometr
       }
     }
     label[i] = g
-    const G = groups[g]
-    G.pixels++
-    G.tiles |= 1 << tile
-    G.shells |= 1 << shell[i]
-    if (peak) G.onPeak++
-    if (s < G.box.slow[0]) G.box.slow[0] = s
-    if (s > G.box.slow[1]) G.box.slow[1] = s
-    if (f < G.box.fast[0]) G.box.fast[0] = f
-    if (f > G.box.fast[1]) G.box.fast[1] = f
-    if (geoS) {
-      const v = geoS[i]
-      if (!G.sRange) G.sRange = [v, v]
-      else {
-        if (v < G.sRange[0]) G.sRange[0] = v
-        if (v > G.sRange[1]) G.sRange[1] = v
-      }
-    }
-    if (st === 2) {
-      if (G.topAbs < Infinity) {
-        G.top = i
-        G.topAbs = Infinity
-      }
-      continue
-    }
+    addPixel(groups[g], i, ctx)
     const d = b[i] - a[i]
-    const ad = Math.abs(d)
-    G.sumSq += d * d
-    G.sumDiff += d
-    sumSq += d * d
-    sumDiff += d
-    if (d > 0) G.positive++
-    else G.negative++
-    if (ad > G.topAbs) {
-      G.top = i
-      G.topAbs = ad
-      if (G.kind === 'region') G.ratioClass = ratioClass(lq[i])
-    }
-    const l = lq[i]
-    if (Number.isFinite(l)) {
-      if (!G.lnRatio) G.lnRatio = [l, l]
-      else {
-        if (l < G.lnRatio[0]) G.lnRatio[0] = l
-        if (l > G.lnRatio[1]) G.lnRatio[1] = l
-      }
+    if (Number.isFinite(d)) {
+      sumSq += d * d
+      sumDiff += d
     }
   }
-  return {fast, slow, label, groups, shell, shellEdges, peakThreshold, discrepant, nonFinite, sumSq, sumDiff, sumRef, sumCand}
+  return {fast, slow, label, groups, shell, shellEdges, geoS, peakThreshold, discrepant, nonFinite, sumSq, sumDiff, sumRef, sumCand}
 }

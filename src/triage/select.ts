@@ -5,7 +5,7 @@
 // then more representatives. A quarter of the budget is held back for round 2: representatives
 // of the groups round 1 left unexplained, largest first.
 import type {ParityImage} from '../parity/index.js'
-import {SHELLS, TILE_NAMES, type Group, type Partition} from './partition.js'
+import {lnRatio, ratioClass, SHELLS, TILE_NAMES, typicalPixel, type Group, type Partition} from './partition.js'
 
 export interface Choice {
   index: number
@@ -100,6 +100,10 @@ export function chooseRound1(p: Partition, ref: ParityImage, cand: ParityImage, 
   for (const g of ordered) {
     if (chosen.length >= half) break
     add(g.top, repReason(g))
+    // a group whose largest |Δ| is not of its most common ratio also gets its typical pixel: the
+    // largest |Δ| may sit where another cause joins in
+    const t = typicalPixel(g)
+    if (t >= 0 && t !== g.top && classAt(ref, cand, t) !== classAt(ref, cand, g.top)) add(t, `typical pixel of group ${g.id} (largest |Δ| of its most common ratio cand/ref)`)
   }
   const {strata, cover} = scan(p, ref, cand)
   const strataCovered = new Set(chosen.map((c) => stratumOf(p, c.index)))
@@ -120,6 +124,8 @@ export function chooseRound1(p: Partition, ref: ParityImage, cand: ParityImage, 
   return chosen
 }
 
+const classAt = (ref: ParityImage, cand: ParityImage, i: number): number => ratioClass(lnRatio(ref.data[i], cand.data[i]))
+
 function stratumOf(p: Partition, i: number): number {
   const s = Math.floor(i / p.fast)
   const f = i - s * p.fast
@@ -131,14 +137,21 @@ function coverClass(p: Partition, ref: ParityImage, cand: ParityImage, i: number
   return [d > 0 ? 'Δ > 0' : 'Δ < 0', ref.data[i] >= p.peakThreshold ? 'on a Bragg peak' : 'off the Bragg peaks']
 }
 
-/** Round 2: representatives of the unexplained groups (largest Σ(Δ²) first) not traced yet. */
-export function chooseRound2(p: Partition, unexplained: Group[], traced: ReadonlySet<number>, room: number): Choice[] {
+/**
+ * Round 2: representatives of the groups round 1 left unexplained (largest Σ(Δ²) first), then,
+ * with budget left, of the groups that only inherited their causes (largest Σ(Δ²), then most
+ * pixels, first): a trace confirms or corrects what the nearest traced pixel suggested.
+ */
+export function chooseRound2(p: Partition, unexplained: Group[], inherited: Group[], traced: ReadonlySet<number>, room: number): Choice[] {
   const out: Choice[] = []
   const total = p.sumSq || 1
-  for (const g of byContribution(unexplained)) {
-    if (out.length >= room) break
-    if (traced.has(g.top) || g.top < 0) continue
-    out.push({index: g.top, slow: Math.floor(g.top / p.fast), fast: g.top % p.fast, group: g.id, round: 2, reason: `round 2: group ${g.id} left unexplained (${pct(g.sumSq / total)} of Σ(Δ²))`})
+  const take = (g: Group, why: string): void => {
+    if (out.length >= room || traced.has(g.top) || g.top < 0) return
+    out.push({index: g.top, slow: Math.floor(g.top / p.fast), fast: g.top % p.fast, group: g.id, round: 2, reason: `round 2: group ${g.id} ${why} (${pct(g.sumSq / total)} of Σ(Δ²), ${g.pixels} pixels)`})
   }
+  for (const g of byContribution(unexplained)) take(g, 'left unexplained')
+  const minPixels = Math.max(1, Math.ceil(0.005 * p.discrepant))
+  const worth = inherited.filter((g) => g.sumSq >= 1e-4 * total || g.pixels >= minPixels)
+  for (const g of [...worth].sort((x, y) => y.sumSq - x.sumSq || y.pixels - x.pixels || x.id - y.id)) take(g, 'inherited its causes')
   return out
 }

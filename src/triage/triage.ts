@@ -15,7 +15,7 @@ import {assignGroups, shares, type CauseShare, type GroupAssignment, type Residu
 import {attribute, causesOf, pixelValueNames} from './causes.js'
 import {writeCauseMap, type CauseMapInfo} from './causemap.js'
 import {pixelGeometry, twoThetaDeg, type PixelGeometry} from './geometry.js'
-import {partition, ratioClass, SHELLS, TILE_NAMES, type Box, type Group, type Partition} from './partition.js'
+import {partition, ratioClass, SHELLS, splitGroup, TILE_NAMES, type Box, type Group, type Partition} from './partition.js'
 import {compareTraceFiles, configurationSetup, DEMO_ARGS, imageOnSide, loopFreeValues, reportText, SideFailure, Stage, type SideSpec} from './ports.js'
 import {chooseRound1, chooseRound2, reserveFor, type Choice} from './select.js'
 import {openSideTracer, Slots, type SideTracer} from './tracer.js'
@@ -332,15 +332,18 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     }
     const round1 = chooseRound1(p, ref, cand, job.maxPixels)
     await traceAll(round1)
+    splitMixed(p, ref, cand, traced)
     let assignment = assignGroups(p, traced, tracedClass)
     let rounds = 1
     const room = job.maxPixels - traced.length
     if (room > 0) {
       const left = assignment.filter((a) => a.how === 'unexplained').map((a) => p.groups[a.group])
-      const round2 = chooseRound2(p, left, tracedSet, room)
+      const inherited = assignment.filter((a) => a.how === 'inherited').map((a) => p.groups[a.group])
+      const round2 = chooseRound2(p, left, inherited, tracedSet, room)
       if (round2.length) {
-        say(`round 2: ${round2.length} more pixel${round2.length === 1 ? '' : 's'} for groups left unexplained…`)
+        say(`round 2: ${round2.length} more pixel${round2.length === 1 ? '' : 's'} for groups left unexplained or only inherited…`)
         await traceAll(round2)
+        splitMixed(p, ref, cand, traced)
         assignment = assignGroups(p, traced, tracedClass)
         rounds = 2
       }
@@ -365,7 +368,7 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     const u: Residual = sh.unexplained
     const unexplainedShare = total > 0 ? u.sumSq / total : u.pixels / Math.max(1, p.discrepant)
     const verdict = verdictLine(causes, unexplainedShare)
-    const map = await writeCauseMap(stage.path('causes.png'), p, ref, cand, assignment, traced, causes.map((c) => ({key: sh.causes[c.rank - 1].key, name: c.name, share: c.share})))
+    const map = await writeCauseMap(stage.path('causes.png'), p, ref, cand, assignment, traced, causes.map((c) => ({key: sh.causes[c.rank - 1].key, name: c.name, share: c.share, representative: c.representative})), unexplainedShare)
     const result: TriageResult = {
       ...base, status: 'diverged', verdict, exitCode: 1, discrepancy, features, causes,
       unexplained: {share: unexplainedShare, sumDiffShare: sumDiffShare(u.sumDiff), sumSq: u.sumSq, sumDiff: u.sumDiff, pixels: u.pixels, region: region(u.box, u.sRange, u.tiles, u.shells, geo, p), groups: u.groups},
@@ -392,6 +395,21 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     throw e
   } finally {
     await Promise.all(tracers.map((t) => t.close()))
+  }
+}
+
+/** Groups whose traced pixels show different causes are split among them (nearest ratio cand/ref). */
+function splitMixed(p: Partition, ref: ParityImage, cand: ParityImage, traced: TracedPixel[]): void {
+  const byGroup = new Map<number, number[]>()
+  traced.forEach((t, k) => {
+    if (t.explains) byGroup.set(t.group, [...(byGroup.get(t.group) ?? []), k])
+  })
+  for (const [g, ks] of byGroup) {
+    if (ks.length < 2 || p.groups[g].kind === 'non-finite') continue
+    const sets = new Set(ks.map((k) => traced[k].causes.map((c) => c.key).sort().join('+')))
+    if (sets.size < 2) continue
+    const ids = splitGroup(p, ref, cand, g, ks.map((k) => traced[k].index))
+    ks.forEach((k, j) => (traced[k].group = ids[j]))
   }
 }
 

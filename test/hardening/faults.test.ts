@@ -89,7 +89,7 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
       const cwd = newDir()
       const lines = readFileSync(good, 'utf8').trimEnd().split('\n')
       writeFileSync(join(cwd, 'half.jsonl'), lines.slice(0, 51).join('\n') + '\n')
-      const crash = 'cat half.jsonl; echo "pixel loop: Segmentation fault (core dumped)" >&2; exit 139'
+      const crash = 'cat {cwd}/half.jsonl; echo "pixel loop: Segmentation fault (core dumped)" >&2; exit 139'
       const other = role === 'cand' ? [] : ['--cand-engine', 'ts']
       const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', `--${role}-cmd`, crash, ...other, '--json', '--', ...ARGS], {cwd})
       assert.equal(r.code, 1, r.stderr)
@@ -111,7 +111,7 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
     const cwd = newDir()
     const lines = readFileSync(good, 'utf8').trimEnd().split('\n')
     writeFileSync(join(cwd, 'half.jsonl'), lines.slice(0, 51).join('\n') + '\n')
-    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', 'cat half.jsonl; echo "boom at seq 50" >&2; exit 3', '--', ...ARGS], {cwd})
+    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', 'cat {cwd}/half.jsonl; echo "boom at seq 50" >&2; exit 3', '--', ...ARGS], {cwd})
     assert.equal(r.code, 1)
     assert.match(r.stdout, /FAILED: candidate side: exited with 3: .*its trace is truncated/)
     assert.match(r.stdout, /\| boom at seq 50/)

@@ -73,7 +73,10 @@ describe('nbtrace trace', function () {
       }
       for (const f of ['ref.jsonl', 'cand.jsonl', 'report.json', 'diff.patch', 'repro.sh']) assert.ok(existsSync(join(cwd, 'ev', f)), f)
       assert.equal(validateAgainst('report.schema.json', JSON.parse(readFileSync(join(cwd, 'ev', 'report.json'), 'utf8'))), null)
-      assert.match(readFileSync(join(cwd, 'ev', 'repro.sh'), 'utf8'), /npx nbtrace trace .*--pixel \d+,\d+/)
+      // the same CLI by absolute path, never `npx nbtrace` (which outside the project asks the registry)
+      const repro = readFileSync(join(cwd, 'ev', 'repro.sh'), 'utf8')
+      assert.match(repro, /^exec '?\/\S+'? .* trace .*--pixel \d+,\d+ --out "\$out"/m)
+      assert.doesNotMatch(repro, /npx/)
       assert.deepEqual(readdirSync(cwd).filter((f) => f.includes('nbtrace-stage')), [], 'no staging folder left')
     })
   }
@@ -135,7 +138,7 @@ describe('nbtrace trace', function () {
     await runCli(['simulate', '--engine', 'ts', '--trace-pixel', '33,33', '--trace-out', good, '--', ...args], {cwd})
     const lines = readFileSync(good, 'utf8').trimEnd().split('\n')
     writeFileSync(join(cwd, 'partial.jsonl'), lines.slice(0, 200).join('\n') + '\n')
-    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--cand-cmd', 'cat partial.jsonl', '--json', '--', ...args], {cwd})
+    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--cand-cmd', 'cat {cwd}/partial.jsonl', '--json', '--', ...args], {cwd})
     assert.equal(r.code, 1)
     const out = JSON.parse(r.stdout)
     assert.equal(out.status, 'mismatch')

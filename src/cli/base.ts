@@ -1,6 +1,6 @@
 // Base class of every nbtrace command: --json on every command, exit codes
-// (0 agree/pass, 1 divergence/fail, 2 bad input, usage or any unexpected error; 129/130/143 when
-// ended by SIGHUP/SIGINT/SIGTERM) and one-line errors.
+// (0 agree/pass, 1 divergence/fail, 2 bad input, usage or any unexpected error, 3 a side of
+// `trace` failed; 129/130/143 when ended by SIGHUP/SIGINT/SIGTERM) and one-line errors.
 import {Command} from '@oclif/core'
 import {EngineFailure} from '../engines/failure.js'
 import {runCleanups, SIGNAL_EXIT, watch} from '../util/cleanup.js'
@@ -42,8 +42,8 @@ export abstract class BaseCommand extends Command {
     await super.init()
   }
 
-  /** Sets the process exit code (0 or 1) without cutting the output short. */
-  protected setExit(code: 0 | 1): void {
+  /** Sets the process exit code (0, 1, or 3) without cutting the output short. */
+  protected setExit(code: 0 | 1 | 3): void {
     process.exitCode = code
   }
 

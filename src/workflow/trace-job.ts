@@ -46,7 +46,8 @@ export interface TraceJob {
 
 export interface TraceJobResult {
   status: 'agree' | 'diverged' | 'mismatch' | 'failed'
-  exitCode: 0 | 1
+  /** 0 agree, 1 diverged or not comparable, 3 a side failed (nothing compared): see SIDE_FAILED */
+  exitCode: 0 | 1 | 3
   pixel: PixelIndex
   pixelReason: string
   demo: boolean
@@ -57,6 +58,12 @@ export interface TraceJobResult {
   parity: {pass: boolean; correlation: number | null; sumRatio: number | null} | null
   failure: {side: Role; what: string; stderrTail: string} | null
 }
+
+/**
+ * Exit status of a run whose reference or candidate failed (crashed, timed out, wrote no trace):
+ * not 1, which tells scripts that the traces diverged.
+ */
+export const SIDE_FAILED = 3
 
 const sideName = (s: SideSpec): string => (s.engine === 'cmd' ? 'external command' : s.engine === 'c' ? 'C engine' : 'TypeScript engine')
 
@@ -216,7 +223,7 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
     stage.discard()
     if (e instanceof SideFailure) {
       return {
-        status: 'failed', exitCode: 1, pixel: job.pixel && job.pixel !== 'auto' ? job.pixel : DEMO_PIXEL, pixelReason: '', demo,
+        status: 'failed', exitCode: SIDE_FAILED, pixel: job.pixel && job.pixel !== 'auto' ? job.pixel : DEMO_PIXEL, pixelReason: '', demo,
         outDir: stage.outDir, artifacts: [], report: null, parity: null,
         failure: {side: e.role, what: e.what, stderrTail: e.stderrTail},
       }

@@ -123,7 +123,7 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
   it('a side that writes a complete trace and then fails: the failure stands and nothing is written', async () => {
     const cwd = newDir()
     const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good}; echo late failure >&2; exit 1`, '--json', '--', ...ARGS], {cwd})
-    assert.equal(r.code, 1)
+    assert.equal(r.code, 3)
     const out = JSON.parse(r.stdout)
     assert.equal(out.status, 'failed')
     assert.match(out.failure.stderrTail, /late failure/)

@@ -53,6 +53,15 @@ export function running(marker: string): boolean {
   }
 }
 
+/** Is a process with exactly this command line running (e.g. "sleep 47", not a shell mentioning it)? */
+export function runningExactly(cmdline: string): boolean {
+  try {
+    return execFileSync('ps', ['-eo', 'args'], {encoding: 'utf8'}).split('\n').some((l) => l.trim() === cmdline)
+  } catch {
+    return false
+  }
+}
+
 export async function until(test: () => boolean, ms = 20000): Promise<boolean> {
   const end = Date.now() + ms
   while (Date.now() < end) {
@@ -108,8 +117,10 @@ export function endedBy(r: {code: number | null; signal: NodeJS.Signals | null},
   return r.signal === sig || r.code === code
 }
 
-/** The one error line of an exit-2 run. */
+/** The error lines of an exit-2 run (progress and status lines left out): one is expected. */
 export function oneLine(stderr: string): string {
-  const lines = stderr.split('\n').filter((l) => l.trim() !== '' && !/UnparsedCommand|did not parse its arguments|--trace-warnings|at .*\(|^\s+at /.test(l))
-  return lines.join('\n')
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('nbtrace:') && !l.startsWith('nbtrace: warning:'))
+    .join('\n')
 }

@@ -1,6 +1,6 @@
 // One comparison in process, for time and peak-RSS measurements of large pairs (see bench/big.ts):
 //   /usr/bin/time -f '%e s %M KiB' node --import tsx bench/cmp.ts REF CAND [--json]
-import {compareTraces} from '../src/report/compare.js'
+import {compareTraces} from '../src/compare/pipeline.js'
 
 const [a, b] = process.argv.slice(2)
 const t = performance.now()

@@ -18,7 +18,7 @@
 //   programmatic callers) keep parsed records in keyed maps; they are in memory already.
 // - divergent records are kept compactly (variable, loop key, ordinal) for the dataflow analysis,
 //   the first few per variable in full.
-// - the evidence step (report/compare.ts) does not re-read whole files: the alignment records,
+// - the evidence step (compare/evidence.ts) does not re-read whole files: the alignment records,
 //   per variable and side, the ordinals of the first, SERIES_CAP-th and last records, and the
 //   file cursors leave checkpoints every CHECKPOINT_EVERY records, so it reads the start of each
 //   file up to the last record the set-up values and series can use, then jumps to the context
@@ -26,7 +26,7 @@
 import type {Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
 import {loopKey, loopText, type LoopKey} from './keys.js'
-import {nameAt, type Checkpoint, type ParsedRec, type Side} from './sides.js'
+import {nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/side.js'
 import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'
@@ -96,6 +96,8 @@ export interface AlignResult {
   textEqual: number
   /** resume points of the two files (for evidence reads that skip what they do not need) */
   checkpoints: {ref: Checkpoint[]; cand: Checkpoint[]}
+  /** records of one side at iterations the other side (a legacy log) does not print */
+  unstated: {ref: number; cand: number}
   /** unmatched axis coordinates per side (loop-shape evidence) */
   onlyAxes: {ref: Map<string, Set<number>>; cand: Map<string, Set<number>>}
 }
@@ -163,7 +165,14 @@ function legacyAllowance(ref: Side, cand: Side): CompareFlags['allowance'] {
 
 export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   const cat = loadCatalogue()
-  const mode: AlignMode = ref.format === 'legacy' || cand.format === 'legacy' ? 'occurrence' : 'keyed'
+  // a legacy log whose records all carry their true loop coordinates (its producer's profile,
+  // trace/legacy) aligns by key like a contract trace; one that does not, by name and occurrence
+  const keyedSide = (s: Side): boolean => s.format !== 'legacy' || s.header.legacy?.coordinates === 'true'
+  const mode: AlignMode = keyedSide(ref) && keyedSide(cand) ? 'keyed' : 'occurrence'
+  // a legacy log prints some iterations only: the other side's records at iterations it does
+  // not print are not stated by it, not missing from it
+  const partialRef = ref.format === 'legacy'
+  const partialCand = cand.format === 'legacy'
   const flags: CompareFlags = {strictZero: o.strictZero, allowance: legacyAllowance(ref, cand)}
   const K = o.detailsPerVar ?? 16
   const vars = new Map<string, VarStat>()
@@ -377,6 +386,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   const onlyAxes = {ref: new Map<string, Set<number>>(), cand: new Map<string, Set<number>>()}
   let pendingBytes = 0
   for (const t of [...tabRef.values(), ...tabCand.values()]) pendingBytes += t.bytes
+  const unstated = {ref: 0, cand: 0}
   const drain = (m: Map<string, Pending>, side: 'ref' | 'cand'): void => {
     // unmatched records in trace order (as a keyed map of pending records would list them)
     const recs: {rec: ParsedRec; key: LoopKey}[] = []
@@ -388,6 +398,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     }
     {
       for (const p of recs) {
+        if (mode === 'keyed' && (side === 'ref' ? partialCand : partialRef)) {
+          unstated[side]++
+          continue
+        }
         const s = statFor(displayName(p.rec), p.rec.def, p.rec.comp)
         if (side === 'ref') {
           s.onlyRef++
@@ -413,7 +427,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   drain(pendCand, 'cand')
 
   return {
-    mode, counts, vars, div, first, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
+    mode, counts, vars, div, first, unstated, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
     checkpoints: {ref: rc.checkpoints, cand: cc.checkpoints},
   }
 }

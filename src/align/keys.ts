@@ -1,9 +1,13 @@
 // Alignment keys: (name, loop coordinates, occurrence). Loop coordinates pack into one small
 // number when they fit (no per-record string churn on the hot path), else a canonical string.
-import {LOOP_NAMES, type Loop, type LoopName} from '../trace/records.js'
+import {loadCatalogue} from '../catalogue/catalogue.js'
+import type {Loop, LoopName} from '../trace/records.js'
 
-/** bits per axis, outermost first: thick 4, subS 7, subF 7, source 12, phi 11, mosaic 11 = 52 bits */
-const BITS: Record<LoopName, number> = {thick: 4, subS: 7, subF: 7, source: 12, phi: 11, mosaic: 11}
+const cat = loadCatalogue()
+/** the loop axes, outermost first (catalogue loopOrder) */
+const LOOP_NAMES: readonly LoopName[] = cat.loopOrder
+/** bits per axis in a packed key (catalogue loops keyBits; 52 in all, within a double's 53) */
+const BITS = Object.fromEntries(cat.loops.map((l) => [l.name, l.keyBits])) as Record<LoopName, number>
 const MULT: Record<LoopName, number> = {} as Record<LoopName, number>
 {
   let m = 1
@@ -12,6 +16,7 @@ const MULT: Record<LoopName, number> = {} as Record<LoopName, number>
     MULT[k] = m
     m *= 2 ** BITS[k]
   }
+  if (m > 2 ** 53) throw new Error('catalogue: loop keyBits exceed 53 bits')
 }
 const LIMIT: Record<LoopName, number> = Object.fromEntries(LOOP_NAMES.map((k) => [k, 2 ** BITS[k]])) as Record<LoopName, number>
 

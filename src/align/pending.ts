@@ -10,7 +10,7 @@
 // canonical order, an ordinal beyond 2^32) keeps its parsed form in a side map, in the same row.
 import type {VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
-import type {ParsedRec} from './sides.js'
+import type {ParsedRec} from '../trace/source/side.js'
 
 const U32 = 0x100000000
 

@@ -3,8 +3,9 @@ import {BaseCommand} from '../cli/base.js'
 import {makeChalk} from '../cli/output.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {parseTolOverrides} from '../align/tolerance.js'
-import {compareTraces, type Report} from '../report/compare.js'
-import {renderReport} from '../report/render.js'
+import {compareTraces} from '../compare/pipeline.js'
+import type {Report} from '../compare/report.js'
+import {renderReport} from '../report/text.js'
 import {InputError} from '../util/errors.js'
 
 const nonNeg = (flag: string, v: number | undefined): number | undefined => {

@@ -1,10 +1,12 @@
 // Legacy log → contract trace file.
-import {readLegacyLog, type Producer} from './legacy/index.js'
+import {readLegacyLog, type Extents, type Producer} from './legacy/index.js'
 import {writeTrace} from './writer.js'
 
 export interface ConvertResult {
   out: string
-  producer: Producer
+  producer: 'c' | 'py' | 'freeform'
+  profile: string
+  coordinates: 'true' | 'partial' | 'none'
   pixel: {slow: number; fast: number} | null
   values: number
   lines: number
@@ -14,12 +16,12 @@ export interface ConvertResult {
   notes: string[]
 }
 
-export async function convertLegacy(log: string, out: string, producer?: Producer): Promise<ConvertResult> {
-  const t = await readLegacyLog(log, {producer})
+export async function convertLegacy(log: string, out: string, producer?: Producer, extents?: Extents): Promise<ConvertResult> {
+  const t = await readLegacyLog(log, {producer, extents})
   await writeTrace(out, t.header, t.values)
   const L = t.header.legacy!
   return {
-    out, producer: L.producer, pixel: t.header.pixel, values: t.values.length, lines: L.lines,
+    out, producer: L.producer, profile: L.profile ?? L.producer, coordinates: L.coordinates ?? 'none', pixel: t.header.pixel, values: t.values.length, lines: L.lines,
     recognized: L.recognized, unrecognized: L.unrecognized, unmapped: L.unmapped ?? [], notes: L.notes ?? [],
   }
 }

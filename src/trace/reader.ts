@@ -1,6 +1,6 @@
 // Reading contract traces: a streaming record iterator (validated record by record) and a
 // loader that keeps the value records of one trace in memory for alignment.
-import {readLineBatches} from './lines.js'
+import {LineReader} from './source/lines.js'
 import type {FooterRecord, HeaderRecord, TraceRecord, ValueRecord} from './records.js'
 import {TraceValidator} from './validate.js'
 import {InputError} from '../util/errors.js'
@@ -22,26 +22,43 @@ export interface LoadedTrace {
   truncated?: {afterSeq: number | null; lastName: string | null; reason: string}
 }
 
-/** Validated records of a contract trace, in file order. */
+const BATCH = 4096
+
+/** Validated records of a contract trace, in file order (`-` reads stdin). */
 export async function* readRecords(file: string, opts: ReadOptions = {}): AsyncGenerator<{rec: TraceRecord; line: number}> {
   const v = new TraceValidator({file, skipDuplicateKeys: opts.skipDuplicateKeys})
-  for await (const batch of readBatches(file, v)) for (const item of batch) yield item
+  const r = new LineReader(file)
+  try {
+    for (;;) {
+      // a batch per yield: the caller's await costs once per BATCH lines, not per line
+      const out: {rec: TraceRecord; line: number}[] = []
+      let end = false
+      let error: unknown
+      try {
+        while (out.length < BATCH) {
+          const text = r.next()
+          if (text === null) {
+            end = true
+            break
+          }
+          if (text.length === 0 || /^\s*$/.test(text)) continue
+          out.push({rec: v.line(text, r.lineNo), line: r.lineNo})
+        }
+      } catch (e) {
+        error = e
+      }
+      // the records before a bad line are still delivered, then its error
+      for (const item of out) yield item
+      if (error !== undefined) throw error
+      if (end) break
+    }
+  } finally {
+    r.close()
+  }
   try {
     v.finish()
   } catch (e) {
     if (!(opts.allowTruncated && e instanceof InputError && v.header && !v.footer)) throw e
-  }
-}
-
-async function* readBatches(file: string, v: TraceValidator): AsyncGenerator<{rec: TraceRecord; line: number}[]> {
-  for await (const {firstLine, texts} of readLineBatches(file)) {
-    const out: {rec: TraceRecord; line: number}[] = []
-    for (let i = 0; i < texts.length; i++) {
-      const text = texts[i]
-      if (text.length === 0 || /^\s*$/.test(text)) continue
-      out.push({rec: v.line(text, firstLine + i), line: firstLine + i})
-    }
-    yield out
   }
 }
 

@@ -1,10 +1,11 @@
 // The trace contract as TypeScript types. schemas/trace.schema.json is the normative form;
 // these types mirror it for the code that produces and consumes records.
 
-export const LOOP_NAMES = ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'] as const
-export type LoopName = (typeof LOOP_NAMES)[number]
-/** Named loop coordinates of a value; null for legacy records whose iteration is unknown. */
-export type Loop = Partial<Record<LoopName, number>>
+import type {Loop} from '../catalogue/catalogue.js'
+
+// Loop axes are the catalogue's (catalogue.json loopOrder); re-exported for the record types.
+export {LOOP_NAMES} from '../catalogue/catalogue.js'
+export type {Loop, LoopName} from '../catalogue/catalogue.js'
 
 /** A decoded traced value: a double (NaN/±Infinity/-0 allowed), an enum string, or an array (vec3, ivec3, mat3 row-major). */
 export type TraceValue = number | string | number[]
@@ -32,13 +33,22 @@ export interface Producer {
 }
 
 export interface LegacyInfo {
-  producer: 'c' | 'py'
+  /** the grammar family: TRACE_C, TRACE_PY, or an unknown producer's free-form log */
+  producer: 'c' | 'py' | 'freeform'
+  /** the producer profile (schemas/producers/NAME.json) */
+  profile?: string
   source?: string
   lines: number
   recognized: number
   unrecognized: number
   unmapped?: string[]
   notes?: string[]
+  /** a legacy log records no configuration */
+  configuration?: 'not recorded'
+  /** whether records carry full loop coordinates (true), some (partial) or none */
+  coordinates?: 'true' | 'partial' | 'none'
+  /** the loop extents used for the coordinates (catalogue set-up names), and their source */
+  extents?: Record<string, {value: number; from: 'log' | 'other side'}>
 }
 
 export type Config = Record<string, unknown>

@@ -1,7 +1,7 @@
 // Record-by-record validation of a trace stream: JSON Schema first, then the rules a schema
 // cannot say (header first, strictly increasing seq, catalogue names/shapes/loop scopes, footer
 // count, nothing after the footer, duplicate object keys).
-import {loadCatalogue, type VariableDef} from '../catalogue/catalogue.js'
+import {loadCatalogue, LOOP_SET, type VariableDef} from '../catalogue/catalogue.js'
 import {InputError} from '../util/errors.js'
 import {decodeNumber} from './numbers.js'
 import type {FooterRecord, HeaderRecord, TraceRecord, ValueRecord} from './records.js'
@@ -79,7 +79,6 @@ function countKeyMarks(text: string): number {
 }
 
 const VALUE_KEYS = new Set(['type', 'seq', 'name', 'loop', 'value', 'origin'])
-const LOOP_KEYS = new Set(['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'])
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** The value-record schema, hand-written for the hot path; anything unusual goes to ajv for its message. */
@@ -94,7 +93,7 @@ function fastValueShapeOk(r: ValueRecord): boolean {
     if (typeof loop !== 'object' || Array.isArray(loop)) return false
     for (const k in loop) {
       const x = loop[k]
-      if (!LOOP_KEYS.has(k) || typeof x !== 'number' || !Number.isInteger(x) || x < 0) return false
+      if (!LOOP_SET.has(k) || typeof x !== 'number' || !Number.isInteger(x) || x < 0) return false
     }
   }
   return true
@@ -152,8 +151,8 @@ export class TraceValidator {
     throw new InputError(message, {file: this.opts.file, line, field})
   }
 
-  /** Parses and validates one line; returns the record. */
-  line(text: string, line: number): TraceRecord {
+  /** Parses one line: a JSON object without duplicate keys. */
+  private parse(text: string, line: number): Record<string, unknown> {
     this.lastLine = line
     let obj: unknown
     try {
@@ -168,18 +167,48 @@ export class TraceValidator {
       const dup = findDuplicateKey(text)
       if (dup !== undefined) this.fail(line, `/${dup}`, `duplicate key "${dup}"`)
     }
+    return obj as Record<string, unknown>
+  }
+
+  /** Parses and validates one line; returns the record. */
+  line(text: string, line: number): TraceRecord {
+    const obj = this.parse(text, line)
     const rec = obj as {type?: unknown}
     if (this.footer) this.fail(line, '/type', `expected end of trace after the footer, found a ${String(rec.type)} record`)
     switch (rec.type) {
       case 'header':
         return this.onHeader(obj, line)
       case 'value':
-        return this.onValue(obj as ValueRecord, line)
+        return this.onValue(obj as unknown as ValueRecord, line)
       case 'footer':
-        return this.onFooter(obj as FooterRecord, line)
+        return this.onFooter(obj as unknown as FooterRecord, line)
       default:
         this.fail(line, '/type', `expected "header", "value" or "footer", found ${found(rec.type)}`)
     }
+  }
+
+  /**
+   * Parses and checks one value line whose place in the stream (seq order, footer) the caller
+   * has checked already: the contract-file side's cursor, which reads most lines without parsing.
+   */
+  valueLine(text: string, line: number): ValueRecord {
+    const obj = this.parse(text, line)
+    if (obj.type !== 'value') this.fail(line, '/type', `expected "value", found ${found(obj.type)}`)
+    // values stay as written ("NaN" strings included): the comparison decodes them itself
+    return this.checkValue(obj as unknown as ValueRecord, line, undefined, false)
+  }
+
+  /** The catalogue entry of a name valueLine() accepted. */
+  defOf(name: string): VariableDef {
+    return this.cat.byName.get(name)!
+  }
+
+  /** Checks a footer against the number of value records the caller has counted. */
+  footerLine(text: string, line: number, values: number): FooterRecord {
+    const obj = this.parse(text, line)
+    if (obj.type !== 'footer') this.fail(line, '/type', `expected "value" or "footer", found ${found(obj.type)}`)
+    this.values = values
+    return this.onFooter(obj as unknown as FooterRecord, line)
   }
 
   private schemaCheck(v: ReturnType<typeof validatorFor>, obj: unknown, line: number): void {
@@ -200,6 +229,17 @@ export class TraceValidator {
   }
 
   private onValue(r: ValueRecord, line: number): ValueRecord {
+    this.checkValue(r, line, () => {
+      if (r.seq <= this.lastSeq) this.fail(line, '/seq', `expected seq > ${this.lastSeq} (strictly increasing), found ${r.seq}`)
+      this.lastSeq = r.seq
+    })
+    this.values++
+    this.lastValue = r
+    return r
+  }
+
+  /** Everything a value record must be on its own: schema, catalogue name, shape, loop scope. */
+  private checkValue(r: ValueRecord, line: number, afterSchema?: () => void, decode = true): ValueRecord {
     if (!this.header) this.fail(line, '/type', 'expected a header before the first value record, found a value record')
     const def0 = typeof r.name === 'string' ? this.cat.byName.get(r.name) : undefined
     if (def0 && r.value !== undefined && r.origin === undefined) {
@@ -207,8 +247,7 @@ export class TraceValidator {
       if (bad) this.fail(line, '/value', `expected ${bad} for ${r.name} (${def0.shape}), found ${found(r.value)}`)
     }
     if (!fastValueShapeOk(r)) this.schemaCheck(this.vValue, r, line)
-    if (r.seq <= this.lastSeq) this.fail(line, '/seq', `expected seq > ${this.lastSeq} (strictly increasing), found ${r.seq}`)
-    this.lastSeq = r.seq
+    afterSchema?.()
     const def = this.cat.byName.get(r.name)
     if (!def) this.fail(line, '/name', `expected a catalogue variable name, found unknown name ${JSON.stringify(r.name)}`)
     const legacy = this.header.format === 'legacy'
@@ -227,9 +266,7 @@ export class TraceValidator {
     } else if (!legacy) {
       this.fail(line, '/loop', 'expected loop coordinates (null is only allowed in legacy traces), found null')
     }
-    if (def.shape !== 'enum') decodeValueInPlace(r)
-    this.values++
-    this.lastValue = r
+    if (decode && def.shape !== 'enum') decodeValueInPlace(r)
     return r
   }
 

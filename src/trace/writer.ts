@@ -2,17 +2,16 @@
 // point; records are numbered, encoded exactly and streamed through a temporary file that is
 // renamed into place on close (nothing half-written is ever left at the target path).
 import {AtomicStream} from '../util/atomic.js'
-import {loadCatalogue} from '../catalogue/catalogue.js'
+import {loadCatalogue, LOOP_NAMES} from '../catalogue/catalogue.js'
 import {encodeJson} from './numbers.js'
 import type {FooterRecord, HeaderRecord, Loop, TraceRecord, TraceSink, TraceValue, ValueRecord} from './records.js'
 
-const LOOP_ORDER = ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic'] as const
 
 /** Text of a loop object with keys in canonical loop order. */
 export function encodeLoop(loop: Loop | null): string {
   if (loop === null) return 'null'
   const parts: string[] = []
-  for (const k of LOOP_ORDER) if (loop[k] !== undefined) parts.push(`"${k}":${loop[k]}`)
+  for (const k of LOOP_NAMES) if (loop[k] !== undefined) parts.push(`"${k}":${loop[k]}`)
   return '{' + parts.join(',') + '}'
 }
 

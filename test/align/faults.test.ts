@@ -6,7 +6,7 @@ import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {buildModel} from '../../src/sim/model.js'
 import {renderImage, traceInMemory} from '../../src/sim/run.js'
-import {compareTraces} from '../../src/report/compare.js'
+import {compareTraces} from '../../src/compare/pipeline.js'
 import {ROOT} from '../helpers/cli.js'
 import {asLoaded, tempDir} from './synth.js'
 

@@ -1,140 +1,223 @@
-// Legacy log reader: turns hand-made TRACE_C / TRACE_PY logs (and a port's free-form report)
-// into contract records without manual editing. Values carry no loop coordinates unless the
-// line itself states them (TRACE_C_PHI phi_tic=, TRACE_C_SOURCE2:, TRACE_PY_SOURCE i:): loops
-// are null or partial, never invented. Unrecognised lines are counted and reported.
-import {readFileSync} from 'node:fs'
-import {loadCatalogue, type VariableDef} from '../../catalogue/catalogue.js'
+// Legacy log reader: turns hand-made logs (TRACE_C / TRACE_PY builds, a port's free-form
+// report) into contract records without manual editing, through the producer's profile
+// (schemas/producers/*.json, profile.ts): each printed name becomes its catalogue variable in
+// the catalogue unit, at the loop coordinates the producer's gating says it was printed at. The
+// coordinates that depend on loop extents the line does not print (layers, oversample, sources,
+// phi steps, mosaic domains) come from the log's own set-up lines or from the other side's
+// set-up values (options.extents); an axis whose extent is unknown is left unstated, never
+// guessed. An unknown producer gets only what its lines state. Unrecognised lines are counted,
+// names that cannot be mapped are listed.
+import {loadCatalogue, LOOP_NAMES, type LoopName, type VariableDef} from '../../catalogue/catalogue.js'
 import {InputError} from '../../util/errors.js'
-import {sha256Hex} from '../header.js'
-import {checkReadable, readLines} from '../lines.js'
+import {hashFile} from '../source/input.js'
+import {readLines} from '../source/lines.js'
+import {reopenable} from '../source/spool.js'
 import type {LoadedTrace} from '../reader.js'
-import type {HeaderRecord, Loop, Pixel, ValueRecord} from '../records.js'
-import {
-  FREEFORM_MAP, GEOMETRY_MAP, GEOMETRY_REDUNDANT, isRedundantPixelName, type NameMap, PHI_MAP, PIXEL_MAP,
-  type Producer, SOURCE_MAP, SOURCE_REDUNDANT,
-} from './mapping.js'
+import type {HeaderRecord, LegacyInfo, Loop, Pixel, ValueRecord} from '../records.js'
+import {loadProfiles, profileFor, type LoopRule, type NameMap, type Profile, type Tag} from './profile.js'
+import {converter} from './units.js'
+import {parseLegacyValues} from './values.js'
 
-export type {Producer} from './mapping.js'
+export {parseLegacyNumber, parseLegacyValues} from './values.js'
 
-const RTD = 180 * (1 / Math.PI)
+/** `c`, `py`, `freeform` or a profile name (schemas/producers/NAME.json). */
+export type Producer = string
 
-/** Parses one printed number: C's inf/-inf/nan/-nan and Python's forms included. */
-export function parseLegacyNumber(tok: string): number | undefined {
-  const t = tok.trim()
-  if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity
-  if (/^[+-]?nan$/i.test(t)) return Number.NaN
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined
-  return Number(t)
+/** The catalogue set-up variable that gives each loop axis its extent. */
+export const EXTENT_OF: Record<LoopName, string> = {
+  thick: 'detector_thicksteps',
+  subS: 'oversample',
+  subF: 'oversample',
+  source: 'n_sources',
+  phi: 'phisteps',
+  mosaic: 'mosaic_domains',
 }
 
-/** Splits a printed value ("1 2 3", "[1.0, 2.0]", "[a b c; d e f; g h i]", "6.2 Å") into numbers and a unit. */
-export function parseLegacyValues(text: string): {nums: number[]; unit: string | null; bad: string | null} {
-  const toks = text.replace(/[[\],;]/g, ' ').trim().split(/\s+/).filter(Boolean)
-  const nums: number[] = []
-  let unit: string | null = null
-  for (let i = 0; i < toks.length; i++) {
-    const v = parseLegacyNumber(toks[i])
-    if (v !== undefined) nums.push(v)
-    else if (i === toks.length - 1 && nums.length > 0) unit = toks[i]
-    else return {nums, unit, bad: toks[i]}
+/** Loop extents by catalogue set-up name (detector_thicksteps, oversample, n_sources, phisteps, mosaic_domains). */
+export type Extents = Partial<Record<string, number>>
+
+/** Lines longer than this are not program chatter: the set-up regexes are not tried on them. */
+const CHATTER_MAX = 512
+
+interface Pending {
+  def: VariableDef
+  comp: string | undefined
+  printed: string
+  line: number
+  value: number | number[]
+  rule: LoopRule
+  stated: Loop
+  group: string
+  occ: number
+}
+
+/** The traced pixel a header line states, in any of the forms logs use, or null. */
+export function pixelOf(s: string): Pixel | null {
+  if (s.length > CHATTER_MAX) return null
+  let m: RegExpExecArray | null
+  if ((m = /tracing pixel \(spixel=(\d+), fpixel=(\d+)\)/.exec(s))) return {slow: Number(m[1]), fast: Number(m[2])}
+  if ((m = /^\s*#?\s*Tracing pixel \(slow=(\d+), fast=(\d+)\)/.exec(s))) return {slow: Number(m[1]), fast: Number(m[2])}
+  if ((m = /^\s*#?\s*Tracing pixel \(fast=(\d+), slow=(\d+)\)/.exec(s))) return {slow: Number(m[2]), fast: Number(m[1])}
+  // `Pixel (S, F) [slow, fast]`, `=== TRACE: Pixel (64, 128) [slow, fast] ===`, `... Trace for Pixel (S, F) ===`
+  if ((m = /\bPixel \((\d+), (\d+)\)( \[(slow|fast), (slow|fast)\])?/.exec(s))) {
+    const a = Number(m[1])
+    const b = Number(m[2])
+    return m[4] === 'fast' ? {slow: b, fast: a} : {slow: a, fast: b}
   }
-  return {nums, unit, bad: null}
+  return null
 }
 
-interface Ctx {
-  producer: Producer
-  file: string
-  cat: ReturnType<typeof loadCatalogue>
-  values: ValueRecord[]
-  lines: number[]
-  unmapped: Map<string, number>
-  notes: string[]
-  pivot: 'beam' | 'sample' | null
-}
-
-function emit(ctx: Ctx, line: number, printed: string, map: NameMap, nums: number[], loop: Loop | null, unit: string | null): void {
-  const def: VariableDef | undefined = ctx.cat.byName.get(map.name)
-  if (!def) throw new Error(`legacy mapping names unknown catalogue variable ${map.name}`)
-  const conv = (x: number): number => {
-    let v = x
-    if (map.transform === 'square') v = v * v
-    else if (map.transform === 'deg2rad') v = v / RTD
-    else if (map.transform === 'round-int' && Number.isFinite(v)) v = Math.round(v)
-    if (map.scale !== undefined) v = v * map.scale
-    return v
+/** Picks the profile of a log from its lines (streamed): TRACE_C, TRACE_PY, or free-form. */
+export function detectProducer(path: string, name: string = path): Profile {
+  let py = 0
+  let c = 0
+  let pytorch = false
+  for (const [, s] of readLines(path, {name, invalidUtf8: 'mark'})) {
+    if (s.startsWith('TRACE_PY')) py++
+    else if (s.startsWith('TRACE_C')) c++
+    if (!pytorch && s.length < CHATTER_MAX && s.includes('PyTorch')) pytorch = true
   }
-  if (unit === 'Å' && map.scale === undefined && def.unit === 'm') map = {...map, scale: 1e-10}
-  const want = map.component ? 1 : def.shape === 'mat3' ? 9 : def.shape === 'vec3' || def.shape === 'ivec3' ? 3 : 1
-  if (nums.length !== want) {
-    ctx.notes.push(`line ${line}: ${printed} has ${nums.length} value(s), ${map.name} needs ${want}; skipped`)
-    ctx.unmapped.set(printed, (ctx.unmapped.get(printed) ?? 0) + 1)
-    return
-  }
-  const vals = nums.map(conv)
-  if (def.loop.length === 0) loop = {}
-  const rec: ValueRecord = {
-    type: 'value',
-    seq: ctx.values.length,
-    name: map.name,
-    loop,
-    value: want === 1 ? vals[0] : vals,
-    origin: {line, name: printed},
-  }
-  if (map.component) rec.origin!.component = map.component
-  ctx.values.push(rec)
-  ctx.lines.push(line)
-}
-
-function unmapped(ctx: Ctx, printed: string): void {
-  ctx.unmapped.set(printed, (ctx.unmapped.get(printed) ?? 0) + 1)
-}
-
-/** Guesses the producer of a log from its first lines. */
-export function detectProducer(text: string): Producer {
-  const py = (text.match(/^TRACE_PY/gm) ?? []).length + (/PyTorch/.test(text) ? 1 : 0)
-  const c = (text.match(/^TRACE_C/gm) ?? []).length
-  return py > c ? 'py' : 'c'
-}
-
-/** 'nbtrace' when the first non-empty line is a JSON header record, 'legacy' otherwise. */
-export async function detectFormat(file: string): Promise<'nbtrace' | 'legacy'> {
-  for await (const [, text] of readLines(file)) {
-    if (!text.trim()) continue
-    if (text.trimStart().startsWith('{')) return 'nbtrace'
-    return 'legacy'
-  }
-  return 'legacy'
+  const tag: Tag = py + (pytorch ? 1 : 0) > c ? 'py' : c > 0 ? 'c' : 'freeform'
+  return profileFor(tag)!
 }
 
 export interface LegacyOptions {
   producer?: Producer
+  /** where to read `file` from when it was spooled already (stdin, a FIFO) */
+  path?: string
+  /** loop extents the log does not print (the other side's set-up values) */
+  extents?: Extents
+}
+
+/** Text key of loop coordinates (canonical axis order). */
+function loopKey(loop: Loop): string {
+  return LOOP_NAMES.filter((a) => loop[a] !== undefined).map((a) => `${a}=${loop[a]}`).join(' ')
+}
+
+type SectionName = 'pixel' | 'geometry' | 'phi' | 'source'
+
+/** `PREFIX: rest`, `PREFIX:name=…`, `PREFIX_PHI …`, `PREFIX_SOURCE2: …` of the TRACE_C/TRACE_PY families. */
+function tracePrefix(s: string): {family: string; kind: SectionName | 'other'; source?: number; rest: string} | null {
+  let family: string
+  if (s.startsWith('TRACE_C')) family = 'TRACE_C'
+  else if (s.startsWith('TRACE_PY')) family = 'TRACE_PY'
+  else return null
+  const after = s.slice(family.length)
+  if (after.startsWith(': ')) return {family, kind: 'pixel', rest: after.slice(2)}
+  if (after.startsWith(':')) return {family, kind: 'geometry', rest: after.slice(1)}
+  if (after.startsWith('_PHI ')) return {family, kind: 'phi', rest: after.slice(5)}
+  if (after.startsWith('_SOURCE')) {
+    let i = 7
+    if (after[i] === ' ') i++
+    let j = i
+    while (j < after.length && after.charCodeAt(j) >= 48 && after.charCodeAt(j) <= 57) j++
+    if (j > i && after[j] === ':') return {family, kind: 'source', source: Number(after.slice(i, j)), rest: after.slice(j + 1).trimStart()}
+  }
+  return {family, kind: 'other', rest: after}
+}
+
+/** Splits `name rest`: the first whitespace-separated token and the rest. */
+function firstToken(s: string): [string, string] {
+  const t = s.trimStart()
+  let i = 0
+  while (i < t.length && t[i] !== ' ' && t[i] !== '\t') i++
+  return [t.slice(0, i), t.slice(i)]
 }
 
 export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Promise<LoadedTrace> {
-  checkReadable(file)
-  const raw = readFileSync(file)
-  const text = raw.toString('utf8')
-  const producer = opts.producer ?? detectProducer(text)
-  const ctx: Ctx = {producer, file, cat: loadCatalogue(), values: [], lines: [], unmapped: new Map(), notes: [], pivot: null}
+  const path = opts.path ?? reopenable(file)
+  let prof: Profile
+  if (opts.producer) {
+    const p = profileFor(opts.producer)
+    if (!p) throw new InputError(`unknown producer profile ${JSON.stringify(opts.producer)} (known: ${[...loadProfiles().values()].map((x) => x.tag).join(', ')})`, {field: '--producer'})
+    prof = p
+  } else prof = detectProducer(path, file)
+  const cat = loadCatalogue()
+  const freeformGrammar = prof.tag !== 'c'
+  const lookupFree = (name: string): NameMap | undefined => {
+    if (cat.byName.has(name)) return {var: name}
+    return prof.aliases?.[name] ?? profileFor('freeform')!.aliases?.[name] ?? profileFor('c')!.sections.pixel?.names[name]
+  }
+
+  const pending: Pending[] = []
+  const unmapped = new Map<string, number>()
+  const notes: string[] = []
+  const logExtents: Extents = {}
+  const occ = new Map<string, number>()
+  let pivot: 'beam' | 'sample' | null = null
   let pixel: Pixel | null = null
-  let precision: 'float64' | 'float32' | 'unknown' = 'unknown'
+  let precision = prof.precision
   let recognized = 0
   let unrecognized = 0
   let ignored = 0
-  let freeform = false
+  let nLines = 0
   let sourceTable = 0
   let sourceIndex = 0
-  let nLines = 0
-  const pixelMap = PIXEL_MAP[producer]
+  let inSection = false
 
-  const all = text.split('\n')
-  for (let i = 0; i < all.length; i++) {
-    const line = i + 1
-    const s = all[i].replace(/\r$/, '')
-    if (i === all.length - 1 && s === '') break
+  const miss = (printed: string): void => {
+    unmapped.set(printed, (unmapped.get(printed) ?? 0) + 1)
+  }
+
+  /** One printed value: mapped, converted to the catalogue unit, queued with its loop rule. */
+  const add = (line: number, printed: string, map0: NameMap | undefined, text: string | number[], rule: LoopRule, stated: Loop, section: string): void => {
+    if (!map0 || map0.redundant !== undefined) {
+      if (!map0) miss(printed)
+      return
+    }
+    const map = map0.byPivot ? (pivot === 'sample' ? map0.byPivot.sample : map0.byPivot.beam) : map0
+    const def = map.var ? cat.byName.get(map.var) : undefined
+    if (!def) throw new Error(`producer profile ${prof.name}: ${printed} names unknown catalogue variable ${map.var}`)
+    let nums: number[]
+    let unit: string | null = null
+    if (typeof text === 'string') {
+      const p = parseLegacyValues(text)
+      if (p.bad !== null) {
+        miss(printed)
+        return
+      }
+      nums = p.nums
+      unit = p.unit
+    } else nums = text
+    const want = map.component ? 1 : def.shape === 'mat3' ? 9 : def.shape === 'vec3' || def.shape === 'ivec3' ? 3 : 1
+    if (nums.length !== want) {
+      notes.push(`line ${line}: ${printed} has ${nums.length} value(s), ${def.name} needs ${want}; skipped`)
+      miss(printed)
+      return
+    }
+    const from = unit ?? map.unit ?? null
+    const target = map.transform === 'square' && def.unit === 'm²' ? 'm' : def.unit
+    const conv = from === null || def.shape === 'enum' ? (x: number) => x : converter(from, target)
+    if (!conv) {
+      notes.push(`line ${line}: ${printed} is printed in ${JSON.stringify(from)}, which does not convert to ${def.name}'s unit ${def.unit}; skipped`)
+      miss(printed)
+      return
+    }
+    const vals = nums.map((x) => {
+      let v = conv(x)
+      if (map.transform === 'square') v = v * v
+      else if (map.transform === 'round-int' && Number.isFinite(v)) v = Math.round(v)
+      return v
+    })
+    const statedKey = LOOP_NAMES.filter((a) => stated[a] !== undefined).map((a) => `${a}=${stated[a]}`).join(',')
+    const group = `${section}|${printed}|${statedKey}`
+    const n = occ.get(group) ?? 0
+    occ.set(group, n + 1)
+    pending.push({def, comp: map.component, printed, line, value: want === 1 ? vals[0] : vals, rule: map.loop ?? rule, stated, group, occ: n})
+  }
+
+  const section = (kind: SectionName) => prof.sections[kind] ?? profileFor(prof.tag === 'py' ? 'py' : 'c')!.sections[kind]
+
+  let binary = 0
+  for (const [line, s, invalid] of readLines(path, {name: file, invalidUtf8: 'mark'})) {
     nLines++
     if (!s.trim()) continue
-    let m: RegExpMatchArray | null
+    if (invalid) {
+      // bytes that are not UTF-8 (binary chatter): never read as a value
+      if (binary++ === 0) notes.push(`line ${line}: bytes that are not UTF-8; such lines are counted as unrecognised`)
+      unrecognized++
+      continue
+    }
 
     if (sourceTable > 0) {
       const {nums, bad} = parseLegacyValues(s)
@@ -143,10 +226,11 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
         const [x, y, z, w, lam] = nums
         const n = Math.sqrt(x * x + y * y + z * z)
         const dir = n > 0 ? [x / n, y / n, z / n] : [0, 0, 0]
-        emit(ctx, line, 'source_table', {name: 'source_dir'}, dir, {source: sourceIndex}, null)
-        emit(ctx, line, 'source_table', {name: 'source_lambda'}, [lam], {source: sourceIndex}, null)
-        emit(ctx, line, 'source_table', {name: 'source_weight'}, [w], {source: sourceIndex}, null)
-        if (lam === 0) ctx.notes.push(`line ${line}: source ${sourceIndex} has wavelength 0 (a comment or short line read as a source?)`)
+        const st = {source: sourceIndex}
+        add(line, 'source_table', {var: 'source_dir'}, dir, {source: 'line'}, st, 'table')
+        add(line, 'source_table', {var: 'source_lambda'}, [lam], {source: 'line'}, st, 'table')
+        add(line, 'source_table', {var: 'source_weight'}, [w], {source: 'line'}, st, 'table')
+        if (lam === 0) notes.push(`line ${line}: source ${sourceIndex} has wavelength 0 (a comment or short line read as a source?)`)
         sourceIndex++
         sourceTable--
         continue
@@ -154,120 +238,249 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       sourceTable = 0
     }
 
-    if ((m = s.match(/^TRACE_CONFIG: tracing pixel \(spixel=(\d+), fpixel=(\d+)\)/))) {
+    const px = pixelOf(s)
+    if (px) {
       recognized++
-      pixel = {slow: Number(m[1]), fast: Number(m[2])}
-    } else if ((m = s.match(/^\s*#?\s*Tracing pixel \(slow=(\d+), fast=(\d+)\)/))) {
-      recognized++
-      pixel = {slow: Number(m[1]), fast: Number(m[2])}
-    } else if ((m = s.match(/^=+ (.*?)Trace for Pixel \((\d+), (\d+)\) =+$/))) {
-      recognized++
-      freeform = true
-      pixel = {slow: Number(m[2]), fast: Number(m[3])}
-      ctx.notes.push(`line ${line}: free-form report; pixel (${m[2]}, ${m[3]}) read as (slow, fast)`)
-    } else if ((m = s.match(/^TRACE_(?:C|PY)_PHI\s+(.*)$/))) {
-      recognized++
-      const kv = Object.fromEntries([...m[1].matchAll(/(\w+)=(\S+)/g)].map((x) => [x[1], x[2]]))
-      const tic = kv.phi_tic !== undefined ? Number(kv.phi_tic) : undefined
-      const loop: Loop | null = tic !== undefined && Number.isInteger(tic) ? {phi: tic} : null
-      for (const [k, v] of Object.entries(kv)) {
-        if (k === 'phi_tic') continue
-        const map = PHI_MAP[k]
-        const num = parseLegacyNumber(v)
-        if (!map || num === undefined) unmapped(ctx, `PHI.${k}`)
-        else emit(ctx, line, `PHI.${k}`, map, [num], loop, null)
-      }
-    } else if ((m = s.match(/^TRACE_C_SOURCE(\d+):\s*(\S+)\s+(.*)$/)) || (m = s.match(/^TRACE_PY_SOURCE\s+(\d+):\s*(\S+)\s+(.*)$/))) {
-      recognized++
-      const name = m[2]
-      const map = SOURCE_MAP[name]
-      if (SOURCE_REDUNDANT.has(name)) continue
-      const {nums, unit, bad} = parseLegacyValues(m[3])
-      if (!map || bad) unmapped(ctx, `SOURCE.${name}`)
-      else {
-        const scoped = map.name === 'source_dir' || map.name === 'source_lambda' || map.name === 'source_weight'
-        emit(ctx, line, `SOURCE.${name}`, map, nums, {source: Number(m[1])}, unit)
-        if (!scoped) ctx.notes.push(`line ${line}: ${name} of source ${m[1]} (other loop coordinates unknown)`)
-      }
-    } else if ((m = s.match(/^TRACE_(?:C|PY):(\w+)=(.*)$/))) {
-      recognized++
-      const name = m[1]
-      const g = GEOMETRY_MAP[name]
-      if (GEOMETRY_REDUNDANT.has(name)) continue
-      if (!g) {
-        unmapped(ctx, name)
-        continue
-      }
-      const map = 'beam' in g ? (ctx.pivot === 'sample' ? g.sample : g.beam) : g
-      const {nums, unit, bad} = parseLegacyValues(m[2])
-      if (bad) unmapped(ctx, name)
-      else emit(ctx, line, name, map, nums, {}, unit)
-    } else if ((m = s.match(/^TRACE_(?:C|PY):\s+(\S+)\s*(.*)$/))) {
-      recognized++
-      const name = m[1]
-      if (isRedundantPixelName(name)) continue
-      const map = pixelMap[name]
-      const {nums, unit, bad} = parseLegacyValues(m[2])
-      if (!map || bad) unmapped(ctx, name)
-      else emit(ctx, line, name, map, nums, null, unit)
-    } else if (/^TRACE(_[A-Z0-9]+)*:?/.test(s) && /^TRACE(:|_C_TAP5|_PY_TRICUBIC)/.test(s)) {
-      // human-readable %g set-up lines and debug taps: recognized, deliberately not compared
+      pixel = px
+      inSection = false
+      continue
+    }
+    if (prof.ignore?.some((p) => s.startsWith(p))) {
       recognized++
       ignored++
-    } else if ((m = s.match(/created a total of (\d+) sources/))) {
-      recognized++
-      emit(ctx, line, 'created_sources', {name: 'n_sources'}, [Number(m[1])], {}, null)
-      sourceTable = Number(m[1])
-      sourceIndex = 0
-    } else if ((m = s.match(/^\s*Loaded (\d+) sources/))) {
-      recognized++
-      emit(ctx, line, 'loaded_sources', {name: 'n_sources'}, [Number(m[1])], {}, null)
-    } else if ((m = s.match(/pivoting detector around (sample|direct beam spot)/))) {
-      recognized++
-      ctx.pivot = m[1] === 'sample' ? 'sample' : 'beam'
-    } else if ((m = s.match(/Dtype: torch\.(float32|float64)/))) {
-      recognized++
-      precision = m[1] as 'float32' | 'float64'
-    } else if (freeform && (m = s.match(/^\s+([^:]+?):\s+(.+)$/))) {
-      const name = m[1].replace(/\[.*\]$/, '').trim()
-      const map = FREEFORM_MAP[name]
-      const {nums, unit, bad} = parseLegacyValues(m[2])
-      recognized++
-      if (!map || bad) unmapped(ctx, name)
-      else emit(ctx, line, name, map, nums, null, unit)
-    } else if (/^[A-Za-z][\w ()/^²-]*:\s*$/.test(s) && freeform) {
-      recognized++ // section heading of a free-form report
-    } else {
-      unrecognized++
+      continue
     }
+
+    const t = tracePrefix(s)
+    if (t && t.kind !== 'other') {
+      recognized++
+      const sec = section(t.kind)
+      if (!sec) {
+        miss(`${t.kind}.${firstToken(t.rest)[0]}`)
+        continue
+      }
+      const redundant = new Set(sec.redundant ?? [])
+      const rule = sec.loop ?? {}
+      if (t.kind === 'pixel') {
+        const [name, rest] = firstToken(t.rest)
+        if (redundant.has(name)) continue
+        if (sec.unmapped?.includes(name)) miss(name)
+        else add(line, name, sec.names[name], rest, rule, {}, 'pixel')
+      } else if (t.kind === 'geometry') {
+        const eq = t.rest.indexOf('=')
+        const name = eq < 0 ? t.rest.trim() : t.rest.slice(0, eq)
+        if (redundant.has(name)) continue
+        add(line, name, sec.names[name], eq < 0 ? '' : t.rest.slice(eq + 1), rule, {}, 'geometry')
+      } else if (t.kind === 'phi') {
+        const kv = new Map<string, string>()
+        for (const tok of t.rest.split(/\s+/)) {
+          const eq = tok.indexOf('=')
+          if (eq > 0) kv.set(tok.slice(0, eq), tok.slice(eq + 1))
+        }
+        const tic = kv.has('phi_tic') ? Number(kv.get('phi_tic')) : NaN
+        const stated: Loop = Number.isInteger(tic) && tic >= 0 ? {phi: tic} : {}
+        for (const [k, v] of kv) {
+          if (k === 'phi_tic') continue
+          add(line, `PHI.${k}`, sec.names[k], v, rule, stated, 'phi')
+        }
+      } else {
+        const [name, rest] = firstToken(t.rest)
+        if (redundant.has(name)) continue
+        add(line, `SOURCE.${name}`, sec.names[name], rest, rule, {source: t.source!}, 'source')
+      }
+      continue
+    }
+
+    if (s.length <= CHATTER_MAX) {
+      let m: RegExpExecArray | null
+      if (prof.sourceTable && (m = /created a total of (\d+) sources/.exec(s))) {
+        recognized++
+        add(line, 'created_sources', {var: 'n_sources'}, [Number(m[1])], {}, {}, 'chatter')
+        logExtents.n_sources ??= Number(m[1])
+        sourceTable = Number(m[1])
+        sourceIndex = 0
+        continue
+      }
+      if ((m = /^\s*Loaded (\d+) sources/.exec(s))) {
+        recognized++
+        add(line, 'loaded_sources', {var: 'n_sources'}, [Number(m[1])], {}, {}, 'chatter')
+        logExtents.n_sources ??= Number(m[1])
+        continue
+      }
+      if ((m = /pivoting detector around (sample|direct beam spot)/.exec(s))) {
+        recognized++
+        pivot = m[1] === 'sample' ? 'sample' : 'beam'
+        continue
+      }
+      if ((m = /Dtype: torch\.(float32|float64)/.exec(s))) {
+        recognized++
+        precision = m[1] as 'float32' | 'float64'
+        continue
+      }
+      const setup = prof.setupLines?.find((x) => s.includes(x.find))
+      if (setup && (m = new RegExp(setup.regex).exec(s))) {
+        recognized++
+        const v = Number(m[1])
+        logExtents[setup.var] ??= v
+        add(line, setup.var, {var: setup.var}, [v], {}, {}, 'chatter')
+        continue
+      }
+    }
+
+    if (freeformGrammar) {
+      // `[PREFIX:] name = value [unit]` (untagged TRACE:, DBG:, python/numpy reprs)
+      const eq = s.indexOf(' = ')
+      if (eq > 0) {
+        let head = s.slice(0, eq).trim()
+        const colon = head.indexOf(': ')
+        if (colon >= 0 && /^[A-Za-z_][\w]*$/.test(head.slice(0, colon))) head = head.slice(colon + 2).trim()
+        else if (head.endsWith(':')) head = ''
+        if (head && head.length <= 64) {
+          recognized++
+          add(line, head, lookupFree(head), s.slice(eq + 3), {}, {}, 'free')
+          continue
+        }
+      }
+      // a pretty-printed section: `Detector Geometry:` then `  name: value [unit]`
+      if (s.length <= CHATTER_MAX && /^[A-Za-z][\w ()/^²-]*:\s*$/.test(s)) {
+        recognized++
+        inSection = true
+        continue
+      }
+      const colon = s.indexOf(': ')
+      if (inSection && colon > 0 && /^\s/.test(s)) {
+        const name = s.slice(0, colon).replace(/\[[^\]]*\]$/, '').trim()
+        if (name.length <= 64) {
+          recognized++
+          add(line, name, lookupFree(name), s.slice(colon + 2), {}, {}, 'free')
+          continue
+        }
+      }
+    }
+    unrecognized++
   }
-  if (ctx.values.length === 0) {
+
+  if (pending.length === 0) {
     throw new InputError(`no trace lines recognised (${unrecognized} unrecognised lines); expected TRACE_C/TRACE_PY lines or a contract trace`, {file, line: 1})
   }
-  if (ignored) ctx.notes.push(`${ignored} human-readable TRACE:/tap lines recognised and not compared (%g precision)`)
-  if (!pixel) ctx.notes.push('no traced-pixel line found; pixel unknown')
+
+  // loop extents: the log's own set-up lines first, then what the other side states
+  const extentInfo: NonNullable<LegacyInfo['extents']> = {}
+  const extent = (axis: LoopName): number | undefined => {
+    const k = EXTENT_OF[axis]
+    const v = logExtents[k] ?? opts.extents?.[k]
+    if (v === undefined || !Number.isInteger(v) || v < 1) return undefined
+    extentInfo[k] = {value: v, from: logExtents[k] !== undefined ? 'log' : 'other side'}
+    return v
+  }
+  const counts = new Map<string, number>()
+  for (const p of pending) counts.set(p.group, (counts.get(p.group) ?? 0) + 1)
+  const unstated = new Set<string>()
+  const loopOf = (p: Pending): Loop | null => {
+    const axes = p.def.loop
+    if (axes.length === 0) return {}
+    const loop: Loop = {}
+    const each = axes.filter((a) => p.rule[a] === 'each')
+    let eachOk = each.length > 0
+    const ext = each.map((a) => extent(a))
+    if (eachOk && (ext.some((e) => e === undefined) || ext.reduce((x, y) => x! * y!, 1) !== counts.get(p.group))) {
+      eachOk = false
+      unstated.add(`${p.printed}: ${counts.get(p.group)} printed for ${each.join('×')} = ${ext.map((e) => e ?? '?').join('×')}`)
+    }
+    let rest = p.occ
+    const idx = new Map<LoopName, number>()
+    if (eachOk) {
+      for (let i = each.length - 1; i >= 0; i--) {
+        idx.set(each[i], rest % ext[i]!)
+        rest = Math.floor(rest / ext[i]!)
+      }
+    }
+    for (const a of axes) {
+      const r = p.rule[a]
+      let v: number | undefined
+      if (typeof r === 'number') v = r
+      else if (r === 'line') v = p.stated[a]
+      else if (r === 'last') {
+        const e = extent(a)
+        v = e === undefined ? undefined : e - 1
+      } else if (r === 'each') v = idx.get(a)
+      if (v !== undefined) loop[a] = v
+    }
+    return Object.keys(loop).length ? loop : null
+  }
+
+  // one record per (variable, component, coordinates): repeats of a set-up value or of a value
+  // printed twice (block C and the phi-0 line) are recognised, not emitted twice
+  const values: ValueRecord[] = []
+  const lines: number[] = []
+  const seen = new Map<string, ValueRecord>()
+  let repeats = 0
+  const complete = (def: VariableDef, loop: Loop | null): boolean => loop !== null && def.loop.every((a) => loop[a] !== undefined)
+  for (const p of pending) {
+    const loop = loopOf(p)
+    const full = complete(p.def, loop)
+    if (full) {
+      const key = `${p.def.name}|${p.comp ?? ''}|${loopKey(loop!)}`
+      const prev = seen.get(key)
+      if (prev) {
+        if (JSON.stringify(prev.value) !== JSON.stringify(p.value)) notes.push(`line ${p.line}: ${p.printed} prints ${p.def.name} again at the same coordinates with another value (${JSON.stringify(p.value)} vs ${JSON.stringify(prev.value)} at line ${prev.origin!.line}); the first is kept`)
+        repeats++
+        continue
+      }
+      if (p.comp) {
+        // a component printed alone where the whole vector was printed at the same coordinates
+        const whole = seen.get(`${p.def.name}||${loopKey(loop!)}`)
+        const at = {x: 0, y: 1, z: 2, h: 0, k: 1, l: 2}[p.comp as 'h']
+        if (whole && Array.isArray(whole.value) && Object.is(whole.value[at], p.value)) {
+          repeats++
+          continue
+        }
+      }
+      const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
+      if (p.comp) rec.origin!.component = p.comp
+      seen.set(key, rec)
+      values.push(rec)
+      lines.push(p.line)
+      continue
+    }
+    const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
+    if (p.comp) rec.origin!.component = p.comp
+    values.push(rec)
+    lines.push(p.line)
+  }
+
+  if (unstated.size) notes.push(`loop coordinates left unstated (extent unknown, or the occurrences do not fill it): ${[...unstated].join('; ')}`)
+  if (repeats) notes.push(`${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, the phi-0 line) recognised, not emitted twice`)
+  if (ignored) notes.push(`${ignored} human-readable TRACE:/tap lines recognised and not compared (%g precision)`)
+  if (!pixel) notes.push('no traced-pixel line found; pixel unknown')
+  const nComplete = values.filter((v) => complete(loadCatalogue().byName.get(v.name)!, v.loop)).length
+  const coordinates: LegacyInfo['coordinates'] = nComplete === values.length ? 'true' : values.some((v) => v.loop && Object.keys(v.loop).length) ? 'partial' : 'none'
   const header: HeaderRecord = {
     type: 'header',
     schema: 'nbtrace-trace',
     version: 1,
     format: 'legacy',
-    producer: {name: `legacy-${producer}`, version: 'unknown', precision},
+    producer: {name: `legacy-${prof.tag}`, version: 'unknown', precision},
     pixel,
     args: [],
     config: null,
     configHash: null,
-    inputs: [{role: 'log', path: file, sha256: sha256Hex(raw)}],
+    inputs: [{role: 'log', path: file, sha256: hashFile(path, file)}],
     created: new Date().toISOString(),
     catalogue: 1,
     legacy: {
-      producer,
+      producer: prof.tag,
+      profile: prof.name,
       source: file,
       lines: nLines,
       recognized,
       unrecognized,
-      unmapped: [...ctx.unmapped.entries()].map(([k, n]) => (n > 1 ? `${k} (x${n})` : k)),
-      notes: ctx.notes,
+      unmapped: [...unmapped.entries()].map(([k, n]) => (n > 1 ? `${k} (x${n})` : k)),
+      notes,
+      configuration: 'not recorded',
+      coordinates,
+      extents: extentInfo,
     },
   }
-  return {file, header, values: ctx.values, lines: ctx.lines, footer: {type: 'footer', count: ctx.values.length, status: 'complete'}}
+  return {file, header, values, lines, footer: {type: 'footer', count: values.length, status: 'complete'}}
 }

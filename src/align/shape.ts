@@ -1,0 +1,43 @@
+// Loop-shape findings: variables traced on both sides whose iterations are not all on both sides
+// (a missing source, an extra phi step, a different number of occurrences).
+import {loadCatalogue} from '../catalogue/catalogue.js'
+import type {AlignResult} from './align.js'
+import {showLoop} from './keys.js'
+
+export interface LoopShapeFinding {
+  axis: string | null
+  onlyRef: number[]
+  onlyCand: number[]
+  variables: string[]
+  message: string
+}
+
+export function loopShape(res: AlignResult): LoopShapeFinding[] {
+  const out: LoopShapeFinding[] = []
+  const shared = [...res.vars.values()].filter((s) => s.inRef > 0 && s.inCand > 0 && (s.onlyRef > 0 || s.onlyCand > 0))
+  if (shared.length === 0) return out
+  if (res.mode === 'keyed') {
+    const axes = new Set([...res.onlyAxes.ref.keys(), ...res.onlyAxes.cand.keys()])
+    const covered = new Set<string>()
+    for (const a of loadCatalogue().loopOrder) {
+      if (!axes.has(a)) continue
+      // coordinate values that appear on one side only (present in unmatched records, absent from matched ones)
+      const vr = [...(res.onlyAxes.ref.get(a) ?? [])].sort((x, y) => x - y)
+      const vc = [...(res.onlyAxes.cand.get(a) ?? [])].sort((x, y) => x - y)
+      const vars = shared.filter((s) => s.def.loop.includes(a)).map((s) => s.name)
+      const parts: string[] = []
+      if (vr.length) parts.push(`the reference has ${a} ${vr.join(', ')} that the candidate lacks`)
+      if (vc.length) parts.push(`the candidate has ${a} ${vc.join(', ')} that the reference lacks`)
+      vars.forEach((v) => covered.add(v))
+      out.push({axis: a, onlyRef: vr, onlyCand: vc, variables: vars, message: `loop shape differs on ${a}: ${parts.join('; ')} (${vars.length} variable${vars.length === 1 ? '' : 's'})`})
+    }
+    const rest = shared.filter((s) => !covered.has(s.name))
+    if (rest.length) out.push({axis: null, onlyRef: [], onlyCand: [], variables: rest.map((s) => s.name), message: `records on one side only: ${rest.map((s) => `${s.name} (${s.onlyRef} ref, ${s.onlyCand} cand)`).join(', ')}`})
+  } else {
+    for (const s of shared) {
+      out.push({axis: null, onlyRef: [], onlyCand: [], variables: [s.name],
+        message: `${s.name}: reference has ${s.inRef} record${s.inRef === 1 ? '' : 's'}, candidate ${s.inCand} (occurrences differ${s.unmatchedLoops.ref.concat(s.unmatchedLoops.cand).some((l) => l && Object.keys(l).length) ? `; unmatched at ${[...s.unmatchedLoops.ref, ...s.unmatchedLoops.cand].map(showLoop).join(' ')}` : ''})`})
+    }
+  }
+  return out
+}

@@ -1,0 +1,193 @@
+// The evidence pass: after the alignment, read back what the classification rules need (set-up
+// values, the series of root variables, the records around the first divergence and their
+// partners), without re-reading whole files when the alignment says where they are.
+import type {Tolerance} from '../catalogue/catalogue.js'
+import {loadCatalogue} from '../catalogue/catalogue.js'
+import {SERIES_CAP, type AlignResult} from '../align/align.js'
+import type {Frontier} from '../align/frontier.js'
+import {loopKey, loopText, showLoop} from '../align/keys.js'
+import {CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
+import {encodeJson} from '../trace/numbers.js'
+import {encodeLoop} from '../trace/writer.js'
+import {namesOf, SERIES_ROLES, SETUP_ROLES, type EvidenceContext, type SeriesRec} from '../classify/context.js'
+import type {ContextLine} from './report.js'
+
+type Want = (name: string, index: number, text: string, rest: number) => boolean
+
+/** Every record of a side, parsed only when `want` says so (names are read from the text first). */
+function scan(side: Side, want: Want, visit: (r: ParsedRec) => void): void {
+  scanRange(side, [], 0, Number.POSITIVE_INFINITY, want, visit)
+}
+
+/**
+ * The records with ordinals in [start, end], read from the last checkpoint at or before start
+ * (from the beginning without one); stops early once `done` says so.
+ */
+function scanRange(side: Side, cps: Checkpoint[], start: number, end: number, want: Want, visit: (r: ParsedRec) => void, done?: () => boolean): void {
+  if (end < start) return
+  let from: Checkpoint | undefined
+  for (const cp of cps) {
+    if (cp.index > start) break
+    from = cp
+  }
+  const c = side.open(from)
+  try {
+    while (c.next()) {
+      if (c.index > end) break
+      if (c.index < start) continue
+      if (c.rest > 0) {
+        const n = nameAt(c.text, c.rest)
+        if (n !== undefined && !want(n, c.index, c.text, c.rest)) continue
+      } else if (side.memory) {
+        if (!want(side.memory.values[c.index].name, c.index, '', -1)) continue
+      }
+      visit(c.rec())
+      if (done?.()) break
+    }
+  } finally {
+    c.close()
+  }
+}
+
+export function display(r: ParsedRec): string {
+  return r.comp ? `${r.name}[${r.comp}]` : r.name
+}
+
+function recText(r: ParsedRec): string {
+  return `${display(r)} ${showLoop(r.loop)} ${encodeJson(r.value)}`
+}
+
+function isDivergentAt(res: AlignResult, r: ParsedRec): boolean {
+  const s = res.vars.get(display(r))
+  if (!s) return false
+  if (res.mode === 'keyed') return s.divKeys.has(loopKey(r.loop ?? {}))
+  return s.diverged > 0
+}
+
+export interface Evidence {
+  ctx: EvidenceContext
+  context: ContextLine[]
+}
+
+/** Collects the evidence for the root causes of `fr`, and `K` aligned records each side of the first divergence. */
+export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Frontier, tolerances: Map<string, Tolerance>, K: number): Evidence {
+  const cat = loadCatalogue()
+  const rootNames = new Set<string>(fr.roots.map((r) => r.stat.def.name))
+  const seriesNames = new Set<string>([...rootNames, ...namesOf(SERIES_ROLES)])
+  if (res.mode === 'occurrence') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
+  const ctx: EvidenceContext = {
+    res, tolerances, headers: {ref: ref.header, cand: cand.header},
+    setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()}, inputsOf: fr.inputsOf,
+  }
+  const firstIdx = res.first?.refIndex ?? -1
+  const ctxRef: ParsedRec[] = []
+  const setupNames = new Set(namesOf(SETUP_ROLES))
+  const CAP = SERIES_CAP
+  const collect = (side: 'ref' | 'cand', r: ParsedRec): void => {
+    if (r.def.loop.length === 0 && setupNames.has(r.name) && !ctx.setup[side].has(r.name)) ctx.setup[side].set(r.name, r.value)
+    if (seriesNames.has(r.name)) {
+      const k = display(r)
+      const list = ctx.series[side].get(k) ?? []
+      if (list.length < CAP) list.push({loop: r.loop, value: r.value, index: r.index} satisfies SeriesRec)
+      ctx.series[side].set(k, list)
+    }
+  }
+  const occKey = (r: ParsedRec, occ: Map<string, number>, drop: boolean): string => {
+    if (res.mode === 'keyed') return r.name + ':' + loopKey(r.loop ?? {})
+    const l = drop || !r.loop || Object.keys(r.loop).length === 0 ? null : r.loop
+    const base = display(r) + '|' + (r.def.loop.length === 0 ? '{}' : loopText(l))
+    const n = occ.get(base) ?? 0
+    occ.set(base, n + 1)
+    return base + '#' + n
+  }
+  const occR = new Map<string, number>()
+  const occC = new Map<string, number>()
+  const dropR = res.mode === 'occurrence' && ref.format !== 'legacy'
+  const dropC = res.mode === 'occurrence' && cand.format !== 'legacy'
+  const refKeys = new Map<string, number>()
+  // Keyed mode reads only what it needs: the records up to the last one the set-up values and
+  // series can use (the first CAP of a variable, its last one when fewer; known from the
+  // alignment), then, from a checkpoint, the context window and the candidate's partners of it.
+  // Later records cannot change the set-up values, series or context taken (first ones win).
+  const keyed = res.mode === 'keyed'
+  const needEnd = (side: 'ref' | 'cand'): number => {
+    let e = -1
+    for (const s of res.vars.values()) {
+      const n = s.def.name
+      const [count, first, cap, last] = side === 'ref' ? [s.inRef, s.firstRef, s.capRef, s.lastRef] : [s.inCand, s.firstCand, s.capCand, s.lastCand]
+      if (count === 0) continue
+      if (seriesNames.has(n)) e = Math.max(e, count >= CAP ? cap : last)
+      if (setupNames.has(n) && s.def.loop.length === 0) e = Math.max(e, first)
+    }
+    return e
+  }
+  const GAP = 2 * CHECKPOINT_EVERY
+  const wantRef: Want = (n, i) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || (i >= firstIdx - K && i <= firstIdx + K)
+  const visitRef = (r: ParsedRec): void => {
+    collect('ref', r)
+    const k = occKey(r, occR, dropR)
+    if (firstIdx >= 0 && r.index >= firstIdx - K && r.index <= firstIdx + K) {
+      ctxRef.push(r)
+      refKeys.set(k, ctxRef.length - 1)
+    }
+  }
+  // the evidence reads must not change what the alignment found about truncation
+  const savedTruncated = [ref.truncated, cand.truncated]
+  if (!keyed) scan(ref, wantRef, visitRef)
+  else {
+    const e = needEnd('ref')
+    const cps = res.checkpoints.ref
+    if (firstIdx < 0) scanRange(ref, cps, 0, e, wantRef, visitRef)
+    else if (firstIdx - K <= e + GAP) scanRange(ref, cps, 0, Math.max(e, firstIdx + K), wantRef, visitRef)
+    else {
+      scanRange(ref, cps, 0, e, wantRef, visitRef)
+      scanRange(ref, cps, firstIdx - K, firstIdx + K, wantRef, visitRef)
+    }
+  }
+  const ctxCand = new Map<number, ParsedRec>()
+  const refNames = new Set(ctxRef.map((r) => r.name))
+  // canonical record text up to the value: `,"name":"X","loop":{...},"value":` finds the partners without parsing
+  const prefixes = ctxRef.map((r) => `,"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":`)
+  const wantCtx = (n: string, text: string, rest: number): boolean => {
+    if (!refNames.has(n)) return false
+    if (rest < 0 || res.mode !== 'keyed') return true
+    for (const p of prefixes) if (text.startsWith(p, rest)) return true
+    return false
+  }
+  const wantCand: Want = (n, _i, text, rest) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, text, rest)
+  const visitCand = (r: ParsedRec): void => {
+    collect('cand', r)
+    const k = occKey(r, occC, dropC)
+    const at = refKeys.get(k)
+    if (at !== undefined && !ctxCand.has(at)) ctxCand.set(at, r)
+  }
+  // every window record has a partner when no window key is unmatched: stop once all are found
+  const partnered = keyed && ctxRef.every((r) => !res.vars.get(display(r))?.unmatchedKeys.has(loopKey(r.loop ?? {})))
+  if (!partnered) scan(cand, wantCand, visitCand)
+  else {
+    const expected = new Set(refKeys.values()).size
+    const done = (): boolean => ctxCand.size >= expected
+    const e = needEnd('cand')
+    const cps = res.checkpoints.cand
+    scanRange(cand, cps, 0, e, wantCand, visitCand)
+    if (!done()) {
+      // partners of the window are near the candidate's partner of the first divergence (same order)
+      const p = Math.max(e + 1, (res.first?.candIndex ?? 0) - K - CHECKPOINT_EVERY)
+      if (p <= e + GAP) scanRange(cand, cps, e + 1, Number.POSITIVE_INFINITY, wantCand, visitCand, done)
+      else {
+        scanRange(cand, cps, p, Number.POSITIVE_INFINITY, wantCand, visitCand, done)
+        if (!done()) scanRange(cand, cps, e + 1, p - 1, wantCand, visitCand, done)
+      }
+    }
+  }
+  ref.truncated = savedTruncated[0]
+  cand.truncated = savedTruncated[1]
+  const context = ctxRef.map((r, i): ContextLine => {
+    const c = ctxCand.get(i)
+    return {
+      index: r.index, key: `${display(r)} ${showLoop(r.loop)}`, ref: recText(r), cand: c ? recText(c) : null,
+      refLine: r.line, candLine: c?.line ?? null, divergent: r.index === firstIdx || (c ? recText(c) !== recText(r) && isDivergentAt(res, r) : false),
+    }
+  })
+  return {ctx, context}
+}

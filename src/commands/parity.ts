@@ -50,10 +50,10 @@ The heat map (--png) shows Δ = CAND − REF in the images' unit on a diverging 
     const {args, flags} = await this.parse(Parity)
     const top = num(flags.top, '--top')
     const result = await runParity(args.ref, args.cand, {
-      size: flags.size !== undefined ? parseSize(flags.size) : undefined,
+      size: flags.size !== undefined ? parseSize(flags.size, '--size') : undefined,
       thresholds: {minCorr: num(flags['min-corr'], '--min-corr'), maxSumDev: num(flags['max-sum-dev'], '--max-sum-dev'), exact: flags.exact},
       top,
-      pixel: flags.pixel !== undefined ? parsePixel(flags.pixel) : undefined,
+      pixel: flags.pixel !== undefined ? parsePixel(flags.pixel, '--pixel') : undefined,
       png: flags.png,
       pngScale: num(flags['png-scale'], '--png-scale'),
       pngColourScale: flags['png-linear'] ? 'linear' : 'log',

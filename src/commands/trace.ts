@@ -3,10 +3,13 @@ import {BaseCommand} from '../cli/base.js'
 import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {makeChalk, Progress} from '../cli/output.js'
 import {fitText} from '../cli/terminal.js'
-import {parsePixelFlag} from '../workflow/pixel.js'
-import {parseSide} from '../workflow/sides.js'
-import {runTraceJob, type TraceJobResult} from '../workflow/trace.js'
+import {renderReport} from '../report/text.js'
+import {MiB} from '../util/files.js'
+import {parsePixel} from '../util/parse.js'
 import {compareForTrace} from '../workflow/compare-hook.js'
+import {currentCli} from '../workflow/repro.js'
+import {parseSide} from '../workflow/sides.js'
+import {runTraceJob, type TraceJobResult} from '../workflow/trace-job.js'
 
 export default class Trace extends BaseCommand {
   static override description = `Trace one pixel with a reference and a candidate at once, compare, and write the evidence
@@ -14,7 +17,12 @@ export default class Trace extends BaseCommand {
 Reference defaults to the C engine, candidate to the TypeScript engine. nanoBragg arguments go
 after "--"; with none, a built-in demonstration configuration is used. External programs take a
 command template with the placeholders {args} {slow} {fast} {out} {cwd} (without {out}, the
-trace is read from the program's stdout); they may write contract traces or legacy logs.`
+trace is read from the program's stdout); they may write contract traces or legacy logs.
+Each value is quoted for the shell; {args} always ends up last in its command (words written after
+it are moved before it: upstream's parser reads the words after -misset_seed as misset angles).
+External programs run in a temporary folder of their own; {cwd} is the folder nbtrace was started
+in, and input files among the nanoBragg arguments (-hkl, -mat, ...) are passed as absolute paths.
+--out must be a new or empty folder, or one an earlier trace wrote: it is replaced whole.`
   static override examples = [
     '<%= config.bin %> trace --cand-inject steps-no-oversample2',
     '<%= config.bin %> trace --pixel 33,33 --out ev -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5',
@@ -36,13 +44,14 @@ trace is read from the program's stdout); they may write contract traces or lega
     'ref-image': Flags.string({description: 'with --pixel auto: the reference float image instead of running it'}),
     'cand-image': Flags.string({description: 'with --pixel auto: the candidate float image instead of running it'}),
     size: Flags.string({description: 'with raw float images: FASTxSLOW (default square)'}),
-    timeout: Flags.integer({description: 'seconds each side may run', default: 600}),
+    timeout: Flags.integer({description: 'seconds each side may run (0: no limit)', default: 600, min: 0}),
+    'max-trace-mb': Flags.integer({description: 'largest trace an external program may write to stdout, in MiB', default: 1024, min: 1}),
     precision: Flags.string({description: 'tolerance profile', options: ['f64', 'f32']}),
     all: Flags.boolean({description: 'list every root cause'}),
     'ignore-config': Flags.boolean({description: 'compare numbers even when the configurations differ'}),
   }
 
-  async run(): Promise<Omit<TraceJobResult, 'text'>> {
+  async run(): Promise<TraceJobResult> {
     const {flags, argv} = await this.parse(Trace)
     const ref = parseSide('ref', flags['ref-engine'], flags['ref-cmd'], flags['ref-fix'], flags['ref-inject'], 'c')
     const cand = parseSide('cand', flags['cand-engine'], flags['cand-cmd'], flags['cand-fix'], flags['cand-inject'], 'ts')
@@ -53,7 +62,7 @@ trace is read from the program's stdout); they may write contract traces or lega
     const result = await runTraceJob({
       args: nbArgs,
       cwd: process.cwd(),
-      pixel: parsePixelFlag(flags.pixel),
+      pixel: flags.pixel === undefined ? null : flags.pixel === 'auto' ? 'auto' : parsePixel(flags.pixel, '--pixel'),
       outDir: flags.out,
       ref,
       cand,
@@ -61,8 +70,10 @@ trace is read from the program's stdout); they may write contract traces or lega
       candImage: flags['cand-image'],
       size: flags.size,
       timeoutMs: flags.timeout * 1000,
-      compare: compareForTrace({precision: flags.precision as 'f64' | 'f32' | undefined, all: flags.all, ignoreConfig: flags['ignore-config']}),
-      argvForRepro: this.argv,
+      maxStdoutBytes: flags['max-trace-mb'] * MiB,
+      compare: compareForTrace({precision: flags.precision as 'f64' | 'f32' | undefined, ignoreConfig: flags['ignore-config']}),
+      cli: currentCli(),
+      argv: this.argv,
       onStatus: (line) => {
         if (!this.jsonEnabled()) process.stderr.write(`${line}\n`)
       },
@@ -81,11 +92,10 @@ trace is read from the program's stdout); they may write contract traces or lega
       if (result.demo) say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))
       say(`pixel (slow ${result.pixel.slow}, fast ${result.pixel.fast}): ${result.pixelReason}`)
       if (result.parity) say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
-      this.say(result.text.trimEnd())
+      if (result.report) this.say(renderReport(result.report, {chalk: c, all: flags.all}).trimEnd())
       say(`evidence: ${result.artifacts.join(', ')}`)
     }
     this.setExit(result.exitCode)
-    const {text: _t, ...json} = result
-    return json
+    return result
   }
 }

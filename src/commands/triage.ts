@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {makeChalk, Progress} from '../cli/output.js'
+import {fitText, outputWidth, wrapText} from '../cli/terminal.js'
 import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {parseSide} from '../workflow/sides.js'
 import {renderTriage} from '../triage/render.js'
@@ -12,7 +13,7 @@ export default class Triage extends BaseCommand {
 smooth connected regions, detector tile, resolution shell, on/off Bragg peak), traces representatives of
 every group and a stratified sample on both sides in parallel, compares each, groups the root causes by
 signature and assigns every discrepant pixel to one. Exit 0 when the images agree, 1 when they differ,
-2 on bad input. Sides are given as for trace: engines, --ref-cmd/--cand-cmd templates, --*-fix, --*-inject,
+2 on bad input, 3 when a side failed (no image, or no pixel could be traced). Sides are given as for trace: engines, --ref-cmd/--cand-cmd templates, --*-fix, --*-inject,
 nanoBragg arguments after "--".`
 
   static override examples = [
@@ -56,6 +57,7 @@ nanoBragg arguments after "--".`
       maxPixels: flags['max-pixels'],
       timeoutMs: flags.timeout * 1000,
       precision: flags.precision as 'f64' | 'f32' | undefined,
+      argv: this.argv,
       onStatus: (line) => {
         if (!this.jsonEnabled()) process.stderr.write(`${line}\n`)
       },
@@ -63,8 +65,8 @@ nanoBragg arguments after "--".`
     })
     progress.done()
     if (!this.jsonEnabled()) {
-      this.log(renderTriage(result, makeChalk()))
-      for (const w of result.warnings) process.stderr.write(`nbtrace: warning: ${w}\n`)
+      this.log(fitText(renderTriage(result, makeChalk())))
+      for (const w of result.warnings) process.stderr.write(wrapText(w, outputWidth(process.stderr), {indent: 'nbtrace: warning: ', hanging: '  '}) + '\n')
     }
     this.setExit(result.exitCode)
     const {exitCode: _e, ...json} = result

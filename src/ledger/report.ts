@@ -1,12 +1,23 @@
-// Reading a compare report (DIR/report.json written by `nbtrace trace --out DIR` / compare) for the
-// ledger. Tolerant by design: the report format belongs to compare (schemas/report.schema.json);
-// only `status` is required here, and the first divergence is taken field by field when present.
-import {readdirSync, readFileSync, statSync} from 'node:fs'
-import {basename, dirname, join} from 'node:path'
+// Reading a compare report (DIR/report.json written by `nbtrace trace --out DIR`, or the output of
+// `nbtrace compare --json`) for the ledger. The report must be one: valid against
+// schemas/report.schema.json (a bare {"status":"agree"} is not). It is read bounded (a regular
+// file, size checked before reading) and keyed by its content (SHA-256), not by the spelling of
+// its path. The files cited next to it are the ones its run listed: the evidence folder's
+// manifest (each still there, with the size the run wrote), or, for a bare compare report, the two
+// traces it names.
+import {createHash} from 'node:crypto'
+import {existsSync, statSync} from 'node:fs'
+import {basename, dirname, isAbsolute, join, resolve} from 'node:path'
+import {explainAjvError, validatorFor} from '../trace/schema.js'
 import {InputError} from '../util/errors.js'
+import {MiB, readBounded} from '../util/files.js'
+import {MANIFEST, readManifest} from '../util/manifest.js'
 
 export const STATUSES = ['agree', 'diverged', 'mismatch'] as const
 export type ReportStatus = (typeof STATUSES)[number]
+
+/** The largest report read. */
+export const MAX_REPORT_BYTES = 64 * MiB
 
 export interface Divergence {
   name: string
@@ -24,8 +35,10 @@ export interface LoadedReport {
   path: string
   status: ReportStatus
   firstDivergence: Divergence | null
-  /** files next to report.json (sorted, hidden and temporary files left out), report.json excluded */
+  /** absolute paths of the files the report's run wrote or compared (report.json excluded) */
   artifacts: string[]
+  /** SHA-256 (hex) of the report file: what makes two attachments the same */
+  sha256: string
 }
 
 function describe(x: unknown): string {
@@ -52,16 +65,49 @@ export function resolveReportPath(p: string): string {
   return p
 }
 
+/** The files to cite: the manifest's (checked), else the traces a bare compare report names. */
+function citedFiles(path: string, report: Record<string, unknown>, sha256: string): string[] {
+  const dir = dirname(resolve(path))
+  const self = basename(path)
+  const m = readManifest(dir)
+  if (m) {
+    const own = m.files.find((f) => f.name === self)
+    if (!own || own.sha256 !== sha256) {
+      throw new InputError(`does not match the ${MANIFEST} of its folder (${own ? 'changed since the run' : 'not listed'}): the evidence and the report must come from one run`, {file: path, field: '--report'})
+    }
+    const out: string[] = []
+    for (const f of m.files) {
+      if (f.name === self) continue
+      const p = join(dir, f.name)
+      let size = -1
+      try {
+        size = statSync(p).size
+      } catch {
+        /* missing */
+      }
+      if (size !== f.bytes) {
+        throw new InputError(`${f.name}, listed in ${MANIFEST}, is ${size < 0 ? 'missing' : 'changed since the run'}: the evidence folder is not the run's any more`, {file: join(dirname(path), MANIFEST), field: '--report'})
+      }
+      out.push(p)
+    }
+    return out.sort()
+  }
+  const out: string[] = []
+  for (const side of ['ref', 'cand'] as const) {
+    const f = (report[side] as {file?: unknown} | undefined)?.file
+    if (typeof f !== 'string' || f === '') continue
+    const p = isAbsolute(f) ? f : resolve(dir, f)
+    if (existsSync(p) && statSync(p).isFile()) out.push(p)
+  }
+  return [...new Set(out)].sort()
+}
+
 export function loadReport(pathArg: string): LoadedReport {
   const path = resolveReportPath(pathArg)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message
-    throw new InputError(`cannot read report: ${why}`, {file: path, field: '--report'})
-  }
+  const bytes = readBounded(path, {maxBytes: MAX_REPORT_BYTES, what: 'report', field: '--report'})
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  // a BOM (some editors add one) is not part of the JSON
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -81,40 +127,24 @@ export function loadReport(pathArg: string): LoadedReport {
   if (!STATUSES.includes(o.status as ReportStatus)) {
     throw new InputError(`expected "agree", "diverged" or "mismatch", found ${describe(o.status)}`, {file: path, field: '/status'})
   }
+  const validate = validatorFor('report.schema.json')
+  if (!validate(o)) {
+    const e = explainAjvError(validate.errors![0], o)
+    throw new InputError(`not an nbtrace compare report: ${e.message}`, {file: path, field: e.pointer})
+  }
   let firstDivergence: Divergence | null = null
-  const fd = o.firstDivergence
+  const fd = o.firstDivergence as Record<string, unknown> | null | undefined
   if (fd !== undefined && fd !== null) {
-    if (typeof fd !== 'object' || Array.isArray(fd)) throw new InputError(`expected an object or null, found ${describe(fd)}`, {file: path, field: '/firstDivergence'})
-    const f = fd as Record<string, unknown>
-    if (typeof f.name !== 'string' || f.name === '') throw new InputError(`expected a variable name, found ${describe(f.name)}`, {file: path, field: '/firstDivergence/name'})
-    const loop = f.loop
-    if (loop !== undefined && loop !== null && (typeof loop !== 'object' || Array.isArray(loop))) {
-      throw new InputError(`expected loop coordinates {thick, subS, ...} or null, found ${describe(loop)}`, {file: path, field: '/firstDivergence/loop'})
-    }
-    if (f.class !== undefined && f.class !== null && typeof f.class !== 'string') {
-      throw new InputError(`expected a string, found ${describe(f.class)}`, {file: path, field: '/firstDivergence/class'})
-    }
     firstDivergence = {
-      name: f.name,
-      loop: (loop as Record<string, unknown> | null | undefined) ?? null,
-      class: (f.class as string | null | undefined) ?? undefined,
-      ref: f.ref,
-      cand: f.cand,
-      absDiff: f.absDiff,
-      relDiff: f.relDiff,
-      ulps: f.ulps,
+      name: fd.name as string,
+      loop: (fd.loop as Record<string, unknown> | null | undefined) ?? null,
+      class: (fd.class as string | null | undefined) ?? undefined,
+      ref: fd.ref,
+      cand: fd.cand,
+      absDiff: fd.absDiff,
+      relDiff: fd.relDiff,
+      ulps: fd.ulps,
     }
   }
-  const dir = dirname(path)
-  const self = basename(path)
-  let artifacts: string[] = []
-  try {
-    artifacts = readdirSync(dir, {withFileTypes: true})
-      .filter((d) => d.name !== self && !d.name.startsWith('.'))
-      .map((d) => (d.isDirectory() ? d.name + '/' : d.name))
-      .sort()
-  } catch {
-    artifacts = []
-  }
-  return {path, status: o.status as ReportStatus, firstDivergence, artifacts}
+  return {path, status: o.status as ReportStatus, firstDivergence, artifacts: citedFiles(path, o, sha256), sha256}
 }

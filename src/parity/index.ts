@@ -4,6 +4,7 @@
 import {existsSync, statSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {InputError} from '../util/errors.js'
+import {checkOutputs} from '../util/files.js'
 import {writeHeatmap, type ColourScale, type HeatmapInfo} from './heatmap.js'
 import {checkSameSize, readImage, type ImageSize, type ParityImage} from './image.js'
 import {computeMetrics, DEFAULT_THRESHOLDS, judge, SIGNAL_FRACTION, type Metrics, type Thresholds} from './metrics.js'
@@ -106,6 +107,8 @@ export function compareImages(ref: ParityImage, cand: ParityImage, o: ParityOpti
 /** Reads both images, compares them and writes the heat map when asked. Bad input throws InputError before any write. */
 export async function runParity(refPath: string, candPath: string, o: ParityOptions = {}): Promise<ParityResult> {
   checkOptions(o)
+  // the heat map replaces only a regular file, and never one of the two images
+  if (o.png !== undefined) checkOutputs([{path: o.png, field: '--png'}], [{path: refPath, field: 'REF'}, {path: candPath, field: 'CAND'}])
   const ref = readImage(refPath, o.size)
   const cand = readImage(candPath, o.size)
   const result = compareImages(ref, cand, o)

@@ -108,12 +108,8 @@ export function rankPixels(ref: ParityImage, cand: ParityImage, n = 10, total = 
   return {n, sumAbsDiff: total, brightest, largestAbsDiff, largestShare}
 }
 
-/** Parses `--pixel S,F` (slow, fast). */
-export function parsePixel(text: string, field = '--pixel'): PixelCoord {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text)
-  if (!m) throw new InputError(`expected SLOW,FAST (e.g. 512,300), got "${text}"`, {field})
-  return {slow: Number(m[1]), fast: Number(m[2])}
-}
+/** `--pixel S,F` (slow, fast): the one parser, shared with `trace` and `simulate`. */
+export {parsePixel} from '../util/parse.js'
 
 export interface PixelQuery extends PixelCoord {
   ref: number

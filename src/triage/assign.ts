@@ -24,6 +24,8 @@ export interface TracedPixel {
   /** this pixel explains its Δ (it has causes) */
   explains: boolean
   note: string | null
+  /** the side that failed to trace this pixel */
+  failure: {side: 'ref' | 'cand'; what: string; stderrTail: string} | null
   ref: number
   cand: number
   /** evidence folder, relative to the output folder */

@@ -13,12 +13,15 @@ import {renderReport} from '../report/text.js'
 import {nameAt, openSide} from '../trace/source/index.js'
 import type {Pixel} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
-import {loadEngine, runTemplate, SideFailure, type SideSpec} from '../workflow/sides.js'
+import {EngineFailure} from '../engines/failure.js'
+import {loadEngine} from '../engines/load.js'
+import {runTemplate, SideFailure, type SideSpec} from '../workflow/sides.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
 
 export type {Report, ReportRootCause} from '../compare/report.js'
 export {SideFailure, parseSide, type SideSpec} from '../workflow/sides.js'
-export {Stage} from '../workflow/stage.js'
+export {checkEvidenceFolder, EvidenceStage} from '../workflow/evidence.js'
+export {SIDE_FAILED} from '../workflow/trace-job.js'
 export {DEMO_ARGS} from '../workflow/demo.js'
 
 /** Compares two trace files (contract or legacy, detected) and returns the report. */
@@ -33,16 +36,18 @@ export function reportText(r: Report): {text: string; patch: string} {
 
 function sideError(spec: SideSpec, what: string, e: unknown): never {
   if (e instanceof InputError || e instanceof SideFailure) throw e
-  const err = e as Error & {stderrTail?: string}
-  throw new SideFailure(spec.role, `${what}${err.message.split('\n')[0]}`, err.stderrTail ?? err.message.split('\n').slice(1).join('\n'))
+  const err = e as Error
+  const tail = e instanceof EngineFailure ? e.stderrTail : err.message.split('\n').slice(1).join('\n')
+  throw new SideFailure(spec.role, `${what}${err.message.split('\n')[0]}`, tail)
 }
+
+/** A cap on a trace an external program writes to stdout (trace's --max-trace-mb default). */
+const MAX_STDOUT_BYTES = 1024 * 1024 * 1024
 
 /** Traces one pixel on a C-engine or external-command side into `out`. */
 export async function traceOnSide(spec: SideSpec, args: string[], cwd: string, pixel: Pixel, out: string, timeoutMs: number): Promise<void> {
-  if (spec.engine === 'cmd') return runTemplate(spec, {args, pixel, out, cwd}, timeoutMs)
-  const engine = await loadEngine(spec.engine)
-  const why = engine.unavailableReason()
-  if (why) throw new InputError(why, {field: `--${spec.role}-engine`})
+  if (spec.engine === 'cmd') return runTemplate(spec, {args, pixel, out, cwd, timeoutMs, maxStdoutBytes: MAX_STDOUT_BYTES})
+  const engine = await loadEngine(spec.engine, `--${spec.role}-engine`)
   try {
     await engine.run({args, cwd, fixes: spec.fixes, faults: spec.faults, tracePixel: pixel, traceOut: out, timeoutMs})
   } catch (e) {
@@ -50,13 +55,11 @@ export async function traceOnSide(spec: SideSpec, args: string[], cwd: string, p
   }
 }
 
-/** Renders a built-in engine side's float image into `floatOut` (extra outputs go to `scratch`). */
-export async function imageOnSide(spec: SideSpec, args: string[], cwd: string, floatOut: string, scratch: string, timeoutMs: number, threads: number, onProgress?: (f: number) => void): Promise<void> {
+/** Renders a built-in engine side's float image into `floatOut` (its SMV image goes to `intOut`). */
+export async function imageOnSide(spec: SideSpec, args: string[], cwd: string, floatOut: string, intOut: string, timeoutMs: number, threads: number, onProgress?: (f: number) => void): Promise<void> {
   if (spec.engine === 'cmd') throw new InputError(`triage with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
-  const engine = await loadEngine(spec.engine)
-  const why = engine.unavailableReason()
-  if (why) throw new InputError(why, {field: `--${spec.role}-engine`})
-  const extra = ['-floatfile', floatOut, '-intfile', scratch, '-nopgm', '-nonoise']
+  const engine = await loadEngine(spec.engine, `--${spec.role}-engine`)
+  const extra = ['-floatfile', floatOut, '-intfile', intOut, '-nopgm', '-nonoise']
   try {
     await engine.run({args: [...args, ...extra], cwd, fixes: spec.fixes, faults: spec.faults, timeoutMs, threads, onProgress})
   } catch (e) {

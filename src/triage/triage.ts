@@ -6,9 +6,9 @@
 //   → causes and their split at each traced pixel (causes.ts) → every group to a cause, shares,
 //   regions, unexplained rest (assign.ts) → round 2 for what is left → verdict, cause map, JSON.
 // Everything is staged and moved into the output folder in one step at the end.
-import {existsSync, mkdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
-import {basename, dirname, join, relative, resolve} from 'node:path'
+import {basename, join, relative, resolve} from 'node:path'
 import {checkSameSize, computeMetrics, DEFAULT_THRESHOLDS, judge, readImage, type Metrics, type ParityImage} from '../parity/index.js'
 import {InputError} from '../util/errors.js'
 import {assignGroups, shares, type CauseShare, type GroupAssignment, type Residual, type TracedPixel} from './assign.js'
@@ -16,7 +16,7 @@ import {attribute, causesOf, pixelValueNames} from './causes.js'
 import {writeCauseMap, type CauseMapInfo} from './causemap.js'
 import {pixelGeometry, twoThetaDeg, type PixelGeometry} from './geometry.js'
 import {partition, ratioClass, SHELLS, splitGroup, TILE_NAMES, type Box, type Group, type Partition} from './partition.js'
-import {compareTraceFiles, configurationSetup, DEMO_ARGS, imageOnSide, loopFreeValues, reportText, SideFailure, Stage, type SideSpec} from './ports.js'
+import {checkEvidenceFolder, compareTraceFiles, configurationSetup, DEMO_ARGS, EvidenceStage, imageOnSide, loopFreeValues, reportText, SideFailure, type SideSpec} from './ports.js'
 import {chooseRound1, chooseRound2, reserveFor, type Choice} from './select.js'
 import {openSideTracer, Slots, type SideTracer} from './tracer.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
@@ -36,6 +36,8 @@ export interface TriageJob {
   precision?: PrecisionProfile
   /** parallel slots (default: available cores) */
   jobs?: number
+  /** the arguments of `triage` as given (for the evidence folder's manifest) */
+  argv?: string[]
   onStatus?: (line: string) => void
   onProgress?: (fraction: number) => void
 }
@@ -69,24 +71,27 @@ export interface TriageCause {
 export interface TriageResult {
   schema: 'nbtrace-triage'
   version: 1
-  status: 'agree' | 'diverged'
+  /** failed: a side produced no image, or no traced pixel could be compared */
+  status: 'agree' | 'diverged' | 'failed'
   verdict: string
-  exitCode: 0 | 1
+  /** 0 the images agree, 1 they differ, 3 a side failed (see trace's SIDE_FAILED) */
+  exitCode: 0 | 1 | 3
+  failure: {side: 'ref' | 'cand'; what: string; stderrTail: string} | null
   demo: boolean
   outDir: string
   ref: {side: string; image: string; rendered: boolean}
   cand: {side: string; image: string; rendered: boolean}
   size: {fast: number; slow: number}
-  metrics: Metrics
-  parity: {pass: boolean; failures: string[]; thresholds: typeof DEFAULT_THRESHOLDS}
-  discrepancy: {pixels: number; nonFinite: number; sumSq: number; sumDiff: number; sumRef: number; sumCand: number}
+  metrics: Metrics | null
+  parity: {pass: boolean; failures: string[]; thresholds: typeof DEFAULT_THRESHOLDS} | null
+  discrepancy: {pixels: number; nonFinite: number; sumSq: number; sumDiff: number; sumRef: number; sumCand: number} | null
   features: {
     smoothStep: number
     peakThreshold: number
     shellEdges: number[] | null
     tiles: {name: string; fast: [number, number]; slow: [number, number]}[]
     geometry: string | null
-  }
+  } | null
   causes: TriageCause[]
   unexplained: {share: number; sumDiffShare: number | null; sumSq: number; sumDiff: number; pixels: number; region: RegionInfo; groups: number[]}
   groups: {
@@ -161,25 +166,6 @@ export function verdictLine(causes: TriageCause[], unexplained: number): string 
   return `${n} independent cause${n === 1 ? '' : 's'} explain${n === 1 ? 's' : ''} ${pct(explained)} of the discrepancy: ${list}${unexplained > 0 ? `; ${pct(unexplained)} unexplained` : ''}`
 }
 
-/** Moves the staged files into the output folder; entries that already exist there are replaced. */
-function commitStage(stage: Stage, outDir: string): string[] {
-  const out = resolve(outDir)
-  mkdirSync(out, {recursive: true})
-  // folders cannot be renamed over non-empty ones: move the old ones aside first, drop them after
-  const aside: string[] = []
-  for (const name of ['pixels']) {
-    const target = join(out, name)
-    if (existsSync(stage.path(name)) && existsSync(target)) {
-      const tmp = join(dirname(stage.dir), `.${basename(out)}.${name}.old-${process.pid}`)
-      renameSync(target, tmp)
-      aside.push(tmp)
-    }
-  }
-  const moved = stage.commit()
-  for (const a of aside) rmSync(a, {recursive: true, force: true})
-  return moved
-}
-
 export async function runTriage(job: TriageJob): Promise<TriageResult> {
   const t0 = Date.now()
   const say = job.onStatus ?? (() => {})
@@ -194,8 +180,16 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
   for (const [role, img] of [['ref', job.refImage], ['cand', job.candImage]] as const) {
     if (img !== undefined && !existsSync(resolve(job.cwd, img))) throw new InputError('no such file', {file: img, field: `--${role}-image`})
   }
-
-  const stage = new Stage(job.outDir)
+  const inputs = [
+    ...(job.refImage ? [{path: resolve(job.cwd, job.refImage), field: '--ref-image'}] : []),
+    ...(job.candImage ? [{path: resolve(job.cwd, job.candImage), field: '--cand-image'}] : []),
+  ]
+  // everything that can be refused is refused before any work
+  checkEvidenceFolder(job.outDir, job.cwd, inputs)
+  const stage = new EvidenceStage(job.outDir, job.cwd)
+  const commit = (): void => {
+    stage.commit(['nbtrace', 'triage', ...(job.argv ?? [])], inputs)
+  }
   const slots = new Slots(Math.max(1, job.jobs ?? availableParallelism()))
   const tracers: SideTracer[] = []
   try {
@@ -212,7 +206,14 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     if (!job.refImage) need.push(imageOnSide(job.ref, args, job.cwd, refPath, stage.path('.ref.int.img'), job.timeoutMs, threads, part(0)))
     if (!job.candImage) need.push(imageOnSide(job.cand, args, job.cwd, candPath, stage.path('.cand.int.img'), job.timeoutMs, threads, part(1)))
     if (need.length) say(`rendering ${need.length === 2 ? 'both images' : 'one image'} (${size.fast}x${size.slow})…`)
-    await Promise.all(need)
+    const rendered = await Promise.allSettled(need)
+    for (const r of rendered) {
+      if (r.status !== 'rejected') continue
+      if (!(r.reason instanceof SideFailure)) throw r.reason
+      stage.discard()
+      const f = r.reason
+      return failed(job, demo, size, {side: f.role, what: f.what, stderrTail: f.stderrTail}, warnings, t0)
+    }
     for (const f of ['.ref.int.img', '.cand.int.img']) rmSync(stage.path(f), {force: true})
     const readSide = (path: string, role: 'ref' | 'cand'): ParityImage => {
       try {
@@ -256,11 +257,11 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     if (p.discrepant === 0) {
       // the images agree: nothing to trace
       const result: TriageResult = {
-        ...base, status: 'agree', verdict: `the images agree: all ${size.fast * size.slow} pixels are identical`, exitCode: 0,
+        ...base, status: 'agree', verdict: `the images agree: all ${size.fast * size.slow} pixels are identical`, exitCode: 0, failure: null,
         discrepancy, features, causes: [], unexplained: {share: 0, sumDiffShare: null, sumSq: 0, sumDiff: 0, pixels: 0, region: region(null, null, 0, 0, geo, p), groups: []},
         groups: [], traced: [], budget: {maxPixels: job.maxPixels, traced: 0, rounds: 0, slots: slots.n}, map: null, artifacts: [], warnings, elapsedMs: 0,
       }
-      return finish(result, stage, job, t0)
+      return finish(result, stage, job, t0, commit)
     }
     say(`${p.discrepant} discrepant pixels in ${p.groups.length} candidate groups; tracing up to ${job.maxPixels} pixels on both sides…`)
 
@@ -286,7 +287,7 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
         const k = cand.data[c.index]
         const tp: TracedPixel = {
           index: c.index, slow: c.slow, fast: c.fast, group: c.group, round: c.round, reason: c.reason, status: 'failed', verdict: '', causes: [], attribution: null,
-          explains: false, note: null, ref: r, cand: k, evidence: dir, tile: (c.slow >= size.slow >> 1 ? 2 : 0) + (c.fast >= size.fast >> 1 ? 1 : 0), shell: p.shell[c.index], onPeak: r >= p.peakThreshold,
+          explains: false, note: null, failure: null, ref: r, cand: k, evidence: dir, tile: (c.slow >= size.slow >> 1 ? 2 : 0) + (c.fast >= size.fast >> 1 ? 1 : 0), shell: p.shell[c.index], onPeak: r >= p.peakThreshold,
         }
         traced.push(tp)
         tracedClass.push(ratioClass(r > 0 && k > 0 ? Math.log(k / r) : k === 0 ? -Infinity : r === 0 ? Infinity : Number.NaN))
@@ -298,6 +299,7 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
           const role = bad === 0 ? 'reference' : 'candidate'
           tp.verdict = `FAILED: ${role} side: ${e instanceof SideFailure ? e.what : e.message}`
           tp.note = e instanceof SideFailure && e.stderrTail ? e.stderrTail : null
+          tp.failure = {side: bad === 0 ? 'ref' : 'cand', what: e instanceof SideFailure ? e.what : e.message, stderrTail: e instanceof SideFailure ? e.stderrTail : ''}
           writeFileSync(stage.path(join(dir, 'failure.txt')), `${tp.verdict}\n${tp.note ?? ''}\n`)
         } else {
           const rep = await compareTraceFiles(refOut, candOut, {precision: job.precision})
@@ -369,8 +371,11 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     const unexplainedShare = total > 0 ? u.sumSq / total : u.pixels / Math.max(1, p.discrepant)
     const verdict = verdictLine(causes, unexplainedShare)
     const map = await writeCauseMap(stage.path('causes.png'), p, ref, cand, assignment, traced, causes.map((c) => ({key: sh.causes[c.rank - 1].key, name: c.name, share: c.share, representative: c.representative})), unexplainedShare)
+    // nothing compared at all: the sides failed, this is no verdict on the images
+    const firstFailure = traced.every((t) => t.status === 'failed') ? traced.find((t) => t.failure)?.failure ?? null : null
     const result: TriageResult = {
-      ...base, status: 'diverged', verdict, exitCode: 1, discrepancy, features, causes,
+      ...base, status: firstFailure ? 'failed' : 'diverged', verdict: firstFailure ? `no traced pixel could be compared: ${firstFailure.side === 'ref' ? 'reference' : 'candidate'} side: ${firstFailure.what}` : verdict,
+      exitCode: firstFailure ? 3 : 1, failure: firstFailure, discrepancy, features, causes,
       unexplained: {share: unexplainedShare, sumDiffShare: sumDiffShare(u.sumDiff), sumSq: u.sumSq, sumDiff: u.sumDiff, pixels: u.pixels, region: region(u.box, u.sRange, u.tiles, u.shells, geo, p), groups: u.groups},
       groups: p.groups.map((g) => {
         const a = assignment[g.id]
@@ -389,7 +394,7 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
       budget: {maxPixels: job.maxPixels, traced: traced.length, rounds, slots: slots.n},
       map, artifacts: [], warnings, elapsedMs: 0,
     }
-    return finish(result, stage, job, t0)
+    return finish(result, stage, job, t0, commit)
   } catch (e) {
     stage.discard()
     throw e
@@ -410,6 +415,18 @@ function splitMixed(p: Partition, ref: ParityImage, cand: ParityImage, traced: T
     if (sets.size < 2) continue
     const ids = splitGroup(p, ref, cand, g, ks.map((k) => traced[k].index))
     ks.forEach((k, j) => (traced[k].group = ids[j]))
+  }
+}
+
+/** The result of a run where a side could not render its image: nothing is written. */
+function failed(job: TriageJob, demo: boolean, size: {fast: number; slow: number}, failure: NonNullable<TriageResult['failure']>, warnings: string[], t0: number): TriageResult {
+  const none = {box: null, resolution: null, tiles: [], shells: []}
+  return {
+    schema: 'nbtrace-triage', version: 1, status: 'failed', verdict: `${failure.side === 'ref' ? 'reference' : 'candidate'} side failed: ${failure.what}`, exitCode: 3, failure, demo,
+    outDir: resolve(job.cwd, job.outDir), ref: {side: sideLabel(job.ref), image: job.refImage ?? '', rendered: !job.refImage}, cand: {side: sideLabel(job.cand), image: job.candImage ?? '', rendered: !job.candImage},
+    size, metrics: null, parity: null, discrepancy: null, features: null, causes: [],
+    unexplained: {share: 0, sumDiffShare: null, sumSq: 0, sumDiff: 0, pixels: 0, region: none, groups: []}, groups: [], traced: [],
+    budget: {maxPixels: job.maxPixels, traced: 0, rounds: 0, slots: 0}, map: null, artifacts: [], warnings, elapsedMs: Date.now() - t0,
   }
 }
 
@@ -446,14 +463,14 @@ function checkReproduces(t: TracedPixel, vals: {ref: Map<string, unknown>; cand:
   }
 }
 
-function finish(result: TriageResult, stage: Stage, job: TriageJob, t0: number): TriageResult {
+function finish(result: TriageResult, stage: EvidenceStage, job: TriageJob, t0: number, commit: () => void): TriageResult {
   result.elapsedMs = Date.now() - t0
   // the artifact list is known before the commit: the staged entries
-  const staged = ['triage.json', ...(result.map ? ['causes.png'] : []), ...(result.ref.rendered ? ['ref.float.bin'] : []), ...(result.cand.rendered ? ['cand.float.bin'] : []), ...(result.traced.length ? ['pixels/'] : [])]
-  const shown = (f: string): string => relative(job.cwd, join(resolve(job.outDir), f)) || f
+  const staged = ['triage.json', ...(result.map ? ['causes.png'] : []), ...(result.ref.rendered ? ['ref.float.bin'] : []), ...(result.cand.rendered ? ['cand.float.bin'] : []), ...(result.traced.length ? ['pixels/'] : []), 'manifest.json']
+  const shown = (f: string): string => relative(job.cwd, stage.finalPath(f)) || f
   result.artifacts = staged.map(shown)
   if (result.map) result.map.path = shown('causes.png')
   writeFileSync(stage.path('triage.json'), JSON.stringify(result, null, 2) + '\n')
-  commitStage(stage, job.outDir)
+  commit()
   return result
 }

@@ -76,6 +76,7 @@ void nb_setup(void)
     if (n->spixels > 0) n->detsize_s = n->pixel_size*n->spixels;
     n->fpixels = (int)ceil(n->detsize_f/n->pixel_size - 0.5);
     n->spixels = (int)ceil(n->detsize_s/n->pixel_size - 0.5);
+    nb_mask_pixels();
     /* 2. fluence */
     if (n->flux != 0.0 && n->exposure > 0.0 && n->beamsize >= 0) n->fluence = n->flux*n->exposure/n->beamsize/n->beamsize;
     if (n->beamsize > 0.0) {

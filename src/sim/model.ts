@@ -6,7 +6,8 @@ import {existsSync, readFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 import type {InputFile, TraceValue} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
-import {parseArgs, parseSmvHeader, type ParsedArgs} from './cli.js'
+import {parseArgs, resolvedCell, type ParsedArgs} from './cli.js'
+import {maskPixels} from './smv.js'
 import {buildCrystal, parseMatrix, type Crystal} from './crystal.js'
 import {detectorGeometry, type DetectorGeometry} from './geometry.js'
 import {SHAPE_GAUSS, SHAPE_ROUND, SHAPE_SQUARE, SHAPE_TOPHAT} from './lattice.js'
@@ -145,13 +146,9 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   }
   const p = parseArgs(args, {
     timeSeed: opts.timeSeed,
-    readHeader: (f, isMask) => {
-      const buf = readInput(f, isMask ? 'mask' : 'img', isMask ? '-mask' : '-img')
-      const h = parseSmvHeader(buf)
-      if (!h) throw new InputError('not an SMV image (header must start with "{\\nHEADER_BYT")', {file: f, line: 1})
-      return h
-    },
+    readFile: (f, isMask) => readInput(f, isMask ? 'mask' : 'img', isMask ? '-mask' : '-img'),
   })
+  warnings.push(...p.notes)
   if (fault.kahnDefaultOne && p.config.kahn_factor === null) p.polarization = 1.0
   if (fault.mosaicSeedOffByOne) p.mosaicSeed = p.mosaicSeed - 1
 
@@ -182,14 +179,15 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
 
   // step 9: crystal
   const rng = new Ran1()
-  const missetSeed: Seed = {v: p.misset_seed}
+  const missetSeed: Seed = {v: p.missetSeed}
   let matrix: number[] | null = null
   if (p.matfilename) {
     matrix = parseMatrix(readInput(p.matfilename, 'matrix', '-mat').toString('latin1'))
     if (matrix.length < 9) throw new InputError('expected 9 numbers (MOSFLM A matrix)', {file: p.matfilename, field: '-mat'})
   }
-  if (!p.userCell && !matrix) throw new InputError('no unit cell: give -cell a b c alpha beta gamma or -mat file', {field: '-cell'})
-  const crystal = buildCrystal({userCell: p.userCell, cell: p.cell, matrix, lambda0: p.lambda0, misset: p.misset, fixQ1: fix.q1}, rng, missetSeed)
+  const cell = resolvedCell(p)
+  if (!matrix && cell[0] === 0) throw new InputError('no unit cell: give -cell a b c alpha beta gamma or -mat file', {field: '-cell'})
+  const crystal = buildCrystal({userCell: p.userCell, cell, matrix, lambda0: p.lambda0, misset: p.misset, fixQ1: fix.q1}, rng, missetSeed)
   // §2.2 crystal size and auto-oversample
   const aLen = magnitude(crystal.a)
   const bLen = magnitude(crystal.b)
@@ -290,10 +288,7 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   let roi = p.roi ?? [0, geo.fpixels, 0, geo.spixels]
   roi = [roi[0], roi[1], roi[2], roi[3]]
   let mask: Uint8Array | null = null
-  if (p.maskfile) {
-    const buf = readInput(p.maskfile, 'mask', '-mask')
-    mask = readSmvMask(buf, geo.fpixels, geo.spixels, p.maskfile)
-  }
+  if (p.maskFrame) mask = maskPixels(p.maskFrame, geo.fpixels, geo.spixels)
 
   const n = sources.length
   const srcX = new Float64Array(n), srcY = new Float64Array(n), srcZ = new Float64Array(n), srcLambda = new Float64Array(n)
@@ -459,19 +454,3 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   }
 }
 
-/** -mask: an SMV image whose zero pixels are skipped. */
-function readSmvMask(buf: Buffer, fpixels: number, spixels: number, file: string): Uint8Array {
-  const h = parseSmvHeader(buf)
-  if (!h) throw new InputError('not an SMV image', {file, line: 1})
-  const hb = Number(h.HEADER_BYTES ?? 512)
-  const n = fpixels * spixels
-  const out = new Uint8Array(n)
-  const big = (h.BYTE_ORDER ?? '').includes('big')
-  for (let i = 0; i < n; i++) {
-    const o = hb + 2 * i
-    if (o + 1 >= buf.length) break
-    const v = big ? buf.readUInt16BE(o) : buf.readUInt16LE(o)
-    out[i] = v !== 0 ? 1 : 0
-  }
-  return out
-}

@@ -53,11 +53,12 @@ void nb_stats(void)
     }
 }
 
-static void smv_header(char *hdr)
+/* The SMV header as upstream writes it: padded with spaces to 512 bytes, or longer when its
+ * numbers need more room (upstream never truncates it, though it says HEADER_BYTES=512). */
+static size_t smv_header(char *hdr, size_t cap)
 {
     nb_t *n = &NB; int len;
-    memset(hdr, ' ', 512);
-    len = snprintf(hdr, 512,
+    len = snprintf(hdr, cap,
         "{\nHEADER_BYTES=512;\nDIM=2;\nBYTE_ORDER=little_endian;\nTYPE=unsigned_short;\nSIZE1=%d;\nSIZE2=%d;\n"
         "PIXEL_SIZE=%g;\nDISTANCE=%g;\nWAVELENGTH=%g;\nBEAM_CENTER_X=%g;\nBEAM_CENTER_Y=%g;\n"
         "ADXV_CENTER_X=%g;\nADXV_CENTER_Y=%g;\nMOSFLM_CENTER_X=%g;\nMOSFLM_CENTER_Y=%g;\n"
@@ -68,15 +69,17 @@ static void smv_header(char *hdr)
         (n->Sbeam - 0.5*n->pixel_size)*1000.0, (n->Fbeam - 0.5*n->pixel_size)*1000.0,
         n->Sbeam*1000.0, n->Fbeam*1000.0, n->dials_origin[0], n->dials_origin[1], n->dials_origin[2],
         n->ORGX, n->ORGY, n->close_distance*1000.0, n->phi0*RTD, n->phi0*RTD, n->osc*RTD, n->twotheta*RTD);
-    if (len < 512) hdr[len] = ' ';
+    if (len < 0 || (size_t)len >= cap) nb_die("SMV header too long");
+    if (len < 512) { memset(hdr + len, ' ', (size_t)(512 - len)); len = 512; }
+    return (size_t)len;
 }
 
 static void write_smv(const char *file, const unsigned short *img)
 {
-    nb_t *n = &NB; char hdr[513]; size_t npix = (size_t)n->fpixels*n->spixels;
+    nb_t *n = &NB; char hdr[4096]; size_t npix = (size_t)n->fpixels*n->spixels, hl;
     FILE *f = open_part(file);
-    smv_header(hdr);
-    fwrite(hdr, 1, 512, f);
+    hl = smv_header(hdr, sizeof hdr);
+    fwrite(hdr, 1, hl, f);
     fwrite(img, sizeof(unsigned short), npix, f);   /* native = little-endian on x86 */
     close_part(f, file);
 }

@@ -100,14 +100,16 @@ export function smvHeader(m: Model): string {
   h += `XDS_ORGX=${fmtG(g.ORGX)};\nXDS_ORGY=${fmtG(g.ORGY)};\nCLOSE_DISTANCE=${mm(g.closeDistance)};\n`
   h += `PHI=${fmtG(p.phi0 * RTD)};\nOSC_START=${fmtG(p.phi0 * RTD)};\nOSC_RANGE=${fmtG(m.osc * RTD)};\n`
   h += `TWOTHETA=${fmtG(g.twotheta * RTD)};\nDETECTOR_SN=000;\nBEAMLINE=fake;\n}\f`
+  // padded to 512 bytes, or longer when the numbers need more room (upstream never truncates it)
   return h.padEnd(512, ' ')
 }
 
 function smvBytes(header: string, data: Uint16Array): Uint8Array {
-  const out = new Uint8Array(512 + data.length * 2)
-  out.set(Buffer.from(header, 'latin1').subarray(0, 512))
+  const hb = Buffer.from(header, 'latin1')
+  const out = new Uint8Array(hb.length + data.length * 2)
+  out.set(hb)
   const dv = new DataView(out.buffer)
-  for (let i = 0; i < data.length; i++) dv.setUint16(512 + 2 * i, data[i], true)
+  for (let i = 0; i < data.length; i++) dv.setUint16(hb.length + 2 * i, data[i], true)
   return out
 }
 

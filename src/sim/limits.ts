@@ -9,11 +9,11 @@ export const MAX_PIXELS = 1 << 28
 /** Most structure-factor grid nodes ((h range+1)(k range+1)(l range+1) doubles). */
 export const MAX_HKL_NODES = 1 << 27
 /** Most mosaic domains (9 doubles each, plus their draws). */
-export const MAX_DOMAINS = 1 << 22
+export const MAX_DOMAINS = 1 << 20
 /** Most beam sources before the round-divergence trim (hdivsteps x vdivsteps x dispsteps). */
-export const MAX_SOURCES = 1 << 22
+export const MAX_SOURCES = 1 << 20
 /** Most phi steps (three rotated cell vectors each, C engine). */
-export const MAX_PHISTEPS = 1 << 22
+export const MAX_PHISTEPS = 1 << 20
 
 const gib = (bytes: number): string => {
   const g = bytes / 2 ** 30

@@ -1,7 +1,9 @@
 // Beam sources (physics.md §6): the -sourcefile tokenizer with its quirks, or the generated
 // divergence x dispersion grid. Positions are sample->source vectors, unitized at the end.
-import {atof} from './cli.js'
-import {selectRange} from './setup.js'
+import {InputError} from '../util/errors.js'
+import type {ParsedArgs} from './cli.js'
+import {atof} from './cnum.js'
+import {selectRange, type Sampling} from './setup.js'
 import {rotateAxis, unitize, type Vec3} from './vector.js'
 
 export interface Source {
@@ -94,3 +96,48 @@ export function sourcesFromGrid(g: SourceGridInput): Source[] {
 }
 
 export {selectRange}
+
+export interface SourceSetup {
+  sources: Source[]
+  warnings: string[]
+}
+
+/**
+ * The sources of the set-up: the -sourcefile rows (missing columns defaulted; a row read as
+ * wavelength 0 is reported by line), or the divergence x dispersion grid.
+ */
+export function beamSources(p: ParsedArgs, beam: Vec3, polar: Vec3, vert: Vec3, s: Sampling, readSourceFile: (file: string) => string, ghostRow = false): SourceSetup {
+  const warnings: string[] = []
+  if (p.sourcefilename) {
+    const rowLines: number[] = []
+    const rows = parseSourceText(readSourceFile(p.sourcefilename), rowLines)
+    if (rows.length === 0) throw new InputError('no sources in the file (nanoBragg exits on it)', {file: p.sourcefilename, field: '-sourcefile'})
+    // planted fault ghost-comment-source: one more row, all columns missing
+    if (ghostRow) rows.push([NaN, NaN, NaN, NaN, NaN])
+    const sources = sourcesFromFile(rows, beam, p.lambda0)
+    // faithful: the reference reads these as wavelength 0 too; say which line did it
+    const zero = sources.map((x, j) => (x.lambda === 0 ? j : -1)).filter((j) => j >= 0 && j < rowLines.length)
+    if (zero.length) {
+      const more = zero.length > 1 ? ` (and ${zero.length - 1} more: line${zero.length > 2 ? 's' : ''} ${zero.slice(1, 6).map((j) => rowLines[j]).join(', ')}${zero.length > 6 ? ', …' : ''})` : ''
+      warnings.push(`${p.sourcefilename}:${rowLines[zero[0]]}: source ${zero[0]} has wavelength 0 (a comment line, a missing column, CRLF or no final newline; read as nanoBragg reads it): the image will be NaN${more}`)
+    }
+    return {sources, warnings}
+  }
+  const sources = sourcesFromGrid({
+    beam,
+    polar,
+    vert,
+    lambda0: p.lambda0,
+    hdivrange: s.hdiv.range,
+    hdivstep: s.hdiv.step,
+    hdivsteps: s.hdiv.steps,
+    vdivrange: s.vdiv.range,
+    vdivstep: s.vdiv.step,
+    vdivsteps: s.vdiv.steps,
+    dispersion: s.disp.range,
+    dispstep: s.disp.step,
+    dispsteps: s.disp.steps,
+    roundDiv: p.roundDiv,
+  })
+  return {sources, warnings}
+}

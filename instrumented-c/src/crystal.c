@@ -132,8 +132,8 @@ void nb_crystal_size(void)
     if (xtalsize_max < lb*n->Nb) xtalsize_max = lb*n->Nb;
     if (xtalsize_max < lc*n->Nc) xtalsize_max = lc*n->Nc;
     reciprocal_pixel_size = n->lambda0*n->distance/n->pixel_size;
-    recommended = (int)ceil(3.0*xtalsize_max/reciprocal_pixel_size);
-    if (recommended <= 1) recommended = 1;
+    recommended = nb_cint(ceil(3.0*xtalsize_max/reciprocal_pixel_size));   /* inf or huge: INT_MIN, as x86 converts */
+    if (recommended <= 0) recommended = 1;
     if (n->oversample <= 0) {
         n->oversample = recommended;
         if (!n->quiet) printf("auto-selected %d-fold oversampling\n", n->oversample);

@@ -143,10 +143,13 @@ void nb_crystal(void);
 void nb_crystal_size(void);
 /* structure_factor.c */
 void nb_read_hkl(void);
+void nb_write_dump(void);
+void nb_check_stol_table(void);
 double nb_F_cell(double h, double k, double l, int h0, int k0, int l0, int *mode, int check_only);
 int nb_hkl_out_of_range(double h, double k, double l);
 /* sources.c */
 void nb_sources(void);
+int nb_text_columns(const char *line, int ncols, double *v);
 /* rng.c */
 float nb_ran1(long *idum);
 float nb_poidev(float xm, long *idum);

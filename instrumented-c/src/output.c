@@ -24,13 +24,20 @@ static void close_part(FILE *f, const char *file)
     printf("NBTRACE_OUTPUT %s\n", file);
 }
 
+/* The statistics upstream prints and scales with: maximum, sum and mean over the rendered pixels
+ * (ROI, mask zeros skipped); the rms deviation from that mean over every ROI pixel, masked ones
+ * included; counts below 2 taken as 2 in the divisions (count - 1). Mirrors imageStats (image.ts). */
 void nb_stats(void)
 {
-    nb_t *n = &NB; int s, f; double sum = 0, sumsq = 0, sumd = 0; long N = 0;
+    nb_t *n = &NB; int s, f; double sum = 0, sumsq = 0, sumd = 0; long N = 0, N2 = 0;
     n->max_I = 0.0;
-    for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
-        for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
-            double p = n->floatimage[(size_t)s*n->fpixels + f];
+    for (s = 0; s < n->spixels; s++) {
+        if (s < n->roi_ymin || s > n->roi_ymax) continue;
+        for (f = 0; f < n->fpixels; f++) {
+            size_t i = (size_t)s*n->fpixels + f; double p;
+            if (f < n->roi_xmin || f > n->roi_xmax) continue;
+            if (n->maskimage && n->maskimage[i] == 0) continue;
+            p = n->floatimage[i];
             if (p > n->max_I) {
                 n->max_I = p;
                 n->max_I_x = n->subpixel_size*(f*n->oversample + n->oversample - 1) + n->subpixel_size/2.0;
@@ -38,14 +45,19 @@ void nb_stats(void)
             }
             sum += p; sumsq += p*p; N++;
         }
+    }
     n->stat_n = N;
-    n->mean = N ? sum/N : 0;
-    for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
-        for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
-            double d = n->floatimage[(size_t)s*n->fpixels + f] - n->mean; sumd += d*d;
+    n->mean = sum/(N <= 0 ? 1 : N);
+    n->rms = sqrt(sumsq/((N <= 1 ? 2 : N) - 1));
+    for (s = 0; s < n->spixels; s++) {
+        if (s < n->roi_ymin || s > n->roi_ymax) continue;
+        for (f = 0; f < n->fpixels; f++) {
+            double d;
+            if (f < n->roi_xmin || f > n->roi_xmax) continue;
+            d = n->floatimage[(size_t)s*n->fpixels + f] - n->mean; sumd += d*d; N2++;
         }
-    n->rms = N > 1 ? sqrt(sumsq/(N - 1)) : 0;
-    n->rmsd = N > 1 ? sqrt(sumd/(N - 1)) : 0;
+    }
+    n->rmsd = sqrt(sumd/((N2 <= 1 ? 2 : N2) - 1));
     if (!n->quiet) {
         printf("solid angle subtended by detector = %g steradian\n", n->omega_sum/n->steps);
         printf("max_I = %g  at %g %g\n", n->max_I, n->max_I_x, n->max_I_y);
@@ -90,6 +102,7 @@ void nb_write_outputs(void)
     FILE *fp;
     unsigned short *img;
     double scale;
+    nb_write_dump();
     fp = open_part(n->floatfile);
     fwrite(n->floatimage, sizeof(float), npix, fp);
     close_part(fp, n->floatfile);

@@ -39,6 +39,10 @@ export interface FuzzSummary {
   seed: number
   n: number
   skipped: number
+  /** configurations upstream refused (exit != 0), and those whose float image is not all zero */
+  upstreamRefused: number
+  nonZeroImages: number
+  nonZeroPixels: number
   c: EngineTally
   ts: EngineTally
 }
@@ -75,7 +79,7 @@ export function acceptable(engine: 'c' | 'ts', v: Verdict): boolean {
 }
 
 export async function fuzz(opts: {seed: number; n: number; shrink: boolean; save: boolean; log: (s: string) => void}): Promise<FuzzSummary> {
-  const s: FuzzSummary = {seed: opts.seed, n: opts.n, skipped: 0, c: tally(), ts: tally()}
+  const s: FuzzSummary = {seed: opts.seed, n: opts.n, skipped: 0, upstreamRefused: 0, nonZeroImages: 0, nonZeroPixels: 0, c: tally(), ts: tally()}
   const u = upstream()
   if (!u.exe) throw new Error(u.why ?? 'upstream not available')
   const why = cBinaryMissing()
@@ -86,6 +90,14 @@ export async function fuzz(opts: {seed: number; n: number; shrink: boolean; save
     const c = configAt(opts.seed, i)
     const r = await runAll(c, ['upstream', 'c', 'ts'])
     const up = r.get('upstream')!
+    if (up.status !== 0) s.upstreamRefused++
+    const fl = up.outputs.get('floatimage.bin')
+    if (fl) {
+      let nz = 0
+      for (let k = 0; k + 4 <= fl.length; k += 4) if (fl.readFloatLE(k) !== 0) nz++
+      s.nonZeroPixels += nz
+      if (nz) s.nonZeroImages++
+    }
     for (const engine of ['c', 'ts'] as const) {
       const v = compareRuns(up, r.get(engine)!)
       const t = s[engine]
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
   const pct = (t: EngineTally): string => ((100 * t.exactPixels) / Math.max(1, t.pixels)).toFixed(4)
   const line = (name: string, t: EngineTally): string =>
     `${name}: ${t.identical}/${t.configs} configurations byte-identical to upstream (${t.refusedBoth} refused by both), float pixels exact ${pct(t)} % of ${t.pixels}, max rel ${t.maxRel.toExponential(2)}, ${t.failures.length} failing`
-  process.stdout.write(`fuzz seed ${seed}, ${n} configurations\n${line('C engine', s.c)}\n${line('TS engine', s.ts)}\n`)
+  process.stdout.write(`fuzz seed ${seed}, ${n} configurations (upstream refused ${s.upstreamRefused}; ${s.nonZeroImages} images not all zero, ${s.nonZeroPixels} non-zero pixels)\n${line('C engine', s.c)}\n${line('TS engine', s.ts)}\n`)
   if (report) writeFileSync(report, JSON.stringify(s, null, 1) + '\n')
   process.exit(s.c.failures.length || s.ts.failures.length ? 1 : 0)
 }

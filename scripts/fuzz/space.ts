@@ -64,7 +64,25 @@ function hklTable(r: Prng): string {
     lines.push(`${h} ${k} ${l} ${f(r.float(0, 500), 2)}`)
   }
   if (lines.length === 0) lines.push(`${h0} ${k0} ${l0} 100`)
-  return lines.join('\n') + '\n'
+  // quirks of the reader: a header line, a fifth column, indices written as decimals, no final newline
+  const v = r.next()
+  if (v < 0.04) lines.unshift('# h k l F')
+  else if (v < 0.07) lines[Math.floor(lines.length / 2)] += ' 1.0'
+  else if (v < 0.09) lines[0] = lines[0].replace(/^(\S+)/, '$1.0')
+  return lines.join('\n') + (r.chance(0.95) ? '\n' : '')
+}
+
+/** A structure-factor dump as upstream writes it (-dump read without -hkl). */
+function dumpFile(r: Prng): Uint8Array {
+  const lo = [r.int(-4, 0), r.int(-4, 0), r.int(-4, 0)]
+  const hi = lo.map((x) => x + r.int(1, 6))
+  const head = Buffer.from(`${lo[0]} ${hi[0]} ${lo[1]} ${hi[1]} ${lo[2]} ${hi[2]}\n\f`, 'latin1')
+  const n = hi.map((x, i) => x - lo[i] + 2).reduce((a, b) => a * b, 1)
+  const out = new Uint8Array(head.length + 8 * n)
+  out.set(head)
+  const dv = new DataView(out.buffer, head.length)
+  for (let i = 0; i < n; i++) dv.setFloat64(8 * i, r.chance(0.7) ? Number(r.float(0, 400).toFixed(2)) : 0, true)
+  return out
 }
 
 /** A MOSFLM A matrix: reciprocal vectors (columns) times the wavelength. */
@@ -85,7 +103,11 @@ function sourceFile(r: Prng, lambdaA: number, beam: number[]): string {
     const keep = r.chance(0.8) ? 5 : r.int(3, 4)
     lines.push(cols.slice(0, keep).join(r.pick([' ', '\t', ', '])))
   }
-  return lines.join('\n') + '\n'
+  // the reader's quirks: a comment line (read as a source of zeros), CRLF, no final newline
+  const v = r.next()
+  if (v < 0.03) lines.splice(r.int(0, lines.length), 0, '# X Y Z weight lambda')
+  if (v > 0.97) return lines.join('\r\n') + '\r\n'
+  return lines.join('\n') + (r.chance(0.93) ? '\n' : '')
 }
 
 /** An SMV frame: the header nanoBragg writes (some keywords dropped), pixels 0/1 (masks) or counts. */
@@ -157,14 +179,19 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (shape !== 'square' && r.chance(0.4)) add('fudge', '-fudge', f(r.float(0.3, 2), 2))
 
   // structure factors
-  const sf = r.pick(['default', 'hkl', 'hkl', 'both'])
-  if (sf !== 'default') {
+  const sf = r.pick(['default', 'hkl', 'hkl', 'both', 'dump'])
+  if (sf === 'dump') {
+    files['F.dump'] = dumpFile(r)
+    Object.assign(add('dump in', '-dump', 'F.dump'), {essential: true, files: ['F.dump']})
+    if (r.chance(0.3)) add('interp', r.pick(['-interpolate', '-nointerpolate']))
+  } else if (sf !== 'default') {
     files['F.hkl'] = hklTable(r)
     Object.assign(add('hkl', '-hkl', 'F.hkl'), {essential: true, files: ['F.hkl']})
     if (r.chance(0.3)) add('interp', r.pick(['-interpolate', '-nointerpolate']))
     if (r.chance(0.15)) add('dump', '-dump', 'F.dump')
   }
-  if (sf !== 'hkl') Object.assign(add('default_F', '-default_F', f(r.float(1, 300), 1)), {essential: sf === 'default'})
+  if (sf !== 'hkl' && sf !== 'dump') Object.assign(add('default_F', '-default_F', f(r.float(1, 300), 1)), {essential: sf === 'default'})
+  else if (r.chance(0.2)) add('default_F', '-default_F', f(r.float(0, 50), 1))
 
   // beam: sources from a file, or divergence and dispersion
   const beamKind = r.pick(['plain', 'plain', 'div', 'disp', 'divdisp', 'file'])
@@ -290,7 +317,7 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
     add('roi', '-roi', String(x0), String(r.int(x0, fp)), String(y0), String(r.int(y0, sp)))
   }
   if (r.chance(0.08) && !g.some((x) => x.tag === 'detsize')) {
-    files['mask.img'] = smvFile(r, fp, sp, {mask: true, header: {PIXEL_SIZE: f(px, 3)}})
+    files['mask.img'] = smvFile(r, fp, sp, {mask: true, header: {PIXEL_SIZE: f(px, 3), ...(r.chance(0.4) ? {BEAM_CENTER_X: f(smm * r.float(0.3, 0.7), 3), BEAM_CENTER_Y: f(fmm * r.float(0.3, 0.7), 3), DISTANCE: f(dist, 1)} : {})}})
     add('mask', '-mask', 'mask.img').files = ['mask.img']
   }
   if (r.chance(0.05)) {
@@ -314,6 +341,11 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (r.chance(0.05)) add('MW', r.pick(['-MW', '-molec']), f(r.float(10, 1e5), 1))
   if (r.chance(0.03)) add('stolout', '-stolout', 'out.stol')
   if (r.chance(0.05)) add('progress', r.pick(['-noprogress', '-progress']))
+  if (r.chance(0.03)) add('printout', '-printout')
+  if (r.chance(0.03)) {
+    files['water.stol'] = '0 2.57\n0.1 2.2\n0.3 1.5\n'
+    add('stol', r.pick(['-stol', '-4stol', '-Q']), 'water.stol').files = ['water.stol']
+  }
 
   // shuffle the non-essential order a little (later flags override earlier ones)
   for (let i = g.length - 1; i > 0; i--) {

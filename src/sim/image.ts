@@ -33,7 +33,11 @@ export interface ImageStats {
   rmsd: number
 }
 
-/** Statistics over the ROI pixels that were computed (mask zeros skipped), in the float image. */
+/**
+ * The statistics upstream prints and scales with: maximum, sum and mean over the pixels it
+ * rendered (ROI, mask zeros skipped); the rms deviation from that mean over every ROI pixel,
+ * masked ones included; counts below 2 taken as 2 in the divisions (count - 1).
+ */
 export function imageStats(m: Model, img: Float32Array): ImageStats {
   const k = m.kernel
   let maxI = 0
@@ -60,20 +64,20 @@ export function imageStats(m: Model, img: Float32Array): ImageStats {
       count++
     }
   }
-  const mean = count > 0 ? sum / count : 0
-  const rms = count > 1 ? Math.sqrt(sumsq / (count - 1)) : 0
+  const mean = sum / (count <= 0 ? 1 : count)
+  const rms = Math.sqrt(sumsq / ((count <= 1 ? 2 : count) - 1))
   let dev = 0
+  let n2 = 0
   for (let s = 0; s < k.spixels; s++) {
     if (s < k.roiYmin || s > k.roiYmax) continue
     for (let f = 0; f < k.fpixels; f++) {
       if (f < k.roiXmin || f > k.roiXmax) continue
-      const idx = s * k.fpixels + f
-      if (k.mask && k.mask[idx] === 0) continue
-      const d = img[idx] - mean
+      const d = img[s * k.fpixels + f] - mean
       dev += d * d
+      n2++
     }
   }
-  const rmsd = count > 1 ? Math.sqrt(dev / (count - 1)) : 0
+  const rmsd = Math.sqrt(dev / ((n2 <= 1 ? 2 : n2) - 1))
   return {maxI, maxIx, maxIy, sum, sumsq, count, mean, rms, rmsd}
 }
 

@@ -202,12 +202,12 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   // structure factors, the amorphous table upstream reads and never uses, sources, mosaic domains
   const sf = structureFactors(p, interpolateAuto, io)
   warnings.push(...sf.warnings)
-  checkStolTable(p.stolfilename, text('hkl', '-stol'), (t) => parseSourceText(t).length)
+  checkStolTable(p.stolfilename, text('hkl', '-stol'), (t) => parseSourceText(t, undefined, 2).length)
   const src = beamSources(p, geo.beam, geo.polar, geo.vert, s, text('sourcefile', '-sourcefile'), fault.ghostCommentSource)
   let sources = src.sources
   warnings.push(...src.warnings)
   if (fault.sourceLambdaIgnored) sources = sources.map((x) => ({...x, lambda: p.lambda0}))
-  if (sources.length === 0) throw new InputError('no beam sources (divergence grid trimmed to nothing)', {field: '-divergence'})
+  if (sources.length === 0) warnings.push('no beam sources: -round_div trimmed every divergence point; steps is 0 and the image NaN, as nanoBragg computes it')
   const mosaicSeedStored = p.mosaicSeed
   const mos = mosaicDomains(rng, s.mosaic.spread, s.mosaic.domains, {v: p.mosaicSeed}, {extraDraw: fault.mosaicExtraDraw, domain0Rotated: fault.mosaicDomain0NotIdentity})
 

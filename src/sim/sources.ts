@@ -15,32 +15,41 @@ export interface Source {
 const DELIMS = ' \t,;:!'
 const NUMCHARS = '0123456789-+.EGeg'
 
+/** The line buffer of upstream's text reader: fgets reads at most 10239 characters a call. */
+const LINE_MAX = 10239
+
 /**
- * Parses 5-column source text (X Y Z weight lambda) like the reference's generic reader: leading
- * delimiters skipped, delimiter-only lines skipped, columns read until the line's own newline (a
- * CR before it, or a last line without one, makes the missing columns 0, not their defaults).
+ * Parses column text (sources: X Y Z weight lambda) like the reference's generic reader. Each
+ * line (as fgets returns it, long lines in 10239-character pieces): leading delimiters skipped,
+ * a line of delimiters and its newline skipped; then per column atof(), skip the number
+ * characters, and the line ends as soon as exactly its newline is left; else skip to and over the
+ * next delimiters, and the line ends when its newline is left. Columns never read stay NaN (their
+ * defaults apply); a CR before the newline, or a last line without one, is never "exactly the
+ * newline", so the remaining columns are read from the empty end of the line as 0.
  * lineNumbers, when given, receives the 1-based line of each row.
  */
-export function parseSourceText(text: string, lineNumbers?: number[]): number[][] {
-  const lines = text.split(/(?<=\n)/) // keep the newline on each line
+export function parseSourceText(text: string, lineNumbers?: number[], ncols = 5): number[][] {
   const rows: number[][] = []
   let lineNo = 0
-  for (const line of lines) {
+  for (const whole of text.split(/(?<=\n)/)) {
     lineNo++
-    if (line.length === 0) continue
-    let pos = 0
-    while (pos < line.length && DELIMS.includes(line[pos])) pos++
-    if (line[pos] === '\n') continue
-    const row = [NaN, NaN, NaN, NaN, NaN]
-    for (let col = 0; col < 5; col++) {
-      if (line.slice(pos) === '\n') break
-      row[col] = atof(line.slice(pos))
-      while (pos < line.length && NUMCHARS.includes(line[pos])) pos++
-      while (pos < line.length && !DELIMS.includes(line[pos])) pos++
+    for (let o = 0; o < whole.length; o += LINE_MAX) {
+      const line = whole.slice(o, o + LINE_MAX)
+      let pos = 0
       while (pos < line.length && DELIMS.includes(line[pos])) pos++
+      if (line.slice(pos) === '\n') continue
+      const row: number[] = Array(ncols).fill(NaN)
+      for (let col = 0; col < ncols; col++) {
+        row[col] = atof(line.slice(pos))
+        while (pos < line.length && NUMCHARS.includes(line[pos])) pos++
+        if (line.slice(pos) === '\n') break
+        while (pos < line.length && !DELIMS.includes(line[pos])) pos++
+        while (pos < line.length && DELIMS.includes(line[pos])) pos++
+        if (line.slice(pos) === '\n') break
+      }
+      rows.push(row)
+      lineNumbers?.push(lineNo)
     }
-    rows.push(row)
-    lineNumbers?.push(lineNo)
   }
   return rows
 }

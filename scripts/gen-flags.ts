@@ -20,6 +20,7 @@ const FIELD: Record<string, {c: string | string[]; type: 'double' | 'int' | 'lon
   traceOut: {c: 'trace_out', type: 'str'},
   traceOnly: {c: 'trace_only', type: 'int'},
   quiet: {c: 'quiet', type: 'int'},
+  plantedFaults: {c: 'planted_faults', type: 'str'},
   Na: {c: 'Na', type: 'double'},
   Nb: {c: 'Nb', type: 'double'},
   Nc: {c: 'Nc', type: 'double'},

@@ -95,6 +95,11 @@ typedef struct {
     /* trace selection */
     int trace_slow, trace_fast, trace_only, trace_requested;
     char *trace_out;
+    /* planted faults (-nbtrace_faults, faults.c): what each one changes, chosen once at set-up */
+    char *planted_faults;
+    double outside_F;          /* F of an hkl outside the table (hkl-outside-zero: 0) */
+    int fast_shift_from;       /* fast >= this uses the position of fast+1 (tile-fast-offset; INT_MAX: none) */
+    double obliquity_drop_cos; /* cos 2theta below this: no obliquity factor (high-angle-obliquity; -INFINITY: none) */
     /* stats */
     double max_I, max_I_x, max_I_y, mean, rms, rmsd; long stat_n;
     int quiet;
@@ -117,6 +122,10 @@ void nb_rotate_axis(const double *v, double *out, const double *axis, double phi
 int nb_parse(int argc, char **argv);
 void nb_note(const char *text);  /* a warning a flag itself gives (printed once, stderr) */
 void nb_refuse(const char *fmt, ...);  /* a refused input: one line on stderr, exit 2 */
+
+/* faults.c */
+void nb_setup_faults(void);
+double nb_obliquity(double airpath, const double *diffracted);
 int nb_flag_cell(int argc, char **argv, int i);
 int nb_flag_misset_random(int argc, char **argv, int i);
 int nb_flag_misset_angles(int argc, char **argv, int i);

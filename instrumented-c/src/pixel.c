@@ -51,7 +51,8 @@ static void subpixel_position(int spixel, int fpixel, int subS, int subF, double
                               double *Fdet, double *Sdet, double *pixel_pos)
 {
     nb_t *n = &NB; int i;
-    *Fdet = n->subpixel_size*(fpixel*n->oversample + subF) + n->subpixel_size/2.0;
+    int f = fpixel >= n->fast_shift_from ? fpixel + 1 : fpixel;  /* planted fault tile-fast-offset */
+    *Fdet = n->subpixel_size*(f*n->oversample + subF) + n->subpixel_size/2.0;
     *Sdet = n->subpixel_size*(spixel*n->oversample + subS) + n->subpixel_size/2.0;
     for (i = 0; i < 3; i++)
         pixel_pos[i] = *Fdet*n->fdet_vector[i] + *Sdet*n->sdet_vector[i] + Odet*n->odet_vector[i] + n->pix0_vector[i];
@@ -85,7 +86,10 @@ NB_INLINE int pixel_core(int spixel, int fpixel, int scan, double *test_out, int
                 for (i = 0; i < 3; i++) diffracted[i] = pixel_pos[i]/airpath;
                 if (!scan) {
                     if (omega_pixel == 0.0 || n->oversample_omega) {
-                        omega_pixel = n->pixel_size*n->pixel_size/airpath/airpath*n->close_distance/airpath;
+                        if (nb_dot(diffracted, n->beam_vector) < n->obliquity_drop_cos)   /* high-angle-obliquity */
+                            omega_pixel = n->pixel_size*n->pixel_size/airpath/airpath;
+                        else
+                            omega_pixel = n->pixel_size*n->pixel_size/airpath/airpath*n->close_distance/airpath;
                         if (n->point_pixel) omega_pixel = 1.0/airpath/airpath;
                     }
                     parallax = nb_dot(diffracted, n->odet_vector);
@@ -100,7 +104,7 @@ NB_INLINE int pixel_core(int spixel, int fpixel, int scan, double *test_out, int
                         nbt_vec3("pixel_pos", L, pixel_pos);
                         nbt_scalar("airpath", L, airpath);
                         nbt_vec3("diffracted", L, diffracted);
-                        nbt_scalar("obliquity", L, n->close_distance/airpath);
+                        nbt_scalar("obliquity", L, nb_obliquity(airpath, diffracted));
                         nbt_scalar("omega_pixel", L, omega_pixel);
                         nbt_scalar("parallax", L, parallax);
                         nbt_scalar("capture_fraction", L, capture_fraction);

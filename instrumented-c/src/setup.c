@@ -146,6 +146,7 @@ void nb_setup(void)
     nb_check_stol_table();
     if (n->interpolate == 1 && !n->quiet) printf("auto-selected tricubic interpolation of structure factors\n");
     n->interpolate_initial = n->interpolate;
+    nb_setup_faults();
     /* 11. sources, mosaic, normalization */
     nb_sources();
     nb_mosaic_domains();

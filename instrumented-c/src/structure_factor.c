@@ -193,7 +193,7 @@ double nb_F_cell(double h, double k, double l, int h0, int k0, int l0, int *mode
             F_cell = FHKL(h0 - n->h_min, k0 - n->k_min, l0 - n->l_min);
             *mode = FMODE_NEAREST;
         } else {
-            F_cell = n->default_F;
+            F_cell = n->outside_F;   /* default_F (planted fault hkl-outside-zero: 0) */
             *mode = FMODE_DEFAULT;
         }
     }

@@ -11,6 +11,7 @@ import {onCleanup} from '../util/cleanup.js'
 import {InputError} from '../util/errors.js'
 import {checkReplaceable} from '../util/files.js'
 import {cBinaryPath, ensureCBinary} from './c-binary.js'
+import {loadFaults} from '../sim/quirks.js'
 import type {Engine, EngineRunOptions, EngineRunResult, EngineSummary} from './engine.js'
 import {EngineFailure} from './failure.js'
 import {nanoBraggFiles} from './files.js'
@@ -23,10 +24,16 @@ export const C_DEFAULT_TRACE = 'trace_C.jsonl'
 /** Arguments given to the binary: the trace flags for a traced pixel, then the nanoBragg ones.
  * The trace flags go first because upstream's substring parser lets a trailing `-misset_seed S`
  * swallow the next two arguments as misset angles (Q14). */
-export function cArgs(opts: Pick<EngineRunOptions, 'args' | 'cwd' | 'tracePixel' | 'traceOut'>): string[] {
-  if (!opts.tracePixel) return [...opts.args]
+export function cArgs(opts: Pick<EngineRunOptions, 'args' | 'cwd' | 'tracePixel' | 'traceOut' | 'faults'>): string[] {
+  const faults = opts.faults && opts.faults.length ? ['-nbtrace_faults', opts.faults.join(',')] : []
+  if (!opts.tracePixel) return [...faults, ...opts.args]
   const out = resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE)
-  return ['-trace_pixel', String(opts.tracePixel.slow), String(opts.tracePixel.fast), '-trace_out', out, '-trace_only', ...opts.args]
+  return ['-trace_pixel', String(opts.tracePixel.slow), String(opts.tracePixel.fast), '-trace_out', out, '-trace_only', ...faults, ...opts.args]
+}
+
+/** The planted faults the C engine has (schemas/faults.json "engines"). */
+export function cFaults(): string[] {
+  return loadFaults().faults.filter((f) => f.engines?.includes('c')).map((f) => f.id)
 }
 
 function parseSummary(line: string): EngineSummary | null {
@@ -62,8 +69,9 @@ export const cEngine: Engine = {
   async run(opts: EngineRunOptions): Promise<EngineRunResult> {
     const reason = cEngine.unavailableReason()
     if (reason) throw new InputError(reason)
-    if (opts.faults && opts.faults.length)
-      throw new InputError(`the C engine is the faithful reference and has no planted faults (--inject ${opts.faults.join(',')}); use --engine ts`)
+    const missing = (opts.faults ?? []).filter((f) => !cFaults().includes(f))
+    if (missing.length)
+      throw new InputError(`the C engine is the faithful reference and has only the planted faults ${cFaults().join(', ')} (not ${missing.join(', ')}); use --engine ts`)
     if (opts.fixes && opts.fixes.length)
       throw new InputError(`the C engine reproduces the reference quirks and has no --fix switches (${opts.fixes.join(',')}); use --engine ts`)
     const target = opts.tracePixel ? resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE) : null

@@ -140,6 +140,8 @@ export interface ParsedArgs {
   traceOut: string | null
   traceOnly: boolean
   quiet: boolean
+  /** -nbtrace_faults: the C engine's planted faults (the TypeScript engine takes them as options) */
+  plantedFaults: string | null
   /** the -img/-mask frames read by the pre-pass */
   maskFrame: SmvFrame | null
   /** config given-marks (src/sim/flags.ts) */
@@ -273,6 +275,7 @@ function defaults(argv: string[], timeSeed: number): ParsedArgs {
     traceOut: null,
     traceOnly: false,
     quiet: false,
+    plantedFaults: null,
     maskFrame: null,
     given: new Set(),
     notes: [],

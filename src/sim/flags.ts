@@ -120,6 +120,7 @@ const NBTRACE: FlagSpec[] = [
   {tests: ['=-trace_out'], need: 1, values: FILE, action: str('traceOut'), stop: true, role: 'nbtrace', upstream: false, doc: 'the trace file (C engine; default trace_C.jsonl)'},
   {tests: ['=-trace_only'], need: 0, values: NONE, action: set('traceOnly', true), stop: true, role: 'nbtrace', upstream: false, doc: 'compute only the traced pixel, write no image (C engine)'},
   {tests: ['=-quiet'], need: 0, values: NONE, action: set('quiet', true), stop: true, role: 'nbtrace', upstream: false, doc: 'print less (C engine)'},
+  {tests: ['=-nbtrace_faults'], need: 1, values: ['word'], action: str('plantedFaults'), stop: true, role: 'nbtrace', upstream: false, doc: 'planted faults, ids of schemas/faults.json comma-separated (C engine: the partial-image ones; nbtrace passes --inject here)'},
 ]
 
 /** Upstream nanoBragg's parser (bl831 nanoBragg.c), entry by entry in its order. */

@@ -9,6 +9,8 @@ export interface FaultEntry {
   variable: string
   description: string
   needs: string
+  /** engines that have this fault (default: the TypeScript engine only) */
+  engines?: string[]
 }
 
 export interface FaultsFile {

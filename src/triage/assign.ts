@@ -40,6 +40,8 @@ export interface GroupAssignment {
   /** index into the traced pixels, or -1 (unexplained) */
   traced: number
   how: 'traced' | 'inherited' | 'unexplained'
+  /** inherited: feature distance to the traced pixel it inherits from */
+  distance: number
 }
 
 export interface CauseShare {
@@ -77,13 +79,19 @@ function groupTileShell(g: Group): {tiles: number; shells: number} {
   return {tiles: g.tiles, shells: g.shells}
 }
 
-/** Distance in the physics features between a group and a traced pixel. */
-function distance(g: Group, t: TracedPixel, p: Partition, tClass: number): number {
-  // ratio classes: decades of |ln(cand/ref)| and their sign; cand = 0, ref = 0, sign flips apart
+/** Largest gap in ratio class (decades of |ln(cand/ref)|, +1 for the other sign) a group inherits across. */
+export const MAX_RATIO_GAP = 2
+
+/** Gap between two ratio classes: decades of |ln(cand/ref)| and their sign; cand = 0, ref = 0, sign flips apart. */
+export function ratioGap(a: number, b: number): number {
   const special = (c: number) => Math.abs(c) >= RATIO_CAND_ZERO
-  const dr = special(g.ratioClass) || special(tClass)
-    ? (g.ratioClass === tClass ? 0 : 6)
-    : Math.abs(Math.abs(g.ratioClass) - Math.abs(tClass)) + (Math.sign(g.ratioClass) === Math.sign(tClass) ? 0 : 1)
+  if (special(a) || special(b)) return a === b ? 0 : 6
+  return Math.abs(Math.abs(a) - Math.abs(b)) + (Math.sign(a) === Math.sign(b) ? 0 : 1)
+}
+
+/** Distance in the physics features between a group and a traced pixel. */
+export function distance(g: Group, t: TracedPixel, p: Partition, tClass: number): number {
+  const dr = ratioGap(g.ratioClass, tClass)
   const gPositive = g.positive >= g.negative
   const ds = gPositive === t.cand - t.ref > 0 ? 0 : 1
   const dt = g.tiles & (1 << t.tile) ? 0 : 1
@@ -116,18 +124,20 @@ export function assignGroups(p: Partition, traced: TracedPixel[], tracedClass: n
     const own = byGroup.get(g.id)
     if (own && own.length) {
       const best = own.reduce((x, y) => (Math.abs(traced[y].cand - traced[y].ref) > Math.abs(traced[x].cand - traced[x].ref) ? y : x))
-      return {group: g.id, traced: best, how: 'traced' as const}
+      return {group: g.id, traced: best, how: 'traced' as const, distance: 0}
     }
     const {tiles, shells} = groupTileShell(g)
     const order = usable.map((i) => ({i, d: distance(g, traced[i], p, tracedClass[i])})).sort((x, y) => x.d - y.d || x.i - y.i)
-    for (const {i} of order) {
+    for (const {i, d} of order) {
+      // a ratio far from every traced one is physics no trace has shown: unexplained, not guessed
+      if (ratioGap(g.ratioClass, tracedClass[i]) > MAX_RATIO_GAP) continue
       const ok = traced[i].causes.every((c) => {
         const s = seen.get(c.key)!
         return (s.tiles & tiles) !== 0 && (s.shells & shells) !== 0
       })
-      if (ok) return {group: g.id, traced: i, how: 'inherited' as const}
+      if (ok) return {group: g.id, traced: i, how: 'inherited' as const, distance: d}
     }
-    return {group: g.id, traced: -1, how: 'unexplained' as const}
+    return {group: g.id, traced: -1, how: 'unexplained' as const, distance: Infinity}
   })
 }
 

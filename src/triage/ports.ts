@@ -67,6 +67,20 @@ export async function imageOnSide(spec: SideSpec, args: string[], cwd: string, f
   }
 }
 
+/** Refuses unknown fault and fix ids, and what the C engine does not have, before any work. */
+export async function checkSide(spec: SideSpec): Promise<void> {
+  if (spec.engine === 'cmd') return
+  const {faultFlags, fixFlags} = await import('../sim/quirks.js')
+  faultFlags(spec.faults)
+  fixFlags(spec.fixes)
+  if (spec.engine === 'c') {
+    const {cFaults} = await import('../engines/c.js')
+    const missing = spec.faults.filter((f) => !cFaults().includes(f))
+    if (missing.length) throw new InputError(`the C engine has only the planted faults ${cFaults().join(', ')} (not ${missing.join(', ')}); use --${spec.role}-engine ts`, {field: `--${spec.role}-inject`})
+    if (spec.fixes.length) throw new InputError('the C engine reproduces the reference quirks and has no --fix switches', {field: `--${spec.role}-fix`})
+  }
+}
+
 export interface Setup {
   fast: number
   slow: number

@@ -26,7 +26,8 @@ export function renderTriage(r: TriageResult, c: ChalkInstance): string {
   const head = r.status === 'agree' ? c.green('AGREE') : r.status === 'failed' ? c.magenta('FAILED') : c.red('DIVERGED')
   out.push(`${head}  ${r.verdict}`)
   if (r.failure?.stderrTail) out.push(r.failure.stderrTail.split('\n').map((l) => `  | ${l}`).join('\n'))
-  if (!r.metrics || !r.parity || !r.discrepancy) return out.join('\n') + (r.status === 'failed' ? '\n  nothing was written' : '')
+  if (r.status === 'failed') return out.join('\n') + '\n  nothing was written'
+  if (!r.metrics || !r.parity || !r.discrepancy) return out.join('\n')
   out.push(`  images ${r.ref.image} vs ${r.cand.image} (${r.size.fast}x${r.size.slow}): correlation ${r.metrics.correlation ?? 'n/a'}, sum ratio ${r.metrics.sumRatio ?? 'n/a'} (parity ${r.parity.pass ? 'pass' : 'fail'})`)
   if (r.status === 'agree') return out.join('\n')
   out.push(`  ${r.discrepancy.pixels} discrepant pixels${r.discrepancy.nonFinite ? ` (${r.discrepancy.nonFinite} non-finite)` : ''}, Σ(Δ²) ${r.discrepancy.sumSq.toPrecision(4)}, Σcand − Σref ${r.discrepancy.sumDiff.toPrecision(4)}`)

@@ -142,7 +142,7 @@ function coverClass(p: Partition, ref: ParityImage, cand: ParityImage, i: number
  * with budget left, of the groups that only inherited their causes (largest Σ(Δ²), then most
  * pixels, first): a trace confirms or corrects what the nearest traced pixel suggested.
  */
-export function chooseRound2(p: Partition, unexplained: Group[], inherited: Group[], traced: ReadonlySet<number>, room: number): Choice[] {
+export function chooseRound2(p: Partition, unexplained: Group[], inherited: {group: Group; distance: number}[], traced: ReadonlySet<number>, room: number): Choice[] {
   const out: Choice[] = []
   const total = p.sumSq || 1
   const take = (g: Group, why: string): void => {
@@ -150,8 +150,10 @@ export function chooseRound2(p: Partition, unexplained: Group[], inherited: Grou
     out.push({index: g.top, slow: Math.floor(g.top / p.fast), fast: g.top % p.fast, group: g.id, round: 2, reason: `round 2: group ${g.id} ${why} (${pct(g.sumSq / total)} of Σ(Δ²), ${g.pixels} pixels)`})
   }
   for (const g of byContribution(unexplained)) take(g, 'left unexplained')
+  // the inherited groups least like the pixel they inherit from first, then the largest
   const minPixels = Math.max(1, Math.ceil(0.005 * p.discrepant))
-  const worth = inherited.filter((g) => g.sumSq >= 1e-4 * total || g.pixels >= minPixels)
-  for (const g of [...worth].sort((x, y) => y.sumSq - x.sumSq || y.pixels - x.pixels || x.id - y.id)) take(g, 'inherited its causes')
+  const worth = inherited.filter(({group: g}) => g.sumSq >= 1e-4 * total || g.pixels >= minPixels)
+  const order = [...worth].sort((x, y) => y.distance - x.distance || y.group.sumSq - x.group.sumSq || y.group.pixels - x.group.pixels || x.group.id - y.group.id)
+  for (const {group} of order) take(group, 'inherited its causes')
   return out
 }

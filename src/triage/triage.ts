@@ -16,7 +16,7 @@ import {attribute, causesOf, pixelValueNames} from './causes.js'
 import {writeCauseMap, type CauseMapInfo} from './causemap.js'
 import {pixelGeometry, twoThetaDeg, type PixelGeometry} from './geometry.js'
 import {partition, ratioClass, SHELLS, splitGroup, TILE_NAMES, type Box, type Group, type Partition} from './partition.js'
-import {checkEvidenceFolder, compareTraceFiles, configurationSetup, DEMO_ARGS, EvidenceStage, imageOnSide, loopFreeValues, reportText, SideFailure, type SideSpec} from './ports.js'
+import {checkEvidenceFolder, checkSide, compareTraceFiles, configurationSetup, DEMO_ARGS, EvidenceStage, imageOnSide, loopFreeValues, reportText, SideFailure, type SideSpec} from './ports.js'
 import {chooseRound1, chooseRound2, reserveFor, type Choice} from './select.js'
 import {openSideTracer, Slots, type SideTracer} from './tracer.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
@@ -158,10 +158,15 @@ function causeName(c: {class: string; variable: string; label: string | null}): 
   return `${c.class} (${c.variable}${c.label ? `: ${c.label}` : ''})`
 }
 
+/** Causes below this share of Σ(Δ²) are counted in the verdict line, not named (they are all in the table and the JSON). */
+export const MINOR_SHARE = 1e-3
+
 export function verdictLine(causes: TriageCause[], unexplained: number): string {
   if (causes.length === 0) return `no cause found: ${pct(unexplained)} of the discrepancy is unexplained`
   const explained = causes.reduce((s, c) => s + c.share, 0)
-  const list = causes.map((c) => `${c.class} (${c.variable}) ${pct(c.share)}`).join(', ')
+  const named = causes.filter((c, i) => i === 0 || c.share >= MINOR_SHARE)
+  const minor = causes.length - named.length
+  const list = named.map((c) => `${c.class} (${c.variable}) ${pct(c.share)}`).join(', ') + (minor ? `, ${minor} minor (< ${pct(MINOR_SHARE)} each)` : '')
   const n = causes.length
   return `${n} independent cause${n === 1 ? '' : 's'} explain${n === 1 ? 's' : ''} ${pct(explained)} of the discrepancy: ${list}${unexplained > 0 ? `; ${pct(unexplained)} unexplained` : ''}`
 }
@@ -173,6 +178,11 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
   const demo = job.args.length === 0
   const args = demo ? DEMO_ARGS : job.args
   const warnings: string[] = []
+  await checkSide(job.ref)
+  await checkSide(job.cand)
+  for (const [spec, img] of [[job.ref, job.refImage], [job.cand, job.candImage]] as const) {
+    if (spec.engine === 'cmd' && img === undefined) throw new InputError(`triage with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
+  }
   const setup = await configurationSetup(args, job.cwd)
   const geo = pixelGeometry(setup.values)
   if (!geo) warnings.push('the configuration gives no flat-detector geometry: resolution shells are not used')
@@ -340,7 +350,7 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     const room = job.maxPixels - traced.length
     if (room > 0) {
       const left = assignment.filter((a) => a.how === 'unexplained').map((a) => p.groups[a.group])
-      const inherited = assignment.filter((a) => a.how === 'inherited').map((a) => p.groups[a.group])
+      const inherited = assignment.filter((a) => a.how === 'inherited').map((a) => ({group: p.groups[a.group], distance: a.distance}))
       const round2 = chooseRound2(p, left, inherited, tracedSet, room)
       if (round2.length) {
         say(`round 2: ${round2.length} more pixel${round2.length === 1 ? '' : 's'} for groups left unexplained or only inherited…`)
@@ -393,6 +403,13 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
       })),
       budget: {maxPixels: job.maxPixels, traced: traced.length, rounds, slots: slots.n},
       map, artifacts: [], warnings, elapsedMs: 0,
+    }
+    if (firstFailure) {
+      // as trace does: a run whose sides failed leaves nothing behind (the reasons are in the result)
+      stage.discard()
+      result.map = null
+      result.elapsedMs = Date.now() - t0
+      return result
     }
     return finish(result, stage, job, t0, commit)
   } catch (e) {

@@ -39,6 +39,8 @@ export interface AttemptInfo {
   date: string
   status: LoadedReport['status']
   firstDivergence: Divergence | null
+  /** a triage report: every cause with its share */
+  triage?: LoadedReport['triage']
   /** report path as written into the ledger */
   report: string
   /** artifact paths as written into the ledger */
@@ -91,12 +93,21 @@ export function describeDivergence(d: Divergence): string {
 }
 
 /** The text after "Result: " that identifies this report's outcome (used for the no-op check too). */
-export function resultSignature(info: Pick<AttemptInfo, 'status' | 'firstDivergence'>): string {
+export function resultSignature(info: Pick<AttemptInfo, 'status' | 'firstDivergence' | 'triage'>): string {
+  if (info.triage) return `${info.status} — nbtrace triage: ${triageSummary(info.triage)}`
   const d = info.firstDivergence
   if (d) return `${info.status} — nbtrace first divergence: ${describeDivergence(d)}`
   if (info.status === 'agree') return 'agree — nbtrace: traces agree, no divergence'
   if (info.status === 'mismatch') return 'mismatch — nbtrace: traces not comparable (configuration or inputs differ)'
   return 'diverged — nbtrace: first divergence not recorded in the report'
+}
+
+/** Every cause of a triage with its share of Σ(Δ²), then the unexplained rest. */
+export function triageSummary(t: NonNullable<AttemptInfo['triage']>): string {
+  const pct = (x: number): string => `${Number((100 * x).toPrecision(3))}%`
+  if (t.causes.length === 0) return t.unexplained > 0 ? `no cause found, ${pct(t.unexplained)} unexplained` : 'the images agree'
+  const n = t.causes.length
+  return `${n} independent cause${n === 1 ? '' : 's'}: ${t.causes.map((c) => `${word(c.class)} (${word(c.variable)}) ${pct(c.share)}`).join(', ')}; unexplained ${pct(t.unexplained)}`
 }
 
 /** The mark that identifies a report in the ledger, whatever path it was attached from. */
@@ -112,6 +123,11 @@ export function attemptText(info: AttemptInfo, n: number): string {
 }
 
 export function firstDivergenceText(info: AttemptInfo): string {
+  if (info.triage) {
+    const top = info.triage.causes[0]
+    const what = top ? `largest triage cause ${word(top.variable)}, class ${word(top.class)} (${Number((100 * top.share).toPrecision(3))}% of the discrepancy, ${info.triage.causes.length} cause${info.triage.causes.length === 1 ? '' : 's'})` : 'none — the images agree'
+    return `- First Divergence: ${what} (${info.date}, report ${code(info.report)})`
+  }
   const d = info.firstDivergence
   const what = d ? describeDivergence(d) : info.status === 'agree' ? 'none — traces agree' : info.status === 'mismatch' ? 'not determined — traces not comparable' : 'not recorded'
   return `- First Divergence: ${what} (${info.date}, report ${code(info.report)})`
@@ -279,6 +295,7 @@ export async function attachReport(o: AttachOptions): Promise<AttachResult> {
     date,
     status: report.status,
     firstDivergence: report.firstDivergence,
+    triage: report.triage,
     report: reportShown,
     artifacts: report.artifacts.map(display),
     sha256: report.sha256,

@@ -30,9 +30,19 @@ export interface Divergence {
   ulps?: unknown
 }
 
+/** A triage report (DIR/triage.json of `nbtrace triage --out DIR`): every cause with its share. */
+export interface TriageSummary {
+  verdict: string
+  causes: {class: string; variable: string; share: number}[]
+  /** share of Σ(Δ²) no traced pixel explains */
+  unexplained: number
+}
+
 export interface LoadedReport {
-  /** path of report.json */
+  /** path of report.json (or triage.json) */
   path: string
+  /** set for a triage report */
+  triage?: TriageSummary
   status: ReportStatus
   firstDivergence: Divergence | null
   /** absolute paths of the files the report's run wrote or compared (report.json excluded) */
@@ -55,10 +65,10 @@ function lineOfPosition(text: string, pos: number): number {
   return line
 }
 
-/** Accepts DIR or DIR/report.json. */
+/** Accepts DIR, DIR/report.json, or a triage folder (DIR/triage.json when DIR holds no report.json). */
 export function resolveReportPath(p: string): string {
   try {
-    if (statSync(p).isDirectory()) return join(p, 'report.json')
+    if (statSync(p).isDirectory()) return !existsSync(join(p, 'report.json')) && existsSync(join(p, 'triage.json')) ? join(p, 'triage.json') : join(p, 'report.json')
   } catch {
     /* reported by loadReport */
   }
@@ -66,7 +76,7 @@ export function resolveReportPath(p: string): string {
 }
 
 /** The files to cite: the manifest's (checked), else the traces a bare compare report names. */
-function citedFiles(path: string, report: Record<string, unknown>, sha256: string): string[] {
+function citedFiles(path: string, report: Record<string, unknown>, sha256: string, cite?: (name: string) => boolean): string[] {
   const dir = dirname(resolve(path))
   const self = basename(path)
   const m = readManifest(dir)
@@ -77,7 +87,7 @@ function citedFiles(path: string, report: Record<string, unknown>, sha256: strin
     }
     const out: string[] = []
     for (const f of m.files) {
-      if (f.name === self) continue
+      if (f.name === self || (cite && !cite(f.name))) continue
       const p = join(dir, f.name)
       let size = -1
       try {
@@ -127,6 +137,7 @@ export function loadReport(pathArg: string): LoadedReport {
   if (!STATUSES.includes(o.status as ReportStatus)) {
     throw new InputError(`expected "agree", "diverged" or "mismatch", found ${describe(o.status)}`, {file: path, field: '/status'})
   }
+  if (o.schema === 'nbtrace-triage') return loadTriage(path, o, sha256)
   const validate = validatorFor('report.schema.json')
   if (!validate(o)) {
     const e = explainAjvError(validate.errors![0], o)
@@ -147,4 +158,36 @@ export function loadReport(pathArg: string): LoadedReport {
     }
   }
   return {path, status: o.status as ReportStatus, firstDivergence, artifacts: citedFiles(path, o, sha256), sha256}
+}
+
+/**
+ * A triage report: valid against schemas/triage.schema.json, not a failed run (it has no verdict
+ * on the images). It cites the cause map and the evidence folders of the causes' representative
+ * pixels (every file checked against the manifest, as for a trace folder).
+ */
+function loadTriage(path: string, o: Record<string, unknown>, sha256: string): LoadedReport {
+  const validate = validatorFor('triage.schema.json')
+  if (!validate(o)) {
+    const e = explainAjvError(validate.errors![0], o)
+    throw new InputError(`not an nbtrace triage report: ${e.message}`, {file: path, field: e.pointer})
+  }
+  const t = o as {status: string; verdict: string; causes: {class: string; variable: string; share: number; representative: {evidence: string}}[]; unexplained: {share: number}}
+  if (t.status === 'failed') throw new InputError(`a failed triage has no verdict to record: ${t.verdict}`, {file: path, field: '/status'})
+  const folders = t.causes.map((c) => c.representative.evidence.replace(/\/?$/, '/'))
+  const cite = (name: string): boolean => name === 'causes.png' || folders.some((f) => name.startsWith(f))
+  const artifacts = citedFiles(path, o, sha256, cite)
+  // a folder is cited once, not file by file
+  const dir = dirname(resolve(path))
+  const cited = [...new Set(artifacts.map((a) => {
+    const f = folders.find((x) => a.startsWith(join(dir, x)))
+    return f ? join(dir, f) + '/' : a
+  }))].sort()
+  return {
+    path,
+    status: t.status === 'agree' ? 'agree' : 'diverged',
+    firstDivergence: null,
+    artifacts: cited,
+    sha256,
+    triage: {verdict: t.verdict, causes: t.causes.map((c) => ({class: c.class, variable: c.variable, share: c.share})), unexplained: t.unexplained.share},
+  }
 }

@@ -487,7 +487,9 @@ function finish(result: TriageResult, stage: EvidenceStage, job: TriageJob, t0: 
   const shown = (f: string): string => relative(job.cwd, stage.finalPath(f)) || f
   result.artifacts = staged.map(shown)
   if (result.map) result.map.path = shown('causes.png')
-  writeFileSync(stage.path('triage.json'), JSON.stringify(result, null, 2) + '\n')
+  // triage.json is what --json prints (schemas/triage.schema.json): the exit code is the process's
+  const {exitCode: _e, ...stored} = result
+  writeFileSync(stage.path('triage.json'), JSON.stringify(stored, null, 2) + '\n')
   commit()
   return result
 }

@@ -6,8 +6,10 @@ import {cpus, tmpdir, totalmem} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import Table from 'cli-table3'
+import {benchFmt} from './fmt.js'
 import {generateTrace} from './gen.js'
 import {interleaved, median, run} from './stats.js'
+import {benchUpstream} from './upstream.js'
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..')
 const C_TRACE = join(ROOT, 'instrumented-c/build/nanobragg-nbtrace')
@@ -144,6 +146,9 @@ async function main(): Promise<void> {
     process.stderr.write(`  ${verdict6}\n`)
     add({case: '6', what: `triage ${side6}², 2 causes, 24 traced pixels (wall)`, value: Math.round(median(t6)), unit: 'ms', target: quick ? undefined : '< 60000', met: median(t6) < 60000})
     if (rss6.length) add({case: '6', what: 'triage peak RSS', value: Math.round(median(rss6) / 1024), unit: 'MiB'})
+
+    await benchUpstream(tmp, add, {quick, rounds: ROUNDS})
+    benchFmt(tmp, add, {quick})
   } finally {
     rmSync(tmp, {recursive: true, force: true})
   }

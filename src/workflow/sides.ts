@@ -9,6 +9,7 @@ import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {absoluteInputs} from '../engines/files.js'
+import {loadFaults} from '../sim/quirks.js'
 import type {EngineName} from '../engines/load.js'
 import {runChild, tailLines} from '../util/child.js'
 import {onCleanup} from '../util/cleanup.js'
@@ -85,5 +86,23 @@ export function parseSide(role: Role, engine: string | undefined, template: stri
   if (template !== undefined && template.trim() === '') throw new InputError('empty command template', {field: `--${role}-cmd`})
   // a template that cannot be filled is refused before anything runs
   if (template) fillTemplate(template, {args: [], slow: 0, fast: 0, out: '', cwd: ''}, `--${role}-cmd`)
-  return {role, engine: template ? 'cmd' : ((engine as EngineName | undefined) ?? dflt), template, fixes: split(fixes), faults: split(faults)}
+  const spec: SideSpec = {role, engine: template ? 'cmd' : ((engine as EngineName | undefined) ?? dflt), template, fixes: split(fixes), faults: split(faults)}
+  checkSwitches(spec)
+  return spec
+}
+
+/** Fixes and faults exist and apply to this side's engine: refused before any work, naming trace's own flags. */
+function checkSwitches(spec: SideSpec): void {
+  const {fixes, faults} = loadFaults()
+  for (const [ids, known, flag, what] of [
+    [spec.fixes, fixes, `--${spec.role}-fix`, 'fix'],
+    [spec.faults, faults, `--${spec.role}-inject`, 'fault'],
+  ] as const) {
+    if (!ids.length) continue
+    if (spec.engine === 'c') {
+      throw new InputError(`the C engine is the faithful reference: it has no ${what === 'fix' ? 'quirk fixes' : 'planted faults'}; use --${spec.role}-engine ts`, {field: flag})
+    }
+    const unknown = ids.filter((id) => !known.some((k) => k.id === id))
+    if (unknown.length) throw new InputError(`unknown ${what} ${unknown.map((u) => `'${u}'`).join(', ')} (see nbtrace simulate --list-${what === 'fix' ? 'fixes' : 'faults'})`, {field: flag})
+  }
 }

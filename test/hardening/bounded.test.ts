@@ -66,12 +66,15 @@ describe('hardening #14.6: bounded reads, capped output, trace\'s own errors', f
     assert.deepEqual(listAll(cwd), [])
   })
 
-  it('trace names its own flags: --pixel (not --trace-pixel) for a pixel off the detector, or a malformed one', async () => {
+  it('trace names its own flags (--pixel, not --trace-pixel; --cand-inject, not --inject), before any side runs', async () => {
     const cwd = dirs.make()
     await refused(['trace', '--pixel', '900,900', '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], cwd, 'nbtrace: --pixel: pixel 900,900 is outside the 64x64 detector (slow,fast)')
     await refused(['trace', '--pixel', '1e400,2', '--out', 'ev', '--', ...ARGS], cwd, 'nbtrace: --pixel: expected SLOW,FAST (two non-negative integers, e.g. 512,300), got "1e400,2"')
     await refused(['trace', '--pixel', '99999999999999999999,2', '--out', 'ev', '--', ...ARGS], cwd, 'nbtrace: --pixel: slow index 99999999999999999999 is too large, got "99999999999999999999,2"')
     await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-image', 'x.bin', '--', ...ARGS], cwd, 'nbtrace: --ref-image: --ref-image/--cand-image choose the pixel: they go with --pixel auto')
+    // fixes and faults: known ids, on an engine that has them, refused before either side runs
+    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--cand-inject', 'nope', '--', ...ARGS], cwd, "nbtrace: --cand-inject: unknown fault 'nope' (see nbtrace simulate --list-faults)")
+    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-fix', 'Q3', '--', ...ARGS], cwd, 'nbtrace: --ref-fix: the C engine is the faithful reference: it has no quirk fixes; use --ref-engine ts')
     assert.equal(existsSync(join(cwd, 'ev')), false)
     assert.deepEqual(leftovers(cwd), [])
   })

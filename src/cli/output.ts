@@ -25,7 +25,7 @@ export function formatDuration(ms: number): string {
  * On a terminal: one redrawn line, "label [#####-----]  42%  ETA 12 s", as wide as the terminal
  * allows. Whatever else is written to stdout or stderr while the bar is drawn first erases the
  * bar (so a status line never starts at "100%"), and done() erases it for good. Piped: a plain
- * "label: 40% (ETA 12 s)" line at each further 10 %, at most one every 5 s.
+ * "label: 25% (ETA 12 s)" line when first shown, at each further quarter, and every 30 s between.
  */
 export class Progress {
   private lastPct = -1
@@ -60,10 +60,11 @@ export class Progress {
       this.lastPct = pct
       this.lastLine = now
     } else {
-      const step = Math.floor(pct / 10) * 10
-      if (step <= this.lastPct || step === 0 || step === 100 || now - this.lastLine < 5000) return
-      this.stream.write(`${this.label}: ${step}%${eta ? ` (${eta})` : ''}\n`)
-      this.lastPct = step
+      // a line when shown, at each further quarter, and every 30 s in between on long runs
+      const step = Math.floor(pct / 25) * 25
+      if (step <= this.lastPct && now - this.lastLine < 30000) return
+      this.stream.write(`${this.label}: ${step > this.lastPct ? step : pct}%${eta ? ` (${eta})` : ''}\n`)
+      this.lastPct = Math.max(this.lastPct, step)
       this.lastLine = now
     }
   }

@@ -1,19 +1,20 @@
 // How wide the output may be, and prose wrapped to it. The width is $COLUMNS when set (so a user,
-// a script or a test can ask for 80 columns), else the terminal's width, else 80 when the output
-// is a pipe or a file: piped output is plain text of a predictable width, never wider than a
-// classic terminal.
+// a script or a test can ask for 80 columns), else the terminal's width. Output to a pipe or a
+// file has no width (Infinity): lines are not wrapped and tables keep their natural widths, so
+// scripts that read the output see one line per line as the program wrote it.
 import stringWidth from 'string-width'
 import wrapAnsi from 'wrap-ansi'
 
 /** Narrowest width anything is laid out for: below it, lines are wrapped at this width anyway. */
 export const MIN_WIDTH = 40
+/** a terminal that does not say how wide it is */
 export const DEFAULT_WIDTH = 80
 
 export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number {
   const env = Number(process.env.COLUMNS)
   if (Number.isInteger(env) && env > 0) return Math.max(MIN_WIDTH, env)
-  if (stream.isTTY && stream.columns > 0) return Math.max(MIN_WIDTH, stream.columns)
-  return DEFAULT_WIDTH
+  if (!stream.isTTY) return Number.POSITIVE_INFINITY
+  return stream.columns > 0 ? Math.max(MIN_WIDTH, stream.columns) : DEFAULT_WIDTH
 }
 
 /** Display width in terminal columns (colour codes count 0, wide characters 2). */
@@ -35,6 +36,7 @@ export interface WrapOptions {
 export function wrapText(text: string, width: number, o: WrapOptions = {}): string {
   const indent = o.indent ?? ''
   const hanging = o.hanging ?? ' '.repeat(displayWidth(indent))
+  if (!Number.isFinite(width)) return text.split('\n').map((l, i) => (i === 0 ? indent : hanging) + l).join('\n')
   const room = Math.max(1, width - Math.max(displayWidth(indent), displayWidth(hanging)))
   const out: string[] = []
   for (const para of text.split('\n')) {

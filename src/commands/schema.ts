@@ -11,7 +11,8 @@ import {SCHEMAS_DIR, schemaPath} from '../util/paths.js'
 export default class Schema extends BaseCommand {
   static override description = 'Print the JSON Schemas of traces and reports, or the variable catalogue as a table'
   static override examples = ['<%= config.bin %> schema', '<%= config.bin %> schema trace', '<%= config.bin %> schema --catalogue']
-  static override args = {name: Args.string({description: 'schema name (trace, config, report, catalogue, ...)'})}
+  // ignoreStdin: oclif would otherwise read a missing name from a piped stdin
+  static override args = {name: Args.string({description: 'schema name (trace, config, report, catalogue, ...)', ignoreStdin: true})}
   static override flags = {
     catalogue: Flags.boolean({description: 'print the variable catalogue as a table'}),
     stage: Flags.string({description: 'with --catalogue: only this stage'}),

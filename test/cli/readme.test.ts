@@ -15,7 +15,7 @@ describe('cli: the command reference', function () {
   })
 
   it('lists every command `nbtrace help` lists, with the help text of each', async () => {
-    const root = await runCli(['help'], {env: {COLUMNS: '200'}})
+    const root = await runCli(['--help'], {env: {COLUMNS: '200'}})
     assert.equal(root.code, 0, root.stderr)
     const listed = [...root.stdout.slice(root.stdout.indexOf('COMMANDS')).matchAll(/^ {2}(\S+)/gm)].map((m) => m[1])
     assert.ok(listed.includes('trace') && listed.includes('help') && listed.includes('autocomplete'), listed.join(','))

@@ -75,14 +75,17 @@ describe('cli: prose wrapping and the output width', () => {
     assert.equal(wrapText('a b c', 80, {indent: '> '}), '> a b c')
   })
 
-  it('width: $COLUMNS, else the terminal, else 80', () => {
+  it('width: $COLUMNS, else the terminal, else none (a pipe: nothing wrapped)', () => {
     const saved = process.env.COLUMNS
     try {
       process.env.COLUMNS = '120'
       assert.equal(outputWidth({isTTY: false} as NodeJS.WriteStream), 120)
       delete process.env.COLUMNS
       assert.equal(outputWidth({isTTY: true, columns: 95} as NodeJS.WriteStream), 95)
-      assert.equal(outputWidth({isTTY: false} as NodeJS.WriteStream), 80)
+      assert.equal(outputWidth({isTTY: false} as NodeJS.WriteStream), Infinity)
+      const long = 'word '.repeat(40).trim()
+      assert.equal(wrapLines([`  - ${long}`], Infinity), `  - ${long}`)
+      assert.equal(renderTable(columns, rows, {width: Infinity}), renderTable(columns, rows, {width: 1000}))
     } finally {
       if (saved === undefined) delete process.env.COLUMNS
       else process.env.COLUMNS = saved
@@ -121,12 +124,12 @@ describe('cli: progress', () => {
     assert.equal(s.text.slice(after), 'done\n') // unhooked: nothing erased any more
   })
 
-  it('piped: plain lines at further 10 % steps only, never a bar or control codes', () => {
+  it('piped: plain lines when shown and at each further quarter, never a bar or control codes', () => {
     const s = fakeStream(false)
     const p = new Progress('nbtrace simulate', s, 0)
-    for (let f = 0; f <= 1; f += 0.01) p.update(f)
+    for (let f = 0; f <= 1.0001; f += 0.01) p.update(f)
     p.done()
-    assert.match(s.text, /^nbtrace simulate: 10%( \(ETA [^)]+\))?\n$/) // one line: at most one every 5 s
+    assert.deepEqual(s.text.split('\n').map((l) => l.replace(/ \(ETA [^)]+\)$/, '')), ['nbtrace simulate: 0%', 'nbtrace simulate: 25%', 'nbtrace simulate: 50%', 'nbtrace simulate: 75%', 'nbtrace simulate: 100%', ''])
     assert.doesNotMatch(s.text, /[\r\x1b]/)
   })
 

@@ -161,21 +161,25 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (misset === 'angles') add('misset', '-misset', f(r.float(-180, 180), 2), f(r.float(-90, 90), 2), f(r.float(-180, 180), 2))
   if (misset === 'random') {
     add('misset random', '-misset', 'random')
-    add('misset seed', '-misset_seed', String(r.int(1, 99999)))
+    // the random misset's default seed is the clock too
+    add('misset seed', '-misset_seed', String(r.int(1, 99999))).essential = true
   }
 
   // crystal size
   const size = r.pick(['N', 'N', 'Nabc', 'xtal', 'sample', 'none'])
   if (size === 'N') add('N', '-N', String(r.int(0, 12)))
-  else if (size === 'Nabc') for (const a of ['-Na', '-Nb', '-Nc']) if (r.chance(0.7)) add('Nabc', a, String(r.int(1, 12)))
-  else if (size === 'xtal') add('xtalsize', r.pick(['-xtalsize', '-xtal_size', '-samplesize', '-sample_size']), f(r.float(0.0001, 0.0015), 5))
-  else if (size === 'sample') {
+  else if (size === 'Nabc') {
+    for (const a of ['-Na', '-Nb', '-Nc']) if (r.chance(0.7)) add('Nabc', a, String(r.int(1, 12)))
+  } else if (size === 'xtal') {
+    add('xtalsize', r.pick(['-xtalsize', '-xtal_size', '-samplesize', '-sample_size']), f(r.float(0.00005, 0.0005), 5))
+  } else if (size === 'sample') {
     for (const names of [['-xtal_thick', '-xtal_x', '-sample_thick', '-sample_x'], ['-xtal_width', '-xtal_y', '-sample_width', '-sample_y', '-width'], ['-xtal_heigh', '-xtal_z', '-sample_heigh', '-sample_z', '-heigh']]) {
-      if (r.chance(0.7)) add('sample size', r.pick(names), f(r.float(0.0001, 0.0015), 5))
+      if (r.chance(0.7)) add('sample size', r.pick(names), f(r.float(0.00005, 0.0005), 5))
     }
   }
   const shape = r.pick(['square', 'square', 'square', 'round', 'gauss', 'tophat'])
-  if (shape !== 'square' || r.chance(0.1)) add('shape', {square: '-square_xtal', round: '-round_xtal', gauss: '-gauss_xtal', tophat: r.pick(['-tophat_spots', '-binary_spots'])}[shape])
+  const shapeFlag: Record<string, string> = {square: '-square_xtal', round: '-round_xtal', gauss: '-gauss_xtal', tophat: r.pick(['-tophat_spots', '-binary_spots'])}
+  if (shape !== 'square' || r.chance(0.1)) add('shape', shapeFlag[shape])
   if (shape !== 'square' && r.chance(0.4)) add('fudge', '-fudge', f(r.float(0.3, 2), 2))
 
   // structure factors
@@ -328,10 +332,11 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (r.chance(0.08)) add('water', '-water', f(r.float(1, 200), 1))
   if (r.chance(0.1)) add('dmin', '-dmin', f(r.float(1, 8), 2))
   // outputs and noise
+  // noise only with a seed (upstream's default seed is the clock); the shrinker keeps either
   if (r.chance(0.5)) {
-    add('seed', '-seed', String(r.int(1, 99999)))
+    add('seed', '-seed', String(r.int(1, 99999))).essential = true
     if (r.chance(0.3)) add('adc', '-adc', f(r.float(0, 100), 1))
-  } else add('nonoise', '-nonoise')
+  } else add('nonoise', '-nonoise').essential = true
   if (r.chance(0.15)) add('scale', '-scale', f(r.float(0.1, 1000), 2))
   if (r.chance(0.15)) add('pgmscale', '-pgmscale', f(r.float(0.1, 100), 2))
   else if (r.chance(0.2)) add('nopgm', '-nopgm')

@@ -1,5 +1,5 @@
 /* nb.h - shared state of the nbtrace reference nanoBragg simulator (C99).
- * Written from /work/shared/physics.md (the spec); section numbers refer to it. */
+ * What it computes: docs/ts-engine.md; quirk ids: schemas/faults.json (docs/quirks.md). */
 #ifndef NB_H
 #define NB_H
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* pixel.c - the per-pixel loop nest in serial order (physics.md §8.1), traced per
+/* pixel.c - the per-pixel loop nest in serial order (docs/ts-engine.md#the-pixel-loop), traced per
  * docs/trace-points.md, and the single-pixel mode with its order-dependent state (Q3, Q8). */
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* rng.c - Numerical Recipes style ran1 with one shared table, the float-precision poidev /
- * gaussdev / gammln, the mosaic rotation matrices (powf) and umat2misset (physics.md §7, §4.3). */
+ * gaussdev / gammln, the mosaic rotation matrices (powf) and umat2misset (docs/ts-engine.md#mosaic-domains-and-random-numbers). */
 #include <math.h>
 #include <stdlib.h>
 #include "nb.h"

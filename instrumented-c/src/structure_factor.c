@@ -1,5 +1,5 @@
 /* structure_factor.c - HKL grid, nearest-neighbour and tricubic lookup with the sticky
- * out-of-range fallback (physics.md §5, Q8, Q10, Q16). */
+ * out-of-range fallback (docs/ts-engine.md#structure-factors; quirks Q8, Q10, Q16). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 // Numerical Recipes ran1 with nanoBragg's shared static table, and the float-typed deviates
-// (physics.md §7). Every seed variable is a `Seed` box (the C `long *idum`); the table
+// (docs/ts-engine.md#mosaic-domains-and-random-numbers). Every seed variable is a `Seed` box (the C `long *idum`); the table
 // (iy, iv) is shared by all of them, exactly like the C statics.
 import {powf} from './libm.js'
 
@@ -53,7 +53,7 @@ export interface UmatDraw {
   umat: number[]
 }
 
-/** mosaic_rotation_umat(float mosaicity, umat, seed) (§7.3). */
+/** mosaic_rotation_umat(float mosaicity, umat, seed): a random axis and a powf angle (quirk Q15). */
 export function mosaicRotationUmat(rng: Ran1, mosaicity: number, seed: Seed): UmatDraw {
   const d1 = rng.next(seed)
   const d2 = rng.next(seed)
@@ -83,7 +83,7 @@ export function mosaicRotationUmat(rng: Ran1, mosaicity: number, seed: Seed): Um
   return {draws: [d1, d2, d3], angle: rot, umat}
 }
 
-/** umat2misset: rotation matrix back to x, y, z misset angles (radians) (§4.3). */
+/** umat2misset: rotation matrix back to x, y, z misset angles (radians) (docs/ts-engine.md#crystal). */
 export function umat2misset(u: readonly number[]): [number, number, number] {
   const rows = [0, 3, 6].map((o) => {
     const m = Math.sqrt(u[o] * u[o] + u[o + 1] * u[o + 1] + u[o + 2] * u[o + 2])
@@ -100,7 +100,7 @@ export function umat2misset(u: readonly number[]): [number, number, number] {
   return [pi, pi / 2, Math.atan2(uxy, -uyy)]
 }
 
-/** Poisson and Gaussian deviates with the C float semantics and statics (§7.4). */
+/** Poisson and Gaussian deviates with the C float semantics and statics (docs/ts-engine.md#outputs). */
 export class Deviates {
   private oldm = -1
   private g = 0

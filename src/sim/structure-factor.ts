@@ -1,4 +1,4 @@
-// Structure factors (physics.md §5): HKL text reader, the grid, nearest-node lookup and
+// Structure factors (docs/ts-engine.md#structure-factors): HKL text reader, the grid, nearest-node lookup and
 // tricubic interpolation (polint/polin2/polin3 in the reference's evaluation order), and the
 // -dump cache upstream writes and reads.
 import {InputError} from '../util/errors.js'
@@ -83,7 +83,7 @@ function checkGrid(hRange: number, kRange: number, lRange: number, file: string,
 }
 
 /**
- * Reads an hkl table as upstream does (§5, quirk Q16): a first pass of records of four numbers
+ * Reads an hkl table as upstream does (quirk Q16): a first pass of records of four numbers
  * (scanf %lg: a record that is not four numbers ends the file) for the index ranges, then a
  * second pass reading h k l as integers (%d%d%d%lg: "1.0" stops it at the first record), values
  * stored on a grid pre-filled with default_F. A file without a record is refused, as upstream

@@ -21,6 +21,8 @@ export interface FuzzConfig {
   groups: Group[]
   /** file name → content */
   files: Record<string, string | Uint8Array>
+  /** worker threads for the TypeScript engine (its image must not depend on them) */
+  threads?: number
 }
 
 export const argsOf = (c: FuzzConfig): string[] => c.groups.flatMap((g) => g.args)
@@ -358,5 +360,5 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
     const j = r.int(0, i)
     ;[g[i], g[j]] = [g[j], g[i]]
   }
-  return {id, groups: g, files}
+  return {id, groups: g, files, threads: r.chance(0.1) ? 2 : 1}
 }

@@ -259,8 +259,9 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
 
   // detector geometry
   const px = Number(f(r.pick([0.1, 0.1, 0.172, r.float(0.05, 0.3)]), 3))
-  const fp = r.int(4, 40)
-  const sp = r.chance(0.6) ? fp : r.int(4, 40)
+  const big = r.chance(0.2) ? 80 : 40
+  const fp = r.int(4, big)
+  const sp = r.chance(0.6) ? fp : r.int(4, big)
   const dist = Number(f(r.float(40, 250), 1))
   if (r.chance(0.2)) {
     Object.assign(add('detsize', '-detsize', f(fp * px, 3)), {essential: true})
@@ -352,6 +353,19 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (r.chance(0.03)) {
     files['water.stol'] = '0 2.57\n0.1 2.2\n0.3 1.5\n'
     add('stol', r.pick(['-stol', '-4stol', '-Q']), 'water.stol').files = ['water.stol']
+  }
+
+  // edge values upstream treats specially: zero counts (auto), zero spreads, exact beam centres
+  if (r.chance(0.05)) add('edge', r.pick(['-oversample', '-phisteps', '-dispsteps', '-mosaic_domains', '-hdivsteps']), '0')
+  if (r.chance(0.04)) add('edge', r.pick(['-mosaic', '-divergence', '-dispersion', '-fudge', '-default_F']), '0')
+  if (r.chance(0.04)) add('edge', r.pick(['-polar']), r.pick(['1', '-1', '0']))
+  if (r.chance(0.04)) add('edge', r.pick(['-Xbeam', '-Ybeam']), f((r.int(1, 2 * fp - 1) / 2) * px, 4))
+  if (r.chance(0.03)) add('edge', r.pick(['-detector_absorb', '-detector_abs']), r.pick(['0', 'inf', '1e9']))
+  // a flag given twice: the later value wins
+  if (r.chance(0.12) && g.length > 2) {
+    const dup = g[r.int(0, g.length - 1)]
+    const v = dup.args[1]
+    if (!dup.essential && !dup.files && dup.args.length === 2 && /^-?[\d.]+$/.test(v)) add(dup.tag, dup.args[0], /^-?\d+$/.test(v) ? String(Math.max(1, Math.round(Number(v) * r.float(0.5, 1.5)))) : f(Number(v) * r.float(0.5, 1.5), 4))
   }
 
   // shuffle the non-essential order a little (later flags override earlier ones)

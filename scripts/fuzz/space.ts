@@ -247,7 +247,7 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (r.chance(0.35)) {
     add('mosaic', r.pick(['-mosaic', '-mosaic_spread', '-mosaicity']), f(r.float(0, 2), 3))
     if (r.chance(0.8)) add('mosaic_domains', '-mosaic_domains', String(r.int(1, 10)))
-    if (r.chance(0.5)) add('mosaic_seed', '-mosaic_seed', String(r.int(1, 99999)))
+    if (r.chance(0.5)) add('mosaic_seed', '-mosaic_seed', String(r.chance(0.1) ? -r.int(1, 99999) : r.int(1, 99999)))
   }
   // phi
   if (r.chance(0.35)) {
@@ -337,7 +337,8 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   // outputs and noise
   // noise only with a seed (upstream's default seed is the clock); the shrinker keeps either
   if (r.chance(0.5)) {
-    add('seed', '-seed', String(r.int(1, 99999))).essential = true
+    // a negative seed is stored positive and does not reseed the shared generator table
+    add('seed', '-seed', String(r.chance(0.1) ? -r.int(1, 99999) : r.int(1, 99999))).essential = true
     if (r.chance(0.3)) add('adc', '-adc', f(r.float(0, 100), 1))
   } else add('nonoise', '-nonoise').essential = true
   if (r.chance(0.15)) add('scale', '-scale', f(r.float(0.1, 1000), 2))

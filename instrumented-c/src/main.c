@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 {
     nb_t *n = &NB;
     const char *out = NULL;
+    if (getenv("NBTRACE_POWF")) return nb_powf_service();
     nb_parse(argc, argv);
     if (!n->quiet) printf("nanobragg-nbtrace %s: nanoBragg reference re-implementation with nbtrace tracing\n", NB_VERSION);
     if (n->trace_requested || n->trace_only || n->trace_out) {

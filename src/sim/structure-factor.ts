@@ -299,6 +299,15 @@ export function checkStolTable(file: string | null, read: (file: string) => stri
   if (countLines(read(file)) === 0) throw new InputError('no data in the table (nanoBragg exits on it)', {file, field: '-stol'})
 }
 
+/**
+ * A NaN Miller index passes the interpolation range test (every comparison with NaN is false),
+ * and upstream then reads the table at (int)floor(NaN): it crashes. The engines refuse at that
+ * term instead (a source of wavelength 0, from a source file's CR or missing newline, makes it).
+ */
+export function checkInterpolationIndex(h: number, k: number, l: number): void {
+  if (Number.isNaN(h) || Number.isNaN(k) || Number.isNaN(l)) throw new InputError('interpolation at a NaN Miller index (a source of wavelength 0?): upstream nanoBragg crashes here', {field: '-sourcefile'})
+}
+
 /** Where an F_cell came from (the trace's F_cell_mode). */
 export const F_MODES = ['default', 'nearest', 'tricubic'] as const
 export const F_DEFAULT = 0
@@ -324,6 +333,7 @@ export function structureFactor(g: HklGrid | null, defaultF: number, st: Interpo
   }
   if (st.interpolate === 1) {
     if (!tricubicOutOfRange(g, h, k, l)) {
+      checkInterpolationIndex(h, k, l)
       mode[0] = F_TRICUBIC
       return tricubic(g, h, k, l, scratch)
     }

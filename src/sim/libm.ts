@@ -57,6 +57,11 @@ export function prefetchPowfThird(xs: readonly number[]): boolean {
   return true
 }
 
+/** Is glibc's powf at hand (the C engine's binary)? */
+export function glibcPowfAvailable(): boolean {
+  return helperPath() !== null
+}
+
 /** glibc's powf(x, (float)(1/3)) when prefetched, else the emulation. */
 export function powfThird(x: number): number {
   const v = glibc.get(Math.fround(x))

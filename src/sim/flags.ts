@@ -13,7 +13,7 @@
 //   '-x/8'  contains '-x' and is 8 characters long
 //   '-x>7'  contains '-x' and is longer than 7 characters
 // `need`: upstream acts only when at least this many arguments follow (argc > i+need).
-import type {Convention, Pivot, XtalShape} from './cli.js'
+import type {Convention, Pivot} from './cli.js'
 
 /** A number as the user types it, converted to what the engines hold (metres, radians). */
 export interface UnitDef {
@@ -414,4 +414,3 @@ export function givenMarks(k: ConfigKey): string[] {
   return [k.key]
 }
 
-export type {XtalShape}

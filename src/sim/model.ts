@@ -20,7 +20,7 @@ import {mosaicDomains, Ran1, type MosaicDomain, type Seed} from './rng.js'
 import {samplingSteps} from './setup.js'
 import {maskPixels} from './smv.js'
 import {beamSources, parseSourceText, type Source} from './sources.js'
-import {checkStolTable, structureFactors, type HklGrid, type InputReader} from './structure-factor.js'
+import {checkStolTable, structureFactors, type HklGrid} from './structure-factor.js'
 import {setupTraceValues} from './trace.js'
 
 /** Everything the pixel loop reads: plain numbers and typed arrays only. */
@@ -125,6 +125,12 @@ export interface BuildOptions {
   fixes?: readonly string[]
   faults?: readonly string[]
   timeSeed?: number
+}
+
+/** How the set-up reads its input files (the model records each one it reads). */
+export interface InputReader {
+  read(file: string, role: 'hkl' | 'sourcefile' | 'matrix' | 'fdump' | 'img' | 'mask', flag: string): Buffer
+  exists(file: string): boolean
 }
 
 const sha256 = (buf: Uint8Array): string => createHash('sha256').update(buf).digest('hex')

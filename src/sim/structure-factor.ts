@@ -4,6 +4,7 @@
 import {InputError} from '../util/errors.js'
 import {cInt} from './cnum.js'
 import {checkCount, MAX_HKL_NODES} from './limits.js'
+import type {InputReader} from './model.js'
 
 export interface HklGrid {
   hkls: number
@@ -242,12 +243,6 @@ export function nearestF(g: HklGrid, h0: number, k0: number, l0: number, default
 
 export function nearestInGrid(g: HklGrid, h0: number, k0: number, l0: number): boolean {
   return g.hkls > 0 && h0 >= g.hMin && h0 <= g.hMax && k0 >= g.kMin && k0 <= g.kMax && l0 >= g.lMin && l0 <= g.lMax
-}
-
-/** How the set-up reads its input files (the model records each one it reads). */
-export interface InputReader {
-  read(file: string, role: 'hkl' | 'sourcefile' | 'matrix' | 'fdump' | 'img' | 'mask', flag: string): Buffer
-  exists(file: string): boolean
 }
 
 export interface StructureFactors {

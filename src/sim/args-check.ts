@@ -73,7 +73,7 @@ function target(s: FlagSpec): string {
  */
 export function checkNanoBraggArgs(args: string[], cwd?: string): ArgsCheck {
   const warnings: string[] = []
-  const all = firedEntries(args, 'all')
+  const all = firedEntries(args)
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     if (!a.startsWith('-') || isNumber(a)) {

@@ -510,7 +510,7 @@ export function parseArgs(argv: string[], hooks: ParseHooks = {}): ParsedArgs {
  * For each argument: the table entries whose tests match it, and those that would fire (enough
  * arguments follow, no earlier entry stopped the argument), as parseArgs runs them.
  */
-export function firedEntries(argv: string[], _what: 'all' = 'all'): {matching: FlagSpec[][]; fired: FlagSpec[][]} {
+export function firedEntries(argv: string[]): {matching: FlagSpec[][]; fired: FlagSpec[][]} {
   const p = defaults(argv, 0)
   const matching: FlagSpec[][] = argv.map(() => [])
   const fired: FlagSpec[][] = argv.map(() => [])

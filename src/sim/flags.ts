@@ -13,7 +13,7 @@
 //   '-x/8'  contains '-x' and is 8 characters long
 //   '-x>7'  contains '-x' and is longer than 7 characters
 // `need`: upstream acts only when at least this many arguments follow (argc > i+need).
-import type {Convention, Pivot, XtalShape} from './cli.js'
+import type {Convention, Pivot} from './cli.js'
 
 /** A number as the user types it, converted to what the engines hold (metres, radians). */
 export interface UnitDef {
@@ -241,9 +241,9 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-scale'], NUM, num('intfileScale'), 'output', 'scale of the SMV int image (default 55000/max)'),
   U(['-pgmscale'], NUM, num('pgmScale'), 'output', 'scale of the PGM image (default from the rms)', {also: [['writePgm', true]]}),
   U(['-coherent'], NONE, set('coherent', true), 'noop', 'nanoBragg sets a flag that nothing reads: the sum stays incoherent', {warn: 'nanoBragg reads -coherent but never uses it: intensities are still added incoherently'}),
-  U(['-printout'], NONE, set('printout', true), 'console', 'print pixel values (upstream prints them on stdout; the engines trace instead: nbtrace trace)'),
-  U(['-noprogress'], NONE, set('progress', false), 'console', 'no progress meter'),
-  U(['-progress'], NONE, set('progress', true), 'console', 'progress meter'),
+  U(['-printout'], NONE, set('printout', true), 'console', 'print pixel values (upstream prints them on stdout; the engines trace instead: nbtrace trace)', {warn: 'nanoBragg prints pixel values on stdout with -printout; the engines do not (trace a pixel with --trace-pixel instead): the images are the same'}),
+  U(['-noprogress'], NONE, set('progress', false), 'console', 'no progress meter (the engines print none; nbtrace shows its own on stderr for long runs)'),
+  U(['-progress'], NONE, set('progress', true), 'console', 'progress meter (nbtrace shows its own on stderr for long runs)'),
   U(['-interpolate'], NONE, set('interpolate', 1), 'physics', 'tricubic interpolation of F between reflections', {given: ['interpolate']}),
   U(['-nointerpolate'], NONE, set('interpolate', 0), 'physics', 'nearest reflection F', {given: ['interpolate']}),
   U(['-round_xtal'], NONE, set('xtalShape', 'round'), 'physics', 'ellipsoidal crystal (sinc3 lattice factor)', {given: ['xtal_shape']}),
@@ -251,7 +251,7 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-gauss_xtal'], NONE, set('xtalShape', 'gauss'), 'physics', 'Gaussian spots', {given: ['xtal_shape']}),
   U(['-binary_spots', '-tophat_spots'], NONE, set('xtalShape', 'tophat'), 'physics', 'top-hat spots', {given: ['xtal_shape']}),
   U(['-fudge'], NUM, num('fudge'), 'physics', 'spot-size fudge factor of the round/gauss/tophat shapes', {given: ['fudge']}),
-  U(['-printout_pixel'], ['int', 'int'], {do: 'ints', to: 'printoutPixel', n: 2}, 'console', 'print this pixel (fast then slow; also turns on -printout)'),
+  U(['-printout_pixel'], ['int', 'int'], {do: 'ints', to: 'printoutPixel', n: 2}, 'console', 'print this pixel (fast then slow; also turns on -printout)', {warn: 'nanoBragg prints the -printout_pixel pixel on stdout; the engines do not (trace it with --trace-pixel SLOW,FAST instead): the images are the same'}),
   U(['-seed'], INT, {do: 'negint', to: ['seed']}, 'physics', 'noise seed (default: the clock)', {given: ['seed']}),
   U(['-mosaic_seed'], INT, {do: 'negint', to: ['mosaicSeed']}, 'physics', 'mosaic domain seed', {given: ['mosaic_seed']}),
   U(['-misset_seed'], INT, {do: 'negint', to: ['missetSeed']}, 'physics', 'random misset seed (default: the clock, not -seed)', {given: ['misset_seed']}),
@@ -415,4 +415,3 @@ export function givenMarks(k: ConfigKey): string[] {
   return [k.key]
 }
 
-export type {XtalShape}

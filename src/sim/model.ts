@@ -12,6 +12,7 @@ import {parseArgs, type ParsedArgs} from './cli.js'
 import {crystalOf, crystalSize, type Crystal} from './crystal.js'
 import {detectorGeometry, type DetectorGeometry} from './geometry.js'
 import {latticeKind} from './lattice.js'
+import {glibcPowfAvailable} from './libm.js'
 import {checkPixelCount} from './limits.js'
 import {fluenceFrom, R_E_SQR, stepsOf, waterBackground} from './normalization.js'
 import {faultFlags, fixFlags, type FaultFlags, type FixFlags} from './quirks.js'
@@ -19,7 +20,7 @@ import {mosaicDomains, Ran1, type MosaicDomain, type Seed} from './rng.js'
 import {samplingSteps} from './setup.js'
 import {maskPixels} from './smv.js'
 import {beamSources, parseSourceText, type Source} from './sources.js'
-import {checkStolTable, structureFactors, type HklGrid, type InputReader} from './structure-factor.js'
+import {checkStolTable, structureFactors, type HklGrid} from './structure-factor.js'
 import {setupTraceValues} from './trace.js'
 
 /** Everything the pixel loop reads: plain numbers and typed arrays only. */
@@ -132,6 +133,12 @@ export interface BuildOptions {
   timeSeed?: number
 }
 
+/** How the set-up reads its input files (the model records each one it reads). */
+export interface InputReader {
+  read(file: string, role: 'hkl' | 'sourcefile' | 'matrix' | 'fdump' | 'img' | 'mask', flag: string): Buffer
+  exists(file: string): boolean
+}
+
 const sha256 = (buf: Uint8Array): string => createHash('sha256').update(buf).digest('hex')
 
 /** Reads input files relative to the working directory, records each (role, path, hash) once. */
@@ -216,6 +223,7 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   if (sources.length === 0) warnings.push('no beam sources: -round_div trimmed every divergence point; steps is 0 and the image NaN, as nanoBragg computes it')
   const mosaicSeedStored = p.mosaicSeed
   const mos = mosaicDomains(rng, s.mosaic.spread, s.mosaic.domains, {v: p.mosaicSeed}, {extraDraw: fault.mosaicExtraDraw, domain0Rotated: fault.mosaicDomain0NotIdentity})
+  if ((crystal.missetDraws || s.mosaic.domains > 1) && !glibcPowfAvailable()) warnings.push('the C engine is not built: powf is emulated, and random rotation angles (mosaic, -misset random) may differ from nanoBragg\'s by one float ulp')
 
   // normalization
   const steps = stepsOf(sources.length, s.mosaic.domains, s.phi.phisteps, size.oversample, fault.stepsNoOversample2)

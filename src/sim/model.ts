@@ -288,7 +288,7 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
     hkl: sf.hkl,
     interpolate: sf.interpolate,
     defaultF: p.defaultF,
-    outsideF: fault.hklOutsideZero && sf.hkl !== null ? 0 : p.defaultF,
+    outsideF: fault.hklOutsideZero && sf.hkl !== null && sf.hkl.hkls > 0 ? 0 : p.defaultF,
     fastShiftFrom: fault.tileFastOffset ? Math.floor(geo.fpixels / 2) : Infinity,
     obliquityDropCos: fault.highAngleObliquity ? Math.cos(Math.PI / 6) : -Infinity,
     dmin: p.dmin,

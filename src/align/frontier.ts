@@ -36,7 +36,7 @@ export interface RootCause {
   forced?: string
 }
 
-/** stages of scale factors (and variables with the role scale-factor) whose own divergence, far larger than their inputs', makes them a root */
+/** stages of scale factors (and variables with the role geometric-factor) whose own divergence, far larger than their inputs', makes them a root */
 const AMPLIFY_STAGES = new Set<string>(['polarization', 'normalization'])
 const AMPLIFY = 10
 /** stages of table lookups: a jump with every discrete input (index, mode) agreeing is not explained by the rest */
@@ -157,7 +157,7 @@ export function frontier(res: AlignResult): Frontier {
       root = false
       // a scale factor that moves far more than its inputs is not explained by them
       const own = res.div.rel[i]
-      if ((AMPLIFY_STAGES.has(s.def.stage) || s.def.roles.includes('scale-factor')) && worstInput < 1e-2 && own > AMPLIFY * worstInput) {
+      if ((AMPLIFY_STAGES.has(s.def.stage) || s.def.roles.includes('geometric-factor')) && worstInput < 1e-2 && own > AMPLIFY * worstInput) {
         root = true
         amplified = `not explained by its inputs: ${s.name} differs by ${own.toPrecision(3)} relative while its most divergent input ${worstName} differs by ${worstInput.toPrecision(3)} (×${(own / worstInput).toPrecision(3)})`
       } else if (JUMP_STAGES.has(s.def.stage) && own >= JUMP && worstInput < 1e-2) {

@@ -70,7 +70,7 @@ export const cEngine: Engine = {
     if (reason) throw new InputError(reason)
     const missing = (opts.faults ?? []).filter((f) => !cFaults().includes(f))
     if (missing.length)
-      throw new InputError(`the C engine is the faithful reference and has only the planted faults ${cFaults().join(', ')} (not ${missing.join(', ')}); use --engine ts`)
+      throw new InputError(`the C engine is the faithful reference and has only the planted faults ${cFaults().join(', ')}: --inject ${missing.join(',')} needs --engine ts`)
     if (opts.fixes && opts.fixes.length)
       throw new InputError(`the C engine reproduces the reference quirks and has no --fix switches (${opts.fixes.join(',')}); use --engine ts`)
     const target = opts.tracePixel ? resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE) : null

@@ -178,6 +178,26 @@ export class Canvas {
 
 const base = (p: string): string => p.split(/[\\/]/).pop() || p
 
+/** A pixel mark: a thin black box in a white halo, so it shows on dark blue and dark red alike. */
+export function markBox(cv: Canvas, x: number, y: number, w: number, h: number): void {
+  cv.box(x - 1, y - 1, w + 2, h + 2, WHITE)
+  cv.box(x, y, w, h, INK)
+  cv.box(x + 1, y + 1, w - 2, h - 2, WHITE)
+}
+
+/** A ring of radius r around (cx0, cy0) (a different shape from the boxes), 3 px of black in a white halo. */
+export function markRing(cv: Canvas, cx0: number, cy0: number, r: number): void {
+  const R = Math.ceil(r + 3)
+  for (const [lo, hi, c] of [[r - 2.5, r + 2.5, WHITE], [r - 1.5, r + 1.5, INK]] as const) {
+    for (let dy = -R; dy <= R; dy++) {
+      for (let dx = -R; dx <= R; dx++) {
+        const d = Math.hypot(dx, dy)
+        if (d >= lo && d <= hi) cv.set(cx0 + dx, cy0 + dy, c)
+      }
+    }
+  }
+}
+
 /** The display grid of an image: enlarged by `zoom` (small images) or reduced by `bin` (large ones), never both. */
 export function displayGrid(fast: number, slow: number): {big: number; bin: number; zoom: number; dw: number; dh: number; W: number; H: number; per: number} {
   const big = Math.max(fast, slow)
@@ -341,24 +361,9 @@ export function renderHeatmap(ref: ParityImage, cand: ParityImage, o: HeatmapOpt
     return [x0 - margin, y0 - margin, size + 2 * margin, size + 2 * margin]
   }
   const same = (a: PixelCoord, b: PixelCoord | null): boolean => b !== null && a.slow === b.slow && a.fast === b.fast
-  // marks are black in a white halo, so they show on dark blue and dark red alike
-  const thin = (x: number, y: number, w: number, h: number): void => {
-    cv.box(x - 1, y - 1, w + 2, h + 2, WHITE)
-    cv.box(x, y, w, h, INK)
-    cv.box(x + 1, y + 1, w - 2, h - 2, WHITE)
-  }
-  // the suggested pixel: a ring (a different shape from the boxes), 3 px of black in a white halo
-  const ring = (cx0: number, cy0: number, r: number): void => {
-    const R = Math.ceil(r + 3)
-    for (const [lo, hi, c] of [[r - 2.5, r + 2.5, WHITE], [r - 1.5, r + 1.5, INK]] as const) {
-      for (let dy = -R; dy <= R; dy++) {
-        for (let dx = -R; dx <= R; dx++) {
-          const d = Math.hypot(dx, dy)
-          if (d >= lo && d <= hi) cv.set(cx0 + dx, cy0 + dy, c)
-        }
-      }
-    }
-  }
+  const thin = (x: number, y: number, w: number, h: number): void => markBox(cv, x, y, w, h)
+  // the suggested pixel: a ring (a different shape from the boxes)
+  const ring = (cx0: number, cy0: number, r: number): void => markRing(cv, cx0, cy0, r)
   for (const p of o.marked) {
     if (same(p, o.suggested)) continue
     const [x, y, w, h] = blockBox(p, zoom >= 4 ? 2 : 3)

@@ -8,14 +8,10 @@
 // unexplained, with its share and where it lies.
 import {RATIO_CAND_ZERO, SHELLS, tileOf, type Box, type Group, type Partition} from './partition.js'
 import type {Attribution, CauseObs} from './causes.js'
+import type {Choice} from './select.js'
 
-export interface TracedPixel {
-  index: number
-  slow: number
-  fast: number
-  group: number
-  round: 1 | 2
-  reason: string
+/** A chosen pixel (select.ts) once traced and compared. */
+export interface TracedPixel extends Choice {
   /** compare status, or failed when a side produced no trace */
   status: 'diverged' | 'agree' | 'mismatch' | 'failed'
   verdict: string
@@ -44,21 +40,13 @@ export interface GroupAssignment {
   distance: number
 }
 
-export interface CauseShare {
+export interface CauseShare extends Residual {
   key: string
   variable: string
   scope: string
   class: string
   classes: Record<string, number>
   label: string | null
-  sumSq: number
-  sumDiff: number
-  pixels: number
-  box: Box
-  sRange: [number, number] | null
-  tiles: number
-  shells: number
-  groups: number[]
   /** index into the traced pixels of the representative, and all traced pixels showing it */
   representative: number
   traced: number[]
@@ -163,6 +151,18 @@ function unionRange(a: [number, number] | null, b: [number, number] | null): [nu
   return [Math.min(a[0], b[0]), Math.max(a[1], b[1])]
 }
 
+/** Adds group g (its Σ(Δ²) part sq and Σ Δ part diff) to a cause's or the unexplained rest's totals and region. */
+function addRegion(r: Residual, g: Group, sq: number, diff: number): void {
+  r.sumSq += sq
+  r.sumDiff += diff
+  r.pixels += g.pixels
+  r.box = unionBox(r.box, g.box)
+  r.sRange = unionRange(r.sRange, g.sRange)
+  r.tiles |= g.tiles
+  r.shells |= g.shells
+  r.groups.push(g.id)
+}
+
 /** Each cause's share of Σ(Δ²) and of Σ Δ, its pixels and region; the unexplained rest. */
 export function shares(p: Partition, traced: TracedPixel[], assignment: GroupAssignment[]): {causes: CauseShare[]; unexplained: Residual} {
   const causes = new Map<string, CauseShare>()
@@ -170,14 +170,7 @@ export function shares(p: Partition, traced: TracedPixel[], assignment: GroupAss
   for (const a of assignment) {
     const g = p.groups[a.group]
     if (a.traced < 0) {
-      unexplained.sumSq += g.sumSq
-      unexplained.sumDiff += g.sumDiff
-      unexplained.pixels += g.pixels
-      unexplained.box = unionBox(unexplained.box, g.box)
-      unexplained.sRange = unionRange(unexplained.sRange, g.sRange)
-      unexplained.tiles |= g.tiles
-      unexplained.shells |= g.shells
-      unexplained.groups.push(g.id)
+      addRegion(unexplained, g, g.sumSq, g.sumDiff)
       continue
     }
     const t = traced[a.traced]
@@ -186,18 +179,11 @@ export function shares(p: Partition, traced: TracedPixel[], assignment: GroupAss
       let s = causes.get(c.key)
       if (!s) {
         s = {key: c.key, variable: c.variable, scope: c.scope, class: c.class, classes: {}, label: c.label, sumSq: 0, sumDiff: 0, pixels: 0,
-          box: {slow: [...g.box.slow], fast: [...g.box.fast]}, sRange: g.sRange ? [...g.sRange] : null, tiles: 0, shells: 0, groups: [], representative: -1, traced: []}
+          box: null, sRange: null, tiles: 0, shells: 0, groups: [], representative: -1, traced: []}
         causes.set(c.key, s)
       }
       const sq = g.sumSq * at.weights[k]
-      s.sumSq += sq
-      s.sumDiff += g.sumDiff * at.fractions[k]
-      s.pixels += g.pixels
-      s.box = unionBox(s.box, g.box)
-      s.sRange = unionRange(s.sRange, g.sRange)
-      s.tiles |= g.tiles
-      s.shells |= g.shells
-      s.groups.push(g.id)
+      addRegion(s, g, sq, g.sumDiff * at.fractions[k])
       // the class a cause is given weighs each traced pixel by the Δ² it explains
       s.classes[c.class] = (s.classes[c.class] ?? 0) + sq + 1e-300
     })

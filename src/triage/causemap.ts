@@ -8,7 +8,7 @@
 // the most Δ² in its block).
 import type {ParityImage} from '../parity/index.js'
 import {lineHeight, textWidth} from '../parity/font.js'
-import {axisLabelWidth, Canvas, colourTicks, displayGrid, drawAxes, INK, LOG_DECADES, scaleValue, SOFT, TEXT, tickLabel, WHITE, type RGB} from '../parity/heatmap.js'
+import {axisLabelWidth, Canvas, colourTicks, displayGrid, drawAxes, INK, LOG_DECADES, markBox, markRing, scaleValue, SOFT, TEXT, tickLabel, type RGB} from '../parity/heatmap.js'
 import {writeFileAtomic} from '../util/atomic.js'
 import type {GroupAssignment, TracedPixel} from './assign.js'
 import type {Partition} from './partition.js'
@@ -127,28 +127,14 @@ export async function writeCauseMap(
 
   // traced pixels boxed (black in a white halo), representatives ringed
   const blockOf = (s: number, f: number): [number, number, number] => [mx + Math.floor((f / bin) * zoom), my + Math.floor((s / bin) * zoom), Math.max(zoom, 1)]
-  const boxMark = (x: number, y: number, w: number): void => {
-    cv.box(x - 1, y - 1, w + 2, w + 2, WHITE)
-    cv.box(x, y, w, w, INK)
-    cv.box(x + 1, y + 1, w - 2, w - 2, WHITE)
-  }
-  const ring = (x0: number, y0: number, r: number): void => {
-    const R = Math.ceil(r + 3)
-    for (const [lo, hi, c] of [[r - 2.5, r + 2.5, WHITE], [r - 1.5, r + 1.5, INK]] as const) {
-      for (let dy = -R; dy <= R; dy++) for (let dx = -R; dx <= R; dx++) {
-        const d = Math.hypot(dx, dy)
-        if (d >= lo && d <= hi) cv.set(x0 + dx, y0 + dy, c)
-      }
-    }
-  }
   const m = zoom >= 4 ? 2 : 3
   for (const t of traced) {
     const [x, y, w] = blockOf(t.slow, t.fast)
-    boxMark(x - m, y - m, w + 2 * m)
+    markBox(cv, x - m, y - m, w + 2 * m, w + 2 * m)
   }
   for (const c of causes) {
     const [x, y, w] = blockOf(c.representative.slow, c.representative.fast)
-    ring(x + Math.floor(w / 2), y + Math.floor(w / 2), Math.max(9, w / 2 + 7))
+    markRing(cv, x + Math.floor(w / 2), y + Math.floor(w / 2), Math.max(9, w / 2 + 7))
   }
 
   // colour bar: strength of a neutral colour from 0 (white) to S (full), S at the top

@@ -1,7 +1,7 @@
 // npm run bench — every figure a median over several runs, every comparison a ratio measured
 // side by side in the same run (runs interleaved). Writes bench/results.json and prints a table.
 // Not a test: nothing here asserts a time.
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {cpus, tmpdir, totalmem} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -118,6 +118,34 @@ async function main(): Promise<void> {
       vRuns.push(performance.now() - t)
     }
     add({case: '5', what: 'validate records/s (schema + catalogue)', value: Math.round(n / (median(vRuns) / 1000)), unit: 'rec/s'})
+
+    // case 6: nbtrace triage of a whole-image pair carrying two causes (the second tile off by a
+    // pixel, the obliquity dropped beyond 2θ = 30°), images given, 24 pixels traced on both sides
+    const side6 = quick ? '1024' : '4096'
+    process.stderr.write(`case 6: triage of a ${side6}² pair with two causes, images given, 24 traced pixels\n`)
+    const CASE6 = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-lambda', '1', '-distance', quick ? '50' : '200', '-detpixels', side6, '-pixel', '0.1', '-N', '5', '-oversample', '1']
+    const faults6 = 'tile-fast-offset,high-angle-obliquity'
+    // the images are made once, outside the measurement (the C engine has both faults)
+    await run(C_NOTRACE, [...CASE6, '-floatfile', join(tmp, 'ref6.bin'), '-intfile', join(tmp, 'ref6.img'), '-nopgm', '-nonoise'], {cwd: tmp})
+    await run(process.execPath, [CLI, 'simulate', '--engine', 'c', '--inject', faults6, '--', ...CASE6, '-floatfile', join(tmp, 'cand6.bin'), '-intfile', join(tmp, 'cand6.img'), '-nopgm', '-nonoise'], {cwd: tmp})
+    const t6: number[] = []
+    const rss6: number[] = []
+    let verdict6 = ''
+    for (let r = 0; r < ROUNDS; r++) {
+      const out6 = join(tmp, `triage6-${r}`)
+      // triage exits 1 (the images differ): the shell turns that into success
+      const script = `/usr/bin/time -f 'MAXRSS %M' "$@" > '${out6}.json'; test $? -eq 1`
+      const t = performance.now()
+      const res = await run('/bin/sh', ['-c', script, 'sh', process.execPath, CLI, 'triage', '--json', '--out', out6, '--ref-image', join(tmp, 'ref6.bin'), '--cand-image', join(tmp, 'cand6.bin'), '--cand-inject', faults6, '--max-pixels', '24', '--', ...CASE6], {cwd: tmp})
+      t6.push(performance.now() - t)
+      const m = /MAXRSS (\d+)/.exec(res.stderr)
+      if (m) rss6.push(Number(m[1]))
+      const j = JSON.parse(readFileSync(`${out6}.json`, 'utf8')) as {verdict: string; budget: {traced: number; slots: number}}
+      verdict6 = `${j.verdict} (traced ${j.budget.traced} on ${j.budget.slots} slots)`
+    }
+    process.stderr.write(`  ${verdict6}\n`)
+    add({case: '6', what: `triage ${side6}², 2 causes, 24 traced pixels (wall)`, value: Math.round(median(t6)), unit: 'ms', target: quick ? undefined : '< 60000', met: median(t6) < 60000})
+    if (rss6.length) add({case: '6', what: 'triage peak RSS', value: Math.round(median(rss6) / 1024), unit: 'MiB'})
 
     await benchUpstream(tmp, add, {quick, rounds: ROUNDS})
     benchFmt(tmp, add, {quick})

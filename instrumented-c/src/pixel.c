@@ -1,4 +1,4 @@
-/* pixel.c - the per-pixel loop nest in serial order (physics.md §8.1), traced per
+/* pixel.c - the per-pixel loop nest in serial order (docs/ts-engine.md#the-pixel-loop), traced per
  * docs/trace-points.md, and the single-pixel mode with its order-dependent state (Q3, Q8). */
 #include <math.h>
 #include <stdio.h>
@@ -51,7 +51,8 @@ static void subpixel_position(int spixel, int fpixel, int subS, int subF, double
                               double *Fdet, double *Sdet, double *pixel_pos)
 {
     nb_t *n = &NB; int i;
-    *Fdet = n->subpixel_size*(fpixel*n->oversample + subF) + n->subpixel_size/2.0;
+    int f = fpixel >= n->fast_shift_from ? fpixel + 1 : fpixel;  /* planted fault tile-fast-offset */
+    *Fdet = n->subpixel_size*(f*n->oversample + subF) + n->subpixel_size/2.0;
     *Sdet = n->subpixel_size*(spixel*n->oversample + subS) + n->subpixel_size/2.0;
     for (i = 0; i < 3; i++)
         pixel_pos[i] = *Fdet*n->fdet_vector[i] + *Sdet*n->sdet_vector[i] + Odet*n->odet_vector[i] + n->pix0_vector[i];
@@ -85,7 +86,10 @@ NB_INLINE int pixel_core(int spixel, int fpixel, int scan, double *test_out, int
                 for (i = 0; i < 3; i++) diffracted[i] = pixel_pos[i]/airpath;
                 if (!scan) {
                     if (omega_pixel == 0.0 || n->oversample_omega) {
-                        omega_pixel = n->pixel_size*n->pixel_size/airpath/airpath*n->close_distance/airpath;
+                        if (nb_dot(diffracted, n->beam_vector) < n->obliquity_drop_cos)   /* high-angle-obliquity */
+                            omega_pixel = n->pixel_size*n->pixel_size/airpath/airpath;
+                        else
+                            omega_pixel = n->pixel_size*n->pixel_size/airpath/airpath*n->close_distance/airpath;
                         if (n->point_pixel) omega_pixel = 1.0/airpath/airpath;
                     }
                     parallax = nb_dot(diffracted, n->odet_vector);
@@ -100,7 +104,7 @@ NB_INLINE int pixel_core(int spixel, int fpixel, int scan, double *test_out, int
                         nbt_vec3("pixel_pos", L, pixel_pos);
                         nbt_scalar("airpath", L, airpath);
                         nbt_vec3("diffracted", L, diffracted);
-                        nbt_scalar("obliquity", L, n->close_distance/airpath);
+                        nbt_scalar("obliquity", L, nb_obliquity(airpath, diffracted));
                         nbt_scalar("omega_pixel", L, omega_pixel);
                         nbt_scalar("parallax", L, parallax);
                         nbt_scalar("capture_fraction", L, capture_fraction);
@@ -162,7 +166,7 @@ NB_INLINE int pixel_core(int spixel, int fpixel, int scan, double *test_out, int
                             h = nb_dot(a, scattering); k = nb_dot(b, scattering); l = nb_dot(c, scattering);
                             h0 = (int)ceil(h - 0.5); k0 = (int)ceil(k - 0.5); l0 = (int)ceil(l - 0.5);
                             if (scan) {   /* only the fallback can change state here */
-                                if (!nb_hkl_out_of_range(h, k, l)) continue;
+                                if (!nb_hkl_out_of_range(h, k, l)) { nb_check_interpolation_index(h, k, l); continue; }
                                 F_latt = nb_F_latt(h, k, l, h0, k0, l0, Fl);
                                 if (F_latt == 0.0 && n->water_size == 0.0) continue;
                                 nb_F_cell(h, k, l, h0, k0, l0, &mode, 1);

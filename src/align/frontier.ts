@@ -36,9 +36,12 @@ export interface RootCause {
   forced?: string
 }
 
-/** stages of scale factors whose own divergence, far larger than their inputs', makes them a root */
+/** stages of scale factors (and variables with the role geometric-factor) whose own divergence, far larger than their inputs', makes them a root */
 const AMPLIFY_STAGES = new Set<string>(['polarization', 'normalization'])
 const AMPLIFY = 10
+/** stages of table lookups: a jump with every discrete input (index, mode) agreeing is not explained by the rest */
+const JUMP_STAGES = new Set<string>(['structure-factor'])
+const JUMP = 0.5
 
 export interface Frontier {
   roots: RootCause[]
@@ -154,9 +157,17 @@ export function frontier(res: AlignResult): Frontier {
       root = false
       // a scale factor that moves far more than its inputs is not explained by them
       const own = res.div.rel[i]
-      if (AMPLIFY_STAGES.has(s.def.stage) && worstInput < 1e-2 && own > AMPLIFY * worstInput) {
+      if ((AMPLIFY_STAGES.has(s.def.stage) || s.def.roles.includes('geometric-factor')) && worstInput < 1e-2 && own > AMPLIFY * worstInput) {
         root = true
         amplified = `not explained by its inputs: ${s.name} differs by ${own.toPrecision(3)} relative while its most divergent input ${worstName} differs by ${worstInput.toPrecision(3)} (×${(own / worstInput).toPrecision(3)})`
+      } else if (JUMP_STAGES.has(s.def.stage) && own >= JUMP && worstInput < 1e-2) {
+        // a looked-up value jumps while the indices it is looked up by agree: an upstream shift
+        // moved the fractional index a little, the lookup changed for its own reasons
+        const discrete = effInputs(s.def.name).filter((n) => cat.byName.get(n)?.tolerance === 'exact-int')
+        if (discrete.length && discrete.every((n) => inputDiverges(n, s.def.loop, loop) < 0)) {
+          root = true
+          amplified = `not explained by its inputs: ${s.name} differs by ${own.toPrecision(3)} relative while the indices it is looked up by (${discrete.join(', ')}) agree and its most divergent input ${worstName} differs by ${worstInput.toPrecision(3)}`
+        }
       }
     }
     if (!root) {

@@ -50,7 +50,9 @@ function carryOverIn(ctx: EvidenceContext, display: string, baseName: string, at
     if (exact(r0.value, r.value) && (!c0 || !c || !same(c0.value, c.value))) {
       return `reference ${label} at ${showLoop(at)} = ${fmt(r0.value)} equals its own value at ${showLoop(r.loop)} exactly${c0 ? ` while the candidate's differ (${fmt(c0.value)})` : ''}: stale state carried over from another iteration`
     }
-    if (c0 && c && exact(c0.value, c.value) && !same(r0.value, r.value)) {
+    // the candidate's repeated value is stale state only if the reference computes it somewhere (a
+    // candidate holding 1 everywhere has dropped a factor: high-angle-obliquity)
+    if (c0 && c && exact(c0.value, c.value) && !same(r0.value, r.value) && R.some((x) => same(x.value, c0.value))) {
       return `candidate ${label} at ${showLoop(at)} = ${fmt(c0.value)} equals its own value at ${showLoop(r.loop)} exactly while the reference's differ: stale state carried over`
     }
   }

@@ -3,6 +3,7 @@ import {BaseCommand} from '../cli/base.js'
 import {convertLegacy, type ConvertResult} from '../trace/convert.js'
 import {EXTENT_OF, type Extents} from '../trace/legacy/index.js'
 import {InputError} from '../util/errors.js'
+import {checkOutputs} from '../util/files.js'
 
 function parseExtents(items: string[]): Extents {
   const names = new Set(Object.values(EXTENT_OF))
@@ -27,6 +28,7 @@ export default class Convert extends BaseCommand {
 
   async run(): Promise<ConvertResult> {
     const {args, flags} = await this.parse(Convert)
+    checkOutputs([{path: flags.out, field: '--out'}], [{path: args.log, field: 'LOG'}])
     const r = await convertLegacy(args.log, flags.out, flags.producer, parseExtents(flags.extent ?? []))
     this.say(`${r.out}: ${r.values} records from ${r.lines} lines (${r.recognized} recognised, ${r.unrecognized} unrecognised) as ${r.producer} (profile ${r.profile}; loop coordinates: ${r.coordinates})`)
     if (r.unmapped.length) this.say(`not in the catalogue: ${r.unmapped.join(', ')}`)

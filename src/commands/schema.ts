@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import Table from 'cli-table3'
 import {readFileSync, readdirSync} from 'node:fs'
 import {BaseCommand} from '../cli/base.js'
+import {makeChalk} from '../cli/output.js'
+import {renderTable, type Row} from '../cli/table.js'
+import {outputWidth} from '../cli/terminal.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {InputError} from '../util/errors.js'
 import {SCHEMAS_DIR, schemaPath} from '../util/paths.js'
@@ -9,7 +11,8 @@ import {SCHEMAS_DIR, schemaPath} from '../util/paths.js'
 export default class Schema extends BaseCommand {
   static override description = 'Print the JSON Schemas of traces and reports, or the variable catalogue as a table'
   static override examples = ['<%= config.bin %> schema', '<%= config.bin %> schema trace', '<%= config.bin %> schema --catalogue']
-  static override args = {name: Args.string({description: 'schema name (trace, config, report, catalogue, ...)'})}
+  // ignoreStdin: oclif would otherwise read a missing name from a piped stdin
+  static override args = {name: Args.string({description: 'schema name (trace, config, report, catalogue, ...)', ignoreStdin: true})}
   static override flags = {
     catalogue: Flags.boolean({description: 'print the variable catalogue as a table'}),
     stage: Flags.string({description: 'with --catalogue: only this stage'}),
@@ -21,9 +24,22 @@ export default class Schema extends BaseCommand {
       const cat = loadCatalogue()
       const vars = cat.variables.filter((v) => !flags.stage || v.stage === flags.stage)
       if (!this.jsonEnabled()) {
-        const t = new Table({head: ['name', 'stage', 'unit', 'shape', 'loop', 'tolerance', 'inputs', 'meaning'], wordWrap: true, colWidths: [26, 18, 12, 8, 26, 12, 34, 50], style: {head: [], border: []}})
-        for (const v of vars) t.push([v.name, v.stage, v.unit, v.shape, v.loop.join(',') || '-', v.tolerance, v.inputs.join(', ') || '-', v.meaning])
-        this.log(t.toString())
+        const columns = [
+          {header: 'name', min: Number.POSITIVE_INFINITY},
+          {header: 'unit'},
+          {header: 'shape'},
+          {header: 'loop'},
+          {header: 'tolerance'},
+          {header: 'inputs', prose: true},
+          {header: 'meaning', prose: true},
+        ]
+        // one group per stage, in catalogue order
+        const rows: Row[] = []
+        for (const stage of [...new Set(vars.map((v) => v.stage))]) {
+          rows.push({group: `stage ${stage}`})
+          for (const v of vars.filter((x) => x.stage === stage)) rows.push([v.name, v.unit, v.shape, v.loop.join(', ') || '-', v.tolerance, v.inputs.join(', ') || '-', v.meaning])
+        }
+        this.log(renderTable(columns, rows, {width: outputWidth(), chalk: makeChalk()}))
       }
       return {catalogue: cat.version, variables: vars.map(({index: _i, ...v}) => v)}
     }

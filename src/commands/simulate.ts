@@ -1,10 +1,17 @@
+import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {Progress} from '../cli/output.js'
-import type {Engine, EngineSummary} from '../engines/engine.js'
+import {makeChalk, Progress} from '../cli/output.js'
+import {renderTable} from '../cli/table.js'
+import {outputWidth} from '../cli/terminal.js'
+import type {EngineSummary} from '../engines/engine.js'
+import {nanoBraggFiles} from '../engines/files.js'
+import {loadEngine} from '../engines/load.js'
 import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {loadFaults, type FaultEntry} from '../sim/quirks.js'
 import {InputError} from '../util/errors.js'
+import {checkOutputs} from '../util/files.js'
+import {parsePixel} from '../util/parse.js'
 
 export interface SimulateRunJson {
   engine: 'ts' | 'c'
@@ -24,26 +31,6 @@ export type SimulateJson = SimulateRunJson | {fixes?: FaultEntry[]; faults?: Fau
 
 function idList(v: string | undefined): string[] {
   return v ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : []
-}
-
-function parsePixel(v: string): {slow: number; fast: number} {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(v)
-  if (!m) throw new InputError(`expected SLOW,FAST (two non-negative integers), found '${v}'`, {field: '--trace-pixel'})
-  return {slow: Number(m[1]), fast: Number(m[2])}
-}
-
-async function loadEngine(name: string): Promise<Engine> {
-  if (name === 'ts') return (await import('../engines/ts.js')).tsEngine
-  let eng: Engine | undefined
-  try {
-    eng = (await import('../engines/c.js')).cEngine
-  } catch {
-    eng = undefined
-  }
-  if (!eng) throw new InputError('C engine not available', {field: '--engine'})
-  const why = eng.unavailableReason()
-  if (why) throw new InputError(`C engine not available: ${why}`, {field: '--engine'})
-  return eng
 }
 
 export default class Simulate extends BaseCommand {
@@ -78,10 +65,16 @@ the files nanoBragg would write are written relative to the current directory. W
       const out: {fixes?: FaultEntry[]; faults?: FaultEntry[]} = {}
       if (flags['list-fixes']) out.fixes = f.fixes
       if (flags['list-faults']) out.faults = f.faults
+      const columns = [
+        {header: 'id', min: Number.POSITIVE_INFINITY},
+        {header: 'class'},
+        {header: 'first divergence'},
+        {header: 'what it does', prose: true},
+        {header: 'needs', prose: true},
+      ]
       for (const [title, list] of Object.entries(out) as [string, FaultEntry[]][]) {
-        this.say(`${title}:`)
-        const w = Math.max(...list.map((e) => e.id.length))
-        for (const e of list) this.say(`  ${e.id.padEnd(w)}  ${e.class.padEnd(17)} first diverges at ${e.variable.padEnd(24)} ${e.description}${e.needs ? ` (needs ${e.needs})` : ''}`)
+        this.say(title === 'fixes' ? 'Quirk fixes (--fix; docs/quirks.md):' : 'Planted faults (--inject):')
+        this.say(renderTable(columns, list.map((e) => [e.id, e.class, e.variable, e.description, e.needs || '-']), {width: outputWidth(), chalk: makeChalk()}))
       }
       return out
     }
@@ -90,15 +83,19 @@ the files nanoBragg would write are written relative to the current directory. W
     if (args.length === 0) throw new InputError('no nanoBragg arguments: give them after "--"', {field: 'args'})
     const fixes = idList(flags.fix)
     const faults = idList(flags.inject)
-    const pixel = flags['trace-pixel'] ? parsePixel(flags['trace-pixel']) : null
+    const pixel = flags['trace-pixel'] ? parsePixel(flags['trace-pixel'], '--trace-pixel') : null
     if (pixel && !flags['trace-out']) throw new InputError('--trace-pixel needs --trace-out FILE', {field: '--trace-out'})
     if (!pixel && flags['trace-out']) throw new InputError('--trace-out needs --trace-pixel SLOW,FAST', {field: '--trace-pixel'})
     const engineName = flags.engine as 'ts' | 'c'
-    if (engineName === 'c' && (fixes.length || faults.length)) throw new InputError('--fix/--inject apply to the ts engine only', {field: '--engine'})
-    const engine = await loadEngine(engineName)
+    // the C engine has a few planted faults (the engine refuses the others) and no quirk fixes
+    if (engineName === 'c' && fixes.length) throw new InputError('--fix applies to the ts engine only', {field: '--engine'})
+    const engine = await loadEngine(engineName, '--engine')
     // one-line refusal of missing/non-numeric values and impossible detectors before any work;
     // unknown flags are warnings (nanoBragg ignores them, and so do both engines)
     const argWarnings = checkNanoBraggArgs(args, process.cwd()).warnings
+    // outputs replace only regular files, and never one of the run's inputs
+    const files = nanoBraggFiles(args, process.cwd())
+    checkOutputs(pixel ? [{path: resolve(flags['trace-out']!), field: '--trace-out'}] : files.images, files.inputs)
     for (const w of argWarnings) process.stderr.write(`nbtrace: warning: ${w}\n`)
     const progress = new Progress('nbtrace simulate')
     const started = Date.now()

@@ -2,10 +2,14 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {checkNanoBraggArgs} from '../sim/args-check.js'
 import {makeChalk, Progress} from '../cli/output.js'
-import {parsePixelFlag} from '../workflow/pixel.js'
-import {parseSide} from '../workflow/sides.js'
-import {runTraceJob, type TraceJobResult} from '../workflow/trace.js'
+import {fitText} from '../cli/terminal.js'
+import {renderReport} from '../report/text.js'
+import {MiB} from '../util/files.js'
+import {parsePixel} from '../util/parse.js'
 import {compareForTrace} from '../workflow/compare-hook.js'
+import {currentCli} from '../workflow/repro.js'
+import {parseSide} from '../workflow/sides.js'
+import {runTraceJob, type TraceJobResult} from '../workflow/trace-job.js'
 
 export default class Trace extends BaseCommand {
   static override description = `Trace one pixel with a reference and a candidate at once, compare, and write the evidence
@@ -14,11 +18,13 @@ Reference defaults to the C engine, candidate to the TypeScript engine. nanoBrag
 after "--"; with none, a built-in demonstration configuration is used. External programs take a
 command template with the placeholders {args} {slow} {fast} {out} {cwd} (without {out}, the
 trace is read from the program's stdout); they may write contract traces or legacy logs.
-Put the trace flags first and {args} last, as in the examples: nanoBragg's parser matches
-options by substring and lets some options read the arguments after them (-misset_seed S
-followed by three more is read as misset angles), so trace flags after {args} can change the
-run. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
-(docs/instrumenting-nanobragg.md).`
+Each value is quoted for the shell; {args} always ends up last in its command (words written after
+it are moved before it: upstream's parser reads the words after -misset_seed as misset angles).
+External programs run in a temporary folder of their own; {cwd} is the folder nbtrace was started
+in, and input files among the nanoBragg arguments (-hkl, -mat, ...) are passed as absolute paths.
+Programs instrumented with nbtrace.h's nbt_take_args read the trace flags wherever they are
+(docs/instrumenting-nanobragg.md). --out must be a new or empty folder, or one an earlier trace
+wrote: it is replaced whole.`
   static override examples = [
     '<%= config.bin %> trace --cand-inject steps-no-oversample2',
     '<%= config.bin %> trace --pixel 33,33 --out ev -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5',
@@ -41,13 +47,14 @@ run. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
     'ref-image': Flags.string({description: 'with --pixel auto: the reference float image instead of running it'}),
     'cand-image': Flags.string({description: 'with --pixel auto: the candidate float image instead of running it'}),
     size: Flags.string({description: 'with raw float images: FASTxSLOW (default square)'}),
-    timeout: Flags.integer({description: 'seconds each side may run', default: 600}),
+    timeout: Flags.integer({description: 'seconds each side may run (0: no limit)', default: 600, min: 0}),
+    'max-trace-mb': Flags.integer({description: 'largest trace an external program may write to stdout, in MiB', default: 1024, min: 1}),
     precision: Flags.string({description: 'tolerance profile', options: ['f64', 'f32']}),
     all: Flags.boolean({description: 'list every root cause'}),
     'ignore-config': Flags.boolean({description: 'compare numbers even when the configurations differ'}),
   }
 
-  async run(): Promise<Omit<TraceJobResult, 'text'>> {
+  async run(): Promise<TraceJobResult> {
     const {flags, argv} = await this.parse(Trace)
     const ref = parseSide('ref', flags['ref-engine'], flags['ref-cmd'], flags['ref-fix'], flags['ref-inject'], 'c')
     const cand = parseSide('cand', flags['cand-engine'], flags['cand-cmd'], flags['cand-fix'], flags['cand-inject'], 'ts')
@@ -58,7 +65,7 @@ run. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
     const result = await runTraceJob({
       args: nbArgs,
       cwd: process.cwd(),
-      pixel: parsePixelFlag(flags.pixel),
+      pixel: flags.pixel === undefined ? null : flags.pixel === 'auto' ? 'auto' : parsePixel(flags.pixel, '--pixel'),
       outDir: flags.out,
       ref,
       cand,
@@ -66,8 +73,10 @@ run. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
       candImage: flags['cand-image'],
       size: flags.size,
       timeoutMs: flags.timeout * 1000,
-      compare: compareForTrace({precision: flags.precision as 'f64' | 'f32' | undefined, all: flags.all, ignoreConfig: flags['ignore-config']}),
-      argvForRepro: this.argv,
+      maxStdoutBytes: flags['max-trace-mb'] * MiB,
+      compare: compareForTrace({precision: flags.precision as 'f64' | 'f32' | undefined, ignoreConfig: flags['ignore-config']}),
+      cli: currentCli(),
+      argv: this.argv,
       onStatus: (line) => {
         if (!this.jsonEnabled()) process.stderr.write(`${line}\n`)
       },
@@ -75,21 +84,21 @@ run. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
     })
     progress.done()
     const c = makeChalk()
+    const say = (text: string): void => this.say(fitText(text))
     if (result.failure) {
-      this.say(c.red(`FAILED: ${result.failure.side === 'ref' ? 'reference' : 'candidate'} side: ${result.failure.what}`))
+      say(c.red(`FAILED: ${result.failure.side === 'ref' ? 'reference' : 'candidate'} side: ${result.failure.what}`))
       if (result.failure.stderrTail) this.say(result.failure.stderrTail.split('\n').map((l) => `  | ${l}`).join('\n'))
     }
     if (result.failure && result.artifacts.length === 0) {
-      this.say('nothing was written')
+      say('nothing was written')
     } else {
-      if (result.demo) this.say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))
-      this.say(`pixel (slow ${result.pixel.slow}, fast ${result.pixel.fast}): ${result.pixelReason}`)
-      if (result.parity) this.say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
-      this.say(result.text.trimEnd())
-      this.say(`evidence: ${result.artifacts.join(', ')}`)
+      if (result.demo) say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))
+      say(`pixel (slow ${result.pixel.slow}, fast ${result.pixel.fast}): ${result.pixelReason}`)
+      if (result.parity) say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
+      if (result.report) this.say(renderReport(result.report, {chalk: c, all: flags.all}).trimEnd())
+      say(`evidence: ${result.artifacts.join(', ')}`)
     }
     this.setExit(result.exitCode)
-    const {text: _t, ...json} = result
-    return json
+    return result
   }
 }

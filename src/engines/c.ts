@@ -1,19 +1,21 @@
 // The C reference engine: runs instrumented-c/build/nanobragg-nbtrace (the faithful nanoBragg
-// re-implementation with the nbtrace emitter compiled in) as a child process.
-import {spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
-import {dirname, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {hookCleanup} from '../util/atomic.js'
-import {InputError} from '../util/errors.js'
+// re-implementation with the nbtrace emitter compiled in) as a child process (src/util/child.ts:
+// its own process group, killed on every exit path and on timeout).
+// Its writes are atomic for nbtrace's users: the trace goes to a temporary sibling that is renamed
+// onto the target only after the program exited 0, and the images' ".part" files (the program
+// renames them itself when complete) are removed when a run is cut short.
+import {existsSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
+import {runChild, tailLines} from '../util/child.js'
+import {onCleanup} from '../util/cleanup.js'
+import {EngineFailure, InputError} from '../util/errors.js'
+import {checkReplaceable} from '../util/files.js'
+import {cBinaryPath, ensureCBinary} from './c-binary.js'
+import {loadFaults} from '../sim/quirks.js'
 import type {Engine, EngineRunOptions, EngineRunResult, EngineSummary} from './engine.js'
+import {nanoBraggFiles} from './files.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
-
-/** Path of the traced binary (override with NBTRACE_C_BINARY). */
-export function cBinaryPath(): string {
-  return process.env.NBTRACE_C_BINARY || join(ROOT, 'instrumented-c', 'build', 'nanobragg-nbtrace')
-}
+export {cBinaryPath} from './c-binary.js'
 
 /** Default trace file name when tracePixel is set without traceOut. */
 export const C_DEFAULT_TRACE = 'trace_C.jsonl'
@@ -21,10 +23,16 @@ export const C_DEFAULT_TRACE = 'trace_C.jsonl'
 /** Arguments given to the binary: the trace flags for a traced pixel, then the nanoBragg ones.
  * The trace flags go first because upstream's substring parser lets a trailing `-misset_seed S`
  * swallow the next two arguments as misset angles (Q14). */
-export function cArgs(opts: Pick<EngineRunOptions, 'args' | 'cwd' | 'tracePixel' | 'traceOut'>): string[] {
-  if (!opts.tracePixel) return [...opts.args]
+export function cArgs(opts: Pick<EngineRunOptions, 'args' | 'cwd' | 'tracePixel' | 'traceOut' | 'faults'>): string[] {
+  const faults = opts.faults && opts.faults.length ? ['-nbtrace_faults', opts.faults.join(',')] : []
+  if (!opts.tracePixel) return [...faults, ...opts.args]
   const out = resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE)
-  return ['-trace_pixel', String(opts.tracePixel.slow), String(opts.tracePixel.fast), '-trace_out', out, '-trace_only', ...opts.args]
+  return ['-trace_pixel', String(opts.tracePixel.slow), String(opts.tracePixel.fast), '-trace_out', out, '-trace_only', ...faults, ...opts.args]
+}
+
+/** The planted faults the C engine has (schemas/faults.json "engines"). */
+export function cFaults(): string[] {
+  return loadFaults().faults.filter((f) => f.engines?.includes('c')).map((f) => f.id)
 }
 
 function parseSummary(line: string): EngineSummary | null {
@@ -54,81 +62,78 @@ export const cEngine: Engine = {
   name: 'c',
 
   unavailableReason(): string | null {
-    if (existsSync(cBinaryPath())) return null
-    return 'C engine not built: no C compiler was found at install (run npm rebuild / make -C instrumented-c)'
+    return ensureCBinary()
   },
 
-  run(opts: EngineRunOptions): Promise<EngineRunResult> {
+  async run(opts: EngineRunOptions): Promise<EngineRunResult> {
     const reason = cEngine.unavailableReason()
-    if (reason) return Promise.reject(new InputError(reason))
-    if (opts.faults && opts.faults.length)
-      return Promise.reject(
-        new InputError(`the C engine is the faithful reference and has no planted faults (--inject ${opts.faults.join(',')}); use --engine ts`),
-      )
+    if (reason) throw new InputError(reason)
+    const missing = (opts.faults ?? []).filter((f) => !cFaults().includes(f))
+    if (missing.length)
+      throw new InputError(`the C engine is the faithful reference and has only the planted faults ${cFaults().join(', ')}: --inject ${missing.join(',')} needs --engine ts`)
     if (opts.fixes && opts.fixes.length)
-      return Promise.reject(
-        new InputError(`the C engine reproduces the reference quirks and has no --fix switches (${opts.fixes.join(',')}); use --engine ts`),
-      )
-    const args = cArgs(opts)
-    return new Promise((resolvePromise, reject) => {
-      const env = {...process.env}
-      if (opts.onProgress) env.NBTRACE_PROGRESS = '1'
-      const child = spawn(cBinaryPath(), args, {cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env})
-      // interrupted (SIGINT/SIGTERM end through 'exit' once outputs are tracked): the binary must
-      // not run on and write its images after nbtrace is gone
-      hookCleanup()
-      const killChild = (): void => {
-        child.kill('SIGKILL')
+      throw new InputError(`the C engine reproduces the reference quirks and has no --fix switches (${opts.fixes.join(',')}); use --engine ts`)
+    const target = opts.tracePixel ? resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE) : null
+    if (target) checkReplaceable(target, '--trace-out')
+    // the trace is written in a private folder next to the target, under the target's own name
+    // (the header records the path it was given), and moved onto the target once complete
+    const tmpDir = target ? mkdtempSync(join(dirname(target), `.${basename(target)}.nbtrace-tmp-`)) : null
+    const tmp = target && tmpDir ? join(tmpDir, basename(target)) : null
+    // everything the program may leave half-written if it is cut short
+    const partial = tmpDir ? [tmpDir] : nanoBraggFiles(opts.args, opts.cwd).images.map((f) => `${f.path}.part`)
+    const removePartial = (): void => {
+      for (const p of partial) rmSync(p, {force: true, recursive: true})
+    }
+    const disposeCleanup = onCleanup(removePartial)
+    const env = {...process.env}
+    if (opts.onProgress) env.NBTRACE_PROGRESS = '1'
+    let pending = ''
+    const outputs: string[] = []
+    const warnings: string[] = []
+    let summary: EngineSummary | null = null
+    const onLine = (line: string): void => {
+      if (line.startsWith('NBTRACE_OUTPUT ')) outputs.push(resolve(opts.cwd, line.slice(15).trim()))
+      else if (line.startsWith('NBTRACE_SUMMARY ')) summary = parseSummary(line.slice(16))
+      else if (line.startsWith('NBTRACE_PROGRESS ')) opts.onProgress?.(Number(line.slice(17)))
+      else if (/WARNING/.test(line)) warnings.push(line.trim())
+    }
+    try {
+      const r = await runChild(cBinaryPath(), cArgs({...opts, traceOut: tmp ?? undefined}), {
+        cwd: opts.cwd,
+        env,
+        timeoutMs: opts.timeoutMs,
+        stdout: {
+          onData: (d: Buffer) => {
+            // the program's chatter is not kept beyond what a line needs (bounded memory)
+            const text = pending + d.toString()
+            const lines = text.split('\n')
+            pending = (lines.pop() ?? '').slice(-65536)
+            for (const l of lines) onLine(l)
+          },
+        },
+      })
+      if (pending) onLine(pending)
+      for (const l of r.stderr.split('\n')) if (/WARNING/.test(l)) warnings.push(l.trim())
+      const tail = tailLines(r.stderr)
+      if (r.startError) throw new EngineFailure(`C engine could not start ${cBinaryPath()}: ${r.startError}`, tail)
+      if (r.timedOut) throw new EngineFailure(`C engine timed out after ${(opts.timeoutMs ?? 0) / 1000} s and was killed`, tail)
+      if (r.code !== 0) {
+        const why = lastLine(r.stderr) || `exit ${r.code}`
+        throw new EngineFailure(`C engine failed: ${why.replace(/^nanobragg-nbtrace: /, '')}`, tail)
       }
-      process.once('exit', killChild)
-      child.once('close', () => process.removeListener('exit', killChild))
-      let stdout = ''
-      let stderr = ''
-      let pending = ''
-      let timedOut = false
-      const outputs: string[] = []
-      const warnings: string[] = []
-      let summary: EngineSummary | null = null
-      const onLine = (line: string): void => {
-        if (line.startsWith('NBTRACE_OUTPUT ')) outputs.push(resolve(opts.cwd, line.slice(15).trim()))
-        else if (line.startsWith('NBTRACE_SUMMARY ')) summary = parseSummary(line.slice(16))
-        else if (line.startsWith('NBTRACE_PROGRESS ')) opts.onProgress?.(Number(line.slice(17)))
-        else if (/WARNING/.test(line)) warnings.push(line.trim())
+      if (target && tmp) {
+        if (!existsSync(tmp)) throw new EngineFailure(`C engine exited 0 but wrote no trace`, tail)
+        checkReplaceable(target, '--trace-out')
+        renameSync(tmp, target)
+        const i = outputs.indexOf(tmp)
+        if (i >= 0) outputs[i] = target
+        else outputs.push(target)
       }
-      child.stdout.on('data', (d: Buffer) => {
-        const text = pending + d.toString()
-        const lines = text.split('\n')
-        pending = lines.pop() ?? ''
-        for (const l of lines) onLine(l)
-        if (stdout.length < 1 << 20) stdout += d.toString()
-      })
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString()
-        if (stderr.length > 65536) stderr = stderr.slice(-32768)
-      })
-      const timer =
-        opts.timeoutMs && opts.timeoutMs > 0
-          ? setTimeout(() => {
-              timedOut = true
-              child.kill('SIGKILL')
-            }, opts.timeoutMs)
-          : null
-      child.on('error', (e) => {
-        if (timer) clearTimeout(timer)
-        reject(new Error(`C engine could not start ${cBinaryPath()}: ${e.message}`))
-      })
-      child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer)
-        if (pending) onLine(pending)
-        for (const l of stderr.split('\n')) if (/WARNING/.test(l)) warnings.push(l.trim())
-        if (timedOut) return reject(new Error(`C engine timed out after ${(opts.timeoutMs ?? 0) / 1000} s and was killed`))
-        if (code !== 0) {
-          const why = lastLine(stderr) || `exit ${code ?? signal}`
-          return reject(new Error(`C engine failed: ${why.replace(/^nanobragg-nbtrace: /, '')}`))
-        }
-        opts.onProgress?.(1)
-        resolvePromise({outputs, summary, warnings})
-      })
-    })
+      opts.onProgress?.(1)
+      return {outputs, summary, warnings}
+    } finally {
+      removePartial()
+      disposeCleanup()
+    }
   },
 }

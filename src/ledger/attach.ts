@@ -6,13 +6,21 @@
 //    the field is created when missing (before `- Next Actions:`, else after the last field);
 //  * `- First Divergence: ...` replaced in place (one line) or inserted before `- Attempts History:`.
 // New lines take the line ending of the line before them (the file's dominant one otherwise); every
-// other byte stays. Attaching the same report again (same report path, verdict and divergence) is a
-// no-op. The write goes through writeFileAtomic; --dry-run only returns the unified diff.
-import {chmodSync, readFileSync, realpathSync, statSync} from 'node:fs'
+// other byte stays; a leading BOM is kept. Attaching the same report again (the same content,
+// whatever path or link it is reached by) is a no-op. Every string from the report or a path is
+// escaped into one inline item (./inline.ts).
+// Concurrent attaches never lose an update: the edit is planned and written under an exclusive
+// lock (./lock.ts) from the ledger as read under that lock, and the ledger is checked to be
+// unchanged right before the rename (an editor that ignores the lock: the edit is planned again).
+// A read-only ledger is refused; --dry-run only returns the unified diff.
+import {accessSync, constants, realpathSync, statSync} from 'node:fs'
 import {isAbsolute, relative, resolve, sep} from 'node:path'
 import {createTwoFilesPatch} from 'diff'
 import {writeFileAtomic} from '../util/atomic.js'
 import {InputError} from '../util/errors.js'
+import {errnoText, MiB, readBounded} from '../util/files.js'
+import {code, word} from './inline.js'
+import {withLock} from './lock.js'
 import {
   ATTEMPTS_FIELD,
   attemptsLayout,
@@ -31,10 +39,14 @@ export interface AttemptInfo {
   date: string
   status: LoadedReport['status']
   firstDivergence: Divergence | null
+  /** a triage report: every cause with its share */
+  triage?: LoadedReport['triage']
   /** report path as written into the ledger */
   report: string
   /** artifact paths as written into the ledger */
   artifacts: string[]
+  /** SHA-256 of the report file: the attachment's identity */
+  sha256?: string
   /** does a backticked path in a line designate this report? (default: textual equality) */
   isReport?: (path: string) => boolean
 }
@@ -55,33 +67,34 @@ export interface PlanResult {
 export function formatValue(v: unknown): string {
   if (v === undefined || v === null) return 'n/a'
   if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v)
-  if (typeof v === 'string') return v
+  if (typeof v === 'string') return word(v)
   if (Array.isArray(v)) return '[' + v.map(formatValue).join(', ') + ']'
-  return JSON.stringify(v)
+  return code(JSON.stringify(v))
 }
 
 export function formatLoop(loop: Record<string, unknown> | null): string {
   if (loop === null) return 'loop unknown'
   const keys = [...LOOP_ORDER.filter((k) => k in loop), ...Object.keys(loop).filter((k) => !LOOP_ORDER.includes(k))]
   if (keys.length === 0) return 'loop {} (set-up)'
-  return 'loop {' + keys.map((k) => `${k}=${formatValue(loop[k])}`).join(', ') + '}'
+  return 'loop {' + keys.map((k) => `${word(k)}=${formatValue(loop[k])}`).join(', ') + '}'
 }
 
 /** One-line description of a divergence: name, loop, class, values and differences. */
 export function describeDivergence(d: Divergence): string {
-  let s = `${d.name} @ ${formatLoop(d.loop)}`
-  if (d.class) s += `, class ${d.class}`
+  let s = `${word(d.name)} @ ${formatLoop(d.loop)}`
+  if (d.class) s += `, class ${word(d.class)}`
   const parts: string[] = []
   if (d.ref !== undefined || d.cand !== undefined) parts.push(`ref ${formatValue(d.ref)} vs cand ${formatValue(d.cand)}`)
   if (d.absDiff !== undefined && d.absDiff !== null) parts.push(`|Δ| ${formatValue(d.absDiff)}`)
   if (d.relDiff !== undefined && d.relDiff !== null) parts.push(`rel ${formatValue(d.relDiff)}`)
   if (d.ulps !== undefined && d.ulps !== null) parts.push(`${formatValue(d.ulps)} ulps`)
   if (parts.length) s += ': ' + parts.join(', ')
-  return s.replace(/[\r\n]+/g, ' ')
+  return s
 }
 
 /** The text after "Result: " that identifies this report's outcome (used for the no-op check too). */
-export function resultSignature(info: Pick<AttemptInfo, 'status' | 'firstDivergence'>): string {
+export function resultSignature(info: Pick<AttemptInfo, 'status' | 'firstDivergence' | 'triage'>): string {
+  if (info.triage) return `${info.status} — nbtrace triage: ${triageSummary(info.triage)}`
   const d = info.firstDivergence
   if (d) return `${info.status} — nbtrace first divergence: ${describeDivergence(d)}`
   if (info.status === 'agree') return 'agree — nbtrace: traces agree, no divergence'
@@ -89,16 +102,35 @@ export function resultSignature(info: Pick<AttemptInfo, 'status' | 'firstDiverge
   return 'diverged — nbtrace: first divergence not recorded in the report'
 }
 
+/** Every cause of a triage with its share of Σ(Δ²), then the unexplained rest. */
+export function triageSummary(t: NonNullable<AttemptInfo['triage']>): string {
+  const pct = (x: number): string => `${Number((100 * x).toPrecision(3))}%`
+  if (t.causes.length === 0) return t.unexplained > 0 ? `no cause found, ${pct(t.unexplained)} unexplained` : 'the images agree'
+  const n = t.causes.length
+  return `${n} independent cause${n === 1 ? '' : 's'}: ${t.causes.map((c) => `${word(c.class)} (${word(c.variable)}) ${pct(c.share)}`).join(', ')}; unexplained ${pct(t.unexplained)}`
+}
+
+/** The mark that identifies a report in the ledger, whatever path it was attached from. */
+export function contentMark(sha256: string): string {
+  return `sha256 ${sha256.slice(0, 16)}`
+}
+
 export function attemptText(info: AttemptInfo, n: number): string {
-  let s = `[${info.date}] Attempt #${n} — Result: ${resultSignature(info)}. Report: \`${info.report}\``
-  if (info.artifacts.length) s += '; artifacts: ' + info.artifacts.map((a) => `\`${a}\``).join(', ')
+  let s = `[${info.date}] Attempt #${n} — Result: ${resultSignature(info)}. Report: ${code(info.report)}`
+  if (info.sha256) s += ` (${contentMark(info.sha256)})`
+  if (info.artifacts.length) s += '; artifacts: ' + info.artifacts.map(code).join(', ')
   return s + '.'
 }
 
 export function firstDivergenceText(info: AttemptInfo): string {
+  if (info.triage) {
+    const top = info.triage.causes[0]
+    const what = top ? `largest triage cause ${word(top.variable)}, class ${word(top.class)} (${Number((100 * top.share).toPrecision(3))}% of the discrepancy, ${info.triage.causes.length} cause${info.triage.causes.length === 1 ? '' : 's'})` : 'none — the images agree'
+    return `- First Divergence: ${what} (${info.date}, report ${code(info.report)})`
+  }
   const d = info.firstDivergence
   const what = d ? describeDivergence(d) : info.status === 'agree' ? 'none — traces agree' : info.status === 'mismatch' ? 'not determined — traces not comparable' : 'not recorded'
-  return `- First Divergence: ${what} (${info.date}, report \`${info.report}\`)`
+  return `- First Divergence: ${what} (${info.date}, report ${code(info.report)})`
 }
 
 function mentionsReport(line: string, info: AttemptInfo): boolean {
@@ -110,12 +142,18 @@ function mentionsReport(line: string, info: AttemptInfo): boolean {
 
 /** Plans and applies the edit on decoded ledger text. Throws InputError for a missing/duplicated ID. */
 export function attachToText(text: string, id: string, info: AttemptInfo, file = 'ledger'): PlanResult {
+  // a BOM is not part of the first line (its heading must still be found) and is written back
+  if (text.startsWith('\uFEFF')) {
+    const r = attachToText(text.slice(1), id, info, file)
+    return {...r, text: '\uFEFF' + r.text}
+  }
   const lines = splitLines(text)
   const entry = uniqueEntry(lines, id, file)
   const signature = `Result: ${resultSignature(info)}`
+  const mark = info.sha256 ? contentMark(info.sha256) : null
   for (let i = entry.heading; i < entry.end; i++) {
     const t = lines[i].text
-    if (t.includes(signature) && mentionsReport(t, info)) {
+    if ((mark !== null && t.includes(mark)) || (t.includes(signature) && mentionsReport(t, info))) {
       const m = /Attempts?\s+#(\d+)/.exec(t)
       const fdNow = findField(entry, FIRST_DIVERGENCE_FIELD)
       return {
@@ -205,32 +243,45 @@ export function checkDate(date: string): string {
   return date
 }
 
-function errno(e: unknown): string {
-  const err = e as NodeJS.ErrnoException
-  return err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message
-}
-
 function posix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/')
 }
 
+/** The largest ledger read (checked before reading). */
+export const MAX_LEDGER_BYTES = 64 * MiB
+
 /** Reads the ledger strictly as UTF-8: a bad byte is an InputError naming the byte offset and line. */
 export function readLedger(path: string): string {
-  let bytes: Buffer
-  try {
-    bytes = readFileSync(path)
-  } catch (e) {
-    throw new InputError(`cannot read ledger: ${errno(e)}`, {file: path, field: '--ledger'})
-  }
+  const bytes = readBounded(path, {maxBytes: MAX_LEDGER_BYTES, what: 'ledger', field: '--ledger'})
   const bad = firstInvalidUtf8(bytes)
   if (bad >= 0) throw new InputError(`invalid UTF-8 at byte offset ${bad}; the ledger must be UTF-8`, {file: path, line: lineOfOffset(bytes, bad)})
   return decodeUtf8(bytes)
 }
 
+function realPath(p: string): string {
+  try {
+    return realpathSync(p)
+  } catch {
+    return resolve(p)
+  }
+}
+
+/** A ledger nbtrace may rewrite: writable by us, and not marked read-only (root ignores the mode bits; we do not). */
+function checkWritable(target: string, file: string): void {
+  const mode = statSync(target).mode
+  let ok = (mode & 0o222) !== 0
+  try {
+    accessSync(target, constants.W_OK)
+  } catch {
+    ok = false
+  }
+  if (!ok) throw new InputError(`the ledger is read-only (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): nbtrace does not rewrite it; make it writable first`, {file, field: '--ledger'})
+}
+
 export async function attachReport(o: AttachOptions): Promise<AttachResult> {
   const cwd = o.cwd ?? process.cwd()
   const date = o.date !== undefined ? checkDate(o.date) : new Date().toISOString().slice(0, 10)
-  const text = readLedger(o.ledger)
+  const first = readLedger(o.ledger)
   const report = loadReport(o.cwd !== undefined ? resolve(cwd, o.report) : o.report)
   const absReport = resolve(cwd, report.path)
   const ledgerDir = resolve(cwd, o.ledger, '..')
@@ -239,43 +290,66 @@ export async function attachReport(o: AttachOptions): Promise<AttachResult> {
     return posix(rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel)
   }
   const reportShown = display(absReport)
+  const realReport = realPath(absReport)
   const info: AttemptInfo = {
     date,
     status: report.status,
     firstDivergence: report.firstDivergence,
+    triage: report.triage,
     report: reportShown,
-    artifacts: report.artifacts.map((a) => display(resolve(absReport, '..', a)) + (a.endsWith('/') ? '/' : '')),
-    isReport: (p) => resolve(cwd, p) === absReport || resolve(ledgerDir, p) === absReport,
+    artifacts: report.artifacts.map(display),
+    sha256: report.sha256,
+    isReport: (p) => [resolve(cwd, p), resolve(ledgerDir, p)].some((c) => c === absReport || realPath(c) === realReport),
   }
-  const plan = attachToText(text, o.id, info, o.ledger)
-  const diff = plan.changed ? createTwoFilesPatch(o.ledger, o.ledger, text, plan.text, undefined, undefined, {context: 1}) : ''
-  if (plan.changed && !o.dryRun) {
-    let target = o.ledger
-    try {
-      target = realpathSync(o.ledger)
-    } catch {
-      /* read just succeeded; keep the path */
-    }
-    const mode = statSync(target).mode & 0o7777
-    try {
-      await writeFileAtomic(target, Buffer.from(plan.text, 'utf8'))
-    } catch (e) {
-      throw new InputError(`cannot write ledger: ${errno(e)}`, {file: o.ledger, field: '--ledger'})
-    }
-    chmodSync(target, mode)
+  const plan = (text: string) => {
+    const r = attachToText(text, o.id, info, o.ledger)
+    return {r, diff: r.changed ? createTwoFilesPatch(o.ledger, o.ledger, text, r.text, undefined, undefined, {context: 1}) : ''}
+  }
+  let {r: result, diff} = plan(first)
+  if (result.changed && !o.dryRun) {
+    const target = realPath(resolve(cwd, o.ledger))
+    checkWritable(target, o.ledger)
+    ;({r: result, diff} = await withLock(target, o.ledger, async () => {
+      // under the lock: plan from the ledger as it is now (another attach may just have written)
+      for (let round = 0; ; round++) {
+        const now = readLedger(o.ledger)
+        const p = plan(now)
+        if (!p.r.changed) return p
+        let moved = false
+        try {
+          // unchanged right before the rename, else (an editor not using the lock) plan again
+          await writeFileAtomic(target, Buffer.from(p.r.text, 'utf8'), {
+            beforeRename: () => {
+              if (readLedger(o.ledger) !== now) {
+                moved = true
+                throw new Error('changed')
+              }
+            },
+          })
+        } catch (e) {
+          if (!moved) {
+            if (e instanceof InputError) throw e
+            throw new InputError(`cannot write ledger: ${errnoText(e)}`, {file: o.ledger, field: '--ledger'})
+          }
+          if (round < 5) continue
+          throw new InputError('the ledger keeps changing while nbtrace writes it; try again', {file: o.ledger, field: '--ledger'})
+        }
+        return p
+      }
+    }))
   }
   return {
     ledger: o.ledger,
     id: o.id,
-    line: plan.line,
-    attempt: plan.attempt,
-    changed: plan.changed,
-    written: plan.changed && !o.dryRun,
+    line: result.line,
+    attempt: result.attempt,
+    changed: result.changed,
+    written: result.changed && !o.dryRun,
     dryRun: Boolean(o.dryRun),
     diff,
     report: reportShown,
     status: report.status,
-    firstDivergence: plan.firstDivergence.replace(/^- First Divergence:\s*/i, ''),
-    message: plan.changed && o.dryRun ? `dry run: ${plan.message.replace(/ added /, ' would be added ')}; nothing written` : plan.message,
+    firstDivergence: result.firstDivergence.replace(/^- First Divergence:\s*/i, ''),
+    message: result.changed && o.dryRun ? `dry run: ${result.message.replace(/ added /, ' would be added ')}; nothing written` : result.message,
   }
 }

@@ -1,12 +1,23 @@
-// Reading a compare report (DIR/report.json written by `nbtrace trace --out DIR` / compare) for the
-// ledger. Tolerant by design: the report format belongs to compare (schemas/report.schema.json);
-// only `status` is required here, and the first divergence is taken field by field when present.
-import {readdirSync, readFileSync, statSync} from 'node:fs'
-import {basename, dirname, join} from 'node:path'
+// Reading a compare report (DIR/report.json written by `nbtrace trace --out DIR`, or the output of
+// `nbtrace compare --json`) for the ledger. The report must be one: valid against
+// schemas/report.schema.json (a bare {"status":"agree"} is not). It is read bounded (a regular
+// file, size checked before reading) and keyed by its content (SHA-256), not by the spelling of
+// its path. The files cited next to it are the ones its run listed: the evidence folder's
+// manifest (each still there, with the size the run wrote), or, for a bare compare report, the two
+// traces it names.
+import {createHash} from 'node:crypto'
+import {existsSync, statSync} from 'node:fs'
+import {basename, dirname, isAbsolute, join, resolve} from 'node:path'
+import {explainAjvError, validatorFor} from '../trace/schema.js'
 import {InputError} from '../util/errors.js'
+import {MiB, readBounded} from '../util/files.js'
+import {MANIFEST, readManifest} from '../util/manifest.js'
 
 export const STATUSES = ['agree', 'diverged', 'mismatch'] as const
 export type ReportStatus = (typeof STATUSES)[number]
+
+/** The largest report read. */
+export const MAX_REPORT_BYTES = 64 * MiB
 
 export interface Divergence {
   name: string
@@ -19,13 +30,25 @@ export interface Divergence {
   ulps?: unknown
 }
 
+/** A triage report (DIR/triage.json of `nbtrace triage --out DIR`): every cause with its share. */
+export interface TriageSummary {
+  verdict: string
+  causes: {class: string; variable: string; share: number}[]
+  /** share of Σ(Δ²) no traced pixel explains */
+  unexplained: number
+}
+
 export interface LoadedReport {
-  /** path of report.json */
+  /** path of report.json (or triage.json) */
   path: string
+  /** set for a triage report */
+  triage?: TriageSummary
   status: ReportStatus
   firstDivergence: Divergence | null
-  /** files next to report.json (sorted, hidden and temporary files left out), report.json excluded */
+  /** absolute paths of the files the report's run wrote or compared (report.json excluded) */
   artifacts: string[]
+  /** SHA-256 (hex) of the report file: what makes two attachments the same */
+  sha256: string
 }
 
 function describe(x: unknown): string {
@@ -42,26 +65,59 @@ function lineOfPosition(text: string, pos: number): number {
   return line
 }
 
-/** Accepts DIR or DIR/report.json. */
+/** Accepts DIR, DIR/report.json, or a triage folder (DIR/triage.json when DIR holds no report.json). */
 export function resolveReportPath(p: string): string {
   try {
-    if (statSync(p).isDirectory()) return join(p, 'report.json')
+    if (statSync(p).isDirectory()) return !existsSync(join(p, 'report.json')) && existsSync(join(p, 'triage.json')) ? join(p, 'triage.json') : join(p, 'report.json')
   } catch {
     /* reported by loadReport */
   }
   return p
 }
 
+/** The files to cite: the manifest's (checked), else the traces a bare compare report names. */
+function citedFiles(path: string, report: Record<string, unknown>, sha256: string, cite?: (name: string) => boolean): string[] {
+  const dir = dirname(resolve(path))
+  const self = basename(path)
+  const m = readManifest(dir)
+  if (m) {
+    const own = m.files.find((f) => f.name === self)
+    if (!own || own.sha256 !== sha256) {
+      throw new InputError(`does not match the ${MANIFEST} of its folder (${own ? 'changed since the run' : 'not listed'}): the evidence and the report must come from one run`, {file: path, field: '--report'})
+    }
+    const out: string[] = []
+    for (const f of m.files) {
+      if (f.name === self || (cite && !cite(f.name))) continue
+      const p = join(dir, f.name)
+      let size = -1
+      try {
+        size = statSync(p).size
+      } catch {
+        /* missing */
+      }
+      if (size !== f.bytes) {
+        throw new InputError(`${f.name}, listed in ${MANIFEST}, is ${size < 0 ? 'missing' : 'changed since the run'}: the evidence folder is not the run's any more`, {file: join(dirname(path), MANIFEST), field: '--report'})
+      }
+      out.push(p)
+    }
+    return out.sort()
+  }
+  const out: string[] = []
+  for (const side of ['ref', 'cand'] as const) {
+    const f = (report[side] as {file?: unknown} | undefined)?.file
+    if (typeof f !== 'string' || f === '') continue
+    const p = isAbsolute(f) ? f : resolve(dir, f)
+    if (existsSync(p) && statSync(p).isFile()) out.push(p)
+  }
+  return [...new Set(out)].sort()
+}
+
 export function loadReport(pathArg: string): LoadedReport {
   const path = resolveReportPath(pathArg)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message
-    throw new InputError(`cannot read report: ${why}`, {file: path, field: '--report'})
-  }
+  const bytes = readBounded(path, {maxBytes: MAX_REPORT_BYTES, what: 'report', field: '--report'})
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  // a BOM (some editors add one) is not part of the JSON
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -81,40 +137,57 @@ export function loadReport(pathArg: string): LoadedReport {
   if (!STATUSES.includes(o.status as ReportStatus)) {
     throw new InputError(`expected "agree", "diverged" or "mismatch", found ${describe(o.status)}`, {file: path, field: '/status'})
   }
+  if (o.schema === 'nbtrace-triage') return loadTriage(path, o, sha256)
+  const validate = validatorFor('report.schema.json')
+  if (!validate(o)) {
+    const e = explainAjvError(validate.errors![0], o)
+    throw new InputError(`not an nbtrace compare report: ${e.message}`, {file: path, field: e.pointer})
+  }
   let firstDivergence: Divergence | null = null
-  const fd = o.firstDivergence
+  const fd = o.firstDivergence as Record<string, unknown> | null | undefined
   if (fd !== undefined && fd !== null) {
-    if (typeof fd !== 'object' || Array.isArray(fd)) throw new InputError(`expected an object or null, found ${describe(fd)}`, {file: path, field: '/firstDivergence'})
-    const f = fd as Record<string, unknown>
-    if (typeof f.name !== 'string' || f.name === '') throw new InputError(`expected a variable name, found ${describe(f.name)}`, {file: path, field: '/firstDivergence/name'})
-    const loop = f.loop
-    if (loop !== undefined && loop !== null && (typeof loop !== 'object' || Array.isArray(loop))) {
-      throw new InputError(`expected loop coordinates {thick, subS, ...} or null, found ${describe(loop)}`, {file: path, field: '/firstDivergence/loop'})
-    }
-    if (f.class !== undefined && f.class !== null && typeof f.class !== 'string') {
-      throw new InputError(`expected a string, found ${describe(f.class)}`, {file: path, field: '/firstDivergence/class'})
-    }
     firstDivergence = {
-      name: f.name,
-      loop: (loop as Record<string, unknown> | null | undefined) ?? null,
-      class: (f.class as string | null | undefined) ?? undefined,
-      ref: f.ref,
-      cand: f.cand,
-      absDiff: f.absDiff,
-      relDiff: f.relDiff,
-      ulps: f.ulps,
+      name: fd.name as string,
+      loop: (fd.loop as Record<string, unknown> | null | undefined) ?? null,
+      class: (fd.class as string | null | undefined) ?? undefined,
+      ref: fd.ref,
+      cand: fd.cand,
+      absDiff: fd.absDiff,
+      relDiff: fd.relDiff,
+      ulps: fd.ulps,
     }
   }
-  const dir = dirname(path)
-  const self = basename(path)
-  let artifacts: string[] = []
-  try {
-    artifacts = readdirSync(dir, {withFileTypes: true})
-      .filter((d) => d.name !== self && !d.name.startsWith('.'))
-      .map((d) => (d.isDirectory() ? d.name + '/' : d.name))
-      .sort()
-  } catch {
-    artifacts = []
+  return {path, status: o.status as ReportStatus, firstDivergence, artifacts: citedFiles(path, o, sha256), sha256}
+}
+
+/**
+ * A triage report: valid against schemas/triage.schema.json, not a failed run (it has no verdict
+ * on the images). It cites the cause map and the evidence folders of the causes' representative
+ * pixels (every file checked against the manifest, as for a trace folder).
+ */
+function loadTriage(path: string, o: Record<string, unknown>, sha256: string): LoadedReport {
+  const validate = validatorFor('triage.schema.json')
+  if (!validate(o)) {
+    const e = explainAjvError(validate.errors![0], o)
+    throw new InputError(`not an nbtrace triage report: ${e.message}`, {file: path, field: e.pointer})
   }
-  return {path, status: o.status as ReportStatus, firstDivergence, artifacts}
+  const t = o as {status: string; verdict: string; causes: {class: string; variable: string; share: number; representative: {evidence: string}}[]; unexplained: {share: number}}
+  if (t.status === 'failed') throw new InputError(`a failed triage has no verdict to record: ${t.verdict}`, {file: path, field: '/status'})
+  const folders = t.causes.map((c) => c.representative.evidence.replace(/\/?$/, '/'))
+  const cite = (name: string): boolean => name === 'causes.png' || folders.some((f) => name.startsWith(f))
+  const artifacts = citedFiles(path, o, sha256, cite)
+  // a folder is cited once, not file by file
+  const dir = dirname(resolve(path))
+  const cited = [...new Set(artifacts.map((a) => {
+    const f = folders.find((x) => a.startsWith(join(dir, x)))
+    return f ? join(dir, f) + '/' : a
+  }))].sort()
+  return {
+    path,
+    status: t.status === 'agree' ? 'agree' : 'diverged',
+    firstDivergence: null,
+    artifacts: cited,
+    sha256,
+    triage: {verdict: t.verdict, causes: t.causes.map((c) => ({class: c.class, variable: c.variable, share: c.share})), unexplained: t.unexplained.share},
+  }
 }

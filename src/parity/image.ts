@@ -2,8 +2,8 @@
 // (`-intfile`/`-noisefile`: ASCII header `{\nHEADER_BYTES=...;...}` padded to HEADER_BYTES, then
 // unsigned 16-bit pixels). Pixel index = slow * fast_size + fast in both formats.
 // Every problem with an input is an InputError naming the file (and header line / field).
-import {readFileSync} from 'node:fs'
 import {InputError} from '../util/errors.js'
+import {MiB, readBounded} from '../util/files.js'
 
 export interface ImageSize {
   /** pixels along the fast axis (SMV SIZE1, nanoBragg fpixels) */
@@ -21,28 +21,18 @@ export interface ParityImage extends ImageSize {
 
 const SMV_MAGIC = '{\nHEADER_BYTES='
 
-/** Parses `--size FxS` (fast x slow). */
-export function parseSize(text: string, field = '--size'): ImageSize {
-  const m = /^\s*(\d+)\s*[xX,]\s*(\d+)\s*$/.exec(text)
-  if (!m) throw new InputError(`expected FASTxSLOW (e.g. 1024x1024), got "${text}"`, {field})
-  const fast = Number(m[1])
-  const slow = Number(m[2])
-  if (fast < 1 || slow < 1) throw new InputError(`sizes must be at least 1, got "${text}"`, {field})
-  return {fast, slow}
-}
+/** `--size FxS` (fast x slow): the one parser, shared with `trace --size`. */
+export {parseSize} from '../util/parse.js'
+
+/** The largest image file read (a 16384² float32 image): checked before anything is allocated. */
+export const MAX_IMAGE_BYTES = 1024 * MiB
 
 export function isSmv(buf: Uint8Array): boolean {
   return Buffer.from(buf.buffer, buf.byteOffset, Math.min(buf.byteLength, SMV_MAGIC.length)).toString('latin1') === SMV_MAGIC
 }
 
 function readBytes(path: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message
-    throw new InputError(`cannot read image: ${why}`, {file: path})
-  }
+  return readBounded(path, {maxBytes: MAX_IMAGE_BYTES, what: 'image'})
 }
 
 /** Reads a float32 or SMV image; `size` is required to match (SMV) or to shape (float32) the data. */

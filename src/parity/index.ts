@@ -4,7 +4,8 @@
 import {existsSync, statSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {InputError} from '../util/errors.js'
-import {writeHeatmap, type HeatmapInfo} from './heatmap.js'
+import {checkOutputs} from '../util/files.js'
+import {writeHeatmap, type ColourScale, type HeatmapInfo} from './heatmap.js'
 import {checkSameSize, readImage, type ImageSize, type ParityImage} from './image.js'
 import {computeMetrics, DEFAULT_THRESHOLDS, judge, SIGNAL_FRACTION, type Metrics, type Thresholds} from './metrics.js'
 import {queryPixel, rankPixels, suggestTracePixel, type PixelQuery, type Rankings, type TraceSuggestion} from './rank.js'
@@ -21,7 +22,11 @@ export interface ParityOptions {
   top?: number
   pixel?: PixelCoord
   png?: string
+  /** |Δ| at which heat-map colours saturate */
   pngScale?: number
+  pngColourScale?: ColourScale
+  /** the reference as the heat map's faint background (default true) */
+  pngBackground?: boolean
 }
 
 export interface ImageInfo {
@@ -72,6 +77,7 @@ export function compareImages(ref: ParityImage, cand: ParityImage, o: ParityOpti
   const thresholds: Thresholds = {
     minCorr: o.thresholds?.minCorr ?? DEFAULT_THRESHOLDS.minCorr,
     maxSumDev: o.thresholds?.maxSumDev ?? DEFAULT_THRESHOLDS.maxSumDev,
+    exact: o.thresholds?.exact ?? DEFAULT_THRESHOLDS.exact,
   }
   const metrics = computeMetrics(ref, cand)
   const failures = judge(metrics, thresholds)
@@ -101,12 +107,29 @@ export function compareImages(ref: ParityImage, cand: ParityImage, o: ParityOpti
 /** Reads both images, compares them and writes the heat map when asked. Bad input throws InputError before any write. */
 export async function runParity(refPath: string, candPath: string, o: ParityOptions = {}): Promise<ParityResult> {
   checkOptions(o)
+  // the heat map replaces only a regular file, and never one of the two images
+  if (o.png !== undefined) checkOutputs([{path: o.png, field: '--png'}], [{path: refPath, field: 'REF'}, {path: candPath, field: 'CAND'}])
   const ref = readImage(refPath, o.size)
   const cand = readImage(candPath, o.size)
   const result = compareImages(ref, cand, o)
   if (o.png !== undefined) {
+    const m = result.metrics
     const marked = result.top.largestShare.map((p) => ({slow: p.slow, fast: p.fast}))
-    result.png = await writeHeatmap(o.png, ref, cand, marked, o.pngScale)
+    const footer = [
+      m.bitIdentical ? 'bit-identical' : `not bit-identical: ${m.differingPixels} of ${m.pixels} pixels differ`,
+      m.maxAbsDiff.pixel ? `max |Δ| ${m.maxAbsDiff.value.toPrecision(4)} at ${m.maxAbsDiff.pixel.slow},${m.maxAbsDiff.pixel.fast}` : null,
+      `correlation ${m.correlation === null ? 'n/a' : m.correlation.toPrecision(6)}`,
+      `sum ratio ${m.sumRatio === null ? 'n/a' : m.sumRatio.toPrecision(6)}`,
+      result.pass ? 'PASS' : 'FAIL',
+    ].filter((x) => x !== null).join(' · ')
+    result.png = await writeHeatmap(o.png, ref, cand, {
+      marked,
+      suggested: m.sumAbsDiff > 0 ? result.suggestion.pixel : null,
+      colourScale: o.pngColourScale,
+      saturation: o.pngScale,
+      background: o.pngBackground,
+      footer,
+    })
   }
   return result
 }

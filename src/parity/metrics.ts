@@ -10,6 +10,8 @@
 //   maxRelDiff    max |Δ|/|ref| over *signal* pixels: ref > 1e-3 · max(ref) (needs max(ref) > 0);
 //                 the background, where relative differences are meaningless, is left out
 //   equalPixels   pixels with cand === ref exactly (NaN equal to NaN, -0 equal to 0)
+//   differingPixels  pixels whose values are not bit-identical (float32 bit patterns; -0 ≠ 0)
+//   bitIdentical  differingPixels === 0: the images hold the same numbers, bit for bit
 // Pixels where either image is not finite are counted in nonFinite and left out of the sums.
 import type {ParityImage} from './image.js'
 
@@ -31,15 +33,29 @@ export interface Metrics {
   maxAbsDiff: {value: number; pixel: PixelCoord | null}
   maxRelDiff: {value: number | null; pixel: PixelCoord | null; signalThreshold: number; signalPixels: number}
   equalPixels: number
+  differingPixels: number
+  bitIdentical: boolean
   nonFinite: {ref: number; cand: number}
 }
 
 export interface Thresholds {
   minCorr: number
   maxSumDev: number
+  /** pass also needs bit-identical images (--exact) */
+  exact: boolean
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = {minCorr: 0.999, maxSumDev: 5e-3}
+/** The field's parity criterion for a port of nanoBragg: correlation ≥ 0.999 and |Σcand/Σref − 1| ≤ 5e-3. */
+export const DEFAULT_THRESHOLDS: Thresholds = {minCorr: 0.999, maxSumDev: 5e-3, exact: false}
+
+/** Pixels whose float32 bit patterns differ (both images hold float32 values, SMV counts included). */
+export function countDifferingBits(ref: ParityImage, cand: ParityImage): number {
+  const a = new Uint32Array(ref.data.buffer, ref.data.byteOffset, ref.data.length)
+  const b = new Uint32Array(cand.data.buffer, cand.data.byteOffset, cand.data.length)
+  let n = 0
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++
+  return n
+}
 
 export function coordOf(index: number, fast: number): PixelCoord {
   return {slow: Math.floor(index / fast), fast: index % fast}
@@ -113,6 +129,7 @@ export function computeMetrics(ref: ParityImage, cand: ParityImage): Metrics {
   if (count > 0 && equal === n) correlation = 1
   else if (sxx > 0 && syy > 0) correlation = Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)))
   else correlation = null
+  const differing = countDifferingBits(ref, cand)
   let sumRatio: number | null
   if (sa !== 0) sumRatio = sb / sa
   else sumRatio = sb === 0 ? 1 : null
@@ -132,6 +149,8 @@ export function computeMetrics(ref: ParityImage, cand: ParityImage): Metrics {
       signalPixels: signal,
     },
     equalPixels: equal,
+    differingPixels: differing,
+    bitIdentical: differing === 0,
     nonFinite: {ref: nonRef, cand: nonCand},
   }
 }
@@ -144,5 +163,6 @@ export function judge(m: Metrics, t: Thresholds): string[] {
   if (m.sumRatio === null) out.push('sum ratio undefined (reference sums to 0)')
   else if (!(Math.abs(m.sumRatio - 1) <= t.maxSumDev)) out.push(`|sum ratio - 1| = ${Math.abs(m.sumRatio - 1)} > ${t.maxSumDev}`)
   if (m.nonFinite.cand > m.nonFinite.ref) out.push(`${m.nonFinite.cand} non-finite candidate pixels (${m.nonFinite.ref} in the reference)`)
+  if (t.exact && !m.bitIdentical) out.push(`--exact: ${m.differingPixels} of ${m.pixels} pixels are not bit-identical`)
   return out
 }

@@ -108,12 +108,8 @@ export function rankPixels(ref: ParityImage, cand: ParityImage, n = 10, total = 
   return {n, sumAbsDiff: total, brightest, largestAbsDiff, largestShare}
 }
 
-/** Parses `--pixel S,F` (slow, fast). */
-export function parsePixel(text: string, field = '--pixel'): PixelCoord {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text)
-  if (!m) throw new InputError(`expected SLOW,FAST (e.g. 512,300), got "${text}"`, {field})
-  return {slow: Number(m[1]), fast: Number(m[2])}
-}
+/** `--pixel S,F` (slow, fast): the one parser, shared with `trace` and `simulate`. */
+export {parsePixel} from '../util/parse.js'
 
 export interface PixelQuery extends PixelCoord {
   ref: number
@@ -168,6 +164,11 @@ export function queryPixel(ref: ParityImage, cand: ParityImage, p: PixelCoord, t
   return {...p, ref: e.ref, cand: e.cand, absDiff: e.absDiff, relDiff: e.relDiff, share: e.share, rank: above + 1, medianAbsDiff: med, negligible, warning}
 }
 
+/** 7 significant digits: a float32 pixel value without its binary tail. */
+function sig(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(7)))
+}
+
 function pct(x: number): string {
   return `${(100 * x).toPrecision(3)}%`
 }
@@ -195,7 +196,7 @@ export function suggestTracePixel(ref: ParityImage, cand: ParityImage, total = s
     return {
       pixel: {slow: e.slow, fast: e.fast},
       share: e.share,
-      reason: `Pixel ${e.slow},${e.fast} carries the largest share of the image discrepancy (${pct(e.share ?? 0)} of Σ|Δ|; ref ${e.ref}, cand ${e.cand}, |Δ| ${e.absDiff}).`,
+      reason: `Pixel ${e.slow},${e.fast} carries the largest share of the image discrepancy (${pct(e.share ?? 0)} of Σ|Δ|; ref ${sig(e.ref)}, cand ${sig(e.cand)}, |Δ| ${sig(e.absDiff)}).`,
     }
   }
   const [i] = topIndices(a.length, (j) => (Number.isFinite(a[j]) ? a[j] : Number.NaN), 1)
@@ -203,6 +204,6 @@ export function suggestTracePixel(ref: ParityImage, cand: ParityImage, total = s
   return {
     pixel: at,
     share: null,
-    reason: `The images agree at every pixel, so pixel ${at.slow},${at.fast}, the brightest in the reference (${a[i ?? 0]}), is traced: it exercises the most physics.`,
+    reason: `The images agree at every pixel, so pixel ${at.slow},${at.fast}, the brightest in the reference (${sig(a[i ?? 0])}), is traced: it exercises the most physics.`,
   }
 }

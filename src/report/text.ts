@@ -1,8 +1,9 @@
 // Text rendering of a comparison report: verdict line, root-cause table, first divergence with
 // aligned context (differing digits highlighted), a unified diff around it, counts.
-import Table from 'cli-table3'
 import type {ChalkInstance} from 'chalk'
 import {showLoop} from '../align/keys.js'
+import {renderTable, type Column} from '../cli/table.js'
+import {outputWidth, wrapLines} from '../cli/terminal.js'
 import type {ContextLine, Report, ReportDivergence} from '../compare/report.js'
 import {contextPatch, highlightPair} from './diff.js'
 import {fmt} from './format.js'
@@ -10,6 +11,8 @@ import {fmt} from './format.js'
 export interface RenderOptions {
   chalk: ChalkInstance
   all: boolean
+  /** columns the text may use (default: the terminal's, see outputWidth) */
+  width?: number
 }
 
 function valueText(v: unknown): string {
@@ -61,7 +64,7 @@ export function renderReport(r: Report, o: RenderOptions): string {
     for (const i of p.inputs) out.push(`  input ${i.role}: reference ${i.ref?.slice(0, 12) ?? 'none'} (${i.refPath ?? '-'}), candidate ${i.cand?.slice(0, 12) ?? 'none'} (${i.candPath ?? '-'})`)
     for (const n of p.notes) out.push(chalk.dim(`  note: ${n}`))
   }
-  if (r.status === 'mismatch') return out.join('\n') + '\n'
+  if (r.status === 'mismatch') return wrapLines(out, o.width ?? outputWidth()) + '\n'
 
   if (r.printing.length) {
     out.push('')
@@ -79,14 +82,9 @@ export function renderReport(r: Report, o: RenderOptions): string {
     out.push('')
     const shown = o.all ? r.rootCauses : r.rootCauses.slice(0, 1)
     out.push(chalk.bold(`Root cause${r.rootCauses.length > 1 ? 's' : ''}${!o.all && r.rootCauses.length > 1 ? ` (first of ${r.rootCauses.length}; --all lists every one)` : ''}`))
-    const t = new Table({
-      head: ['#', 'variable', 'loop', 'class', 'reference', 'candidate', 'rel diff', 'ratio', 'iter', 'cascade'],
-      style: {head: chalk.level > 0 ? ['cyan'] : [], border: chalk.level > 0 ? ['grey'] : []},
-      wordWrap: true,
-      colWidths: [4, 18, 16, 20, 24, 24, 11, 11, 6, 9],
-    })
-    shown.forEach((c, i) => t.push([String(i + 1), c.name, showLoop(c.loop), c.class + (c.label ? ` (${c.label})` : ''), valueText(c.ref), valueText(c.cand), fmt(c.relDiff), fmt(c.ratio), String(c.iterations), String(c.cascade)]))
-    out.push(t.toString())
+    const columns: Column[] = [{header: '#', align: 'right'}, {header: 'variable'}, {header: 'loop'}, {header: 'class'}, {header: 'reference', prose: true}, {header: 'candidate', prose: true}, {header: 'rel diff'}, {header: 'ratio'}, {header: 'iter', align: 'right'}, {header: 'cascade', align: 'right'}]
+    const rows = shown.map((c, i) => [String(i + 1), c.name, showLoop(c.loop), c.class + (c.label ? ` (${c.label})` : ''), valueText(c.ref), valueText(c.cand), fmt(c.relDiff), fmt(c.ratio), String(c.iterations), String(c.cascade)])
+    out.push(renderTable(columns, rows, {width: o.width ?? outputWidth(), chalk}))
     shown.forEach((c, i) => {
       out.push(`${i + 1}. ${chalk.bold(c.name)} ${showLoop(c.loop)} — ${chalk.bold(c.class ?? '?')}`)
       for (const e of c.evidence) out.push(`   - ${e}`)
@@ -119,5 +117,5 @@ export function renderReport(r: Report, o: RenderOptions): string {
   out.push(`Counts: ${c.matched} matched, ${c.agree} agree, ${c.diverged} diverged (${r.rootCauses.reduce((a, x) => a + x.iterations, 0)} root, ${c.cascade} cascade), ${c.onlyRef} only in reference, ${c.onlyCand} only in candidate`)
   if (r.unmatched.onlyRef.length) out.push(chalk.dim(`unmatched names, reference only: ${r.unmatched.onlyRef.join(', ')}`))
   if (r.unmatched.onlyCand.length) out.push(chalk.dim(`unmatched names, candidate only: ${r.unmatched.onlyCand.join(', ')}`))
-  return out.join('\n') + '\n'
+  return wrapLines(out, o.width ?? outputWidth()) + '\n'
 }

@@ -9,6 +9,8 @@ export interface FaultEntry {
   variable: string
   description: string
   needs: string
+  /** engines that have this fault (default: the TypeScript engine only) */
+  engines?: string[]
 }
 
 export interface FaultsFile {
@@ -49,6 +51,9 @@ export interface FaultFlags {
   kahnDefaultOne: boolean
   scatteringPerM: boolean
   float32Acc: boolean
+  hklOutsideZero: boolean
+  tileFastOffset: boolean
+  highAngleObliquity: boolean
 }
 
 const FAULT_KEYS: Record<string, keyof FaultFlags> = {
@@ -69,6 +74,9 @@ const FAULT_KEYS: Record<string, keyof FaultFlags> = {
   'kahn-default-one': 'kahnDefaultOne',
   'scattering-per-m': 'scatteringPerM',
   'float32-accumulation': 'float32Acc',
+  'hkl-outside-zero': 'hklOutsideZero',
+  'tile-fast-offset': 'tileFastOffset',
+  'high-angle-obliquity': 'highAngleObliquity',
 }
 
 const FIX_KEYS: Record<string, keyof FixFlags> = {Q1: 'q1', Q3: 'q3', Q4: 'q4', Q6: 'q6', Q7: 'q7'}

@@ -1,27 +1,22 @@
 // --threads N: worker_threads over contiguous row chunks, bit-identical to the serial loop.
 //
-// Two pieces of state cross pixel boundaries in the reference's serial loop (physics.md Q3, Q8);
+// Two pieces of state cross pixel boundaries in the reference's serial loop (quirks Q3 and Q8, docs/ts-engine.md#order-dependent-state-threads-and-single-pixel-traces);
 // each chunk starts from exactly the state serial execution has at its first pixel:
-//  * phi carry-over (Q3): ap/bp/cp at a pixel are a0/b0/c0 if no earlier pixel evaluated a
+//  * phi carry-over (quirk Q3): ap/bp/cp at a pixel are a0/b0/c0 if no earlier pixel evaluated a
 //    source, else the rotation by the last non-zero phi of the phi list (render.ts carryAt);
-//  * sticky interpolation fallback (Q8): the main thread finds, once, the pixel where the
+//  * sticky interpolation fallback (quirk Q8): the main thread finds, once, the pixel where the
 //    fallback fires in serial order (a scan of the loop without F_cell); chunks starting after
 //    it begin with interpolate = 0, the chunk containing it fires it itself at the same term.
 // Each pixel is written exactly once, so the float32 accumulation is order independent.
-import {createRequire} from 'node:module'
 import {availableParallelism} from 'node:os'
-import {pathToFileURL} from 'node:url'
-import {Worker} from 'node:worker_threads'
+import type {Worker} from 'node:worker_threads'
+import {startModuleWorker} from '../util/worker.js'
 import type {Model} from './model.js'
 import {carryAt, fallbackPixel} from './render.js'
 
 /** A worker running worker.js (compiled) or worker.ts (from source, through tsx's ESM API). */
 function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), {workerData})
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
-  const target = new URL('./worker.ts', import.meta.url).href
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}) })`
-  return new Worker(boot, {eval: true, workerData})
+  return startModuleWorker(import.meta.url, './worker', workerData)
 }
 
 export async function renderThreaded(m: Model, threads: number, onProgress?: (f: number) => void): Promise<Float32Array> {

@@ -1,68 +1,73 @@
 // Every output file is written to a temporary sibling and renamed into place, so an
-// interrupted or failed run never leaves a half-written artifact behind.
-import {createWriteStream, promises as fsp, renameSync, rmSync, writeFileSync, type WriteStream} from 'node:fs'
+// interrupted or failed run never leaves a half-written artifact behind. The target must be new
+// or a regular file (checked again right before the rename: a rename over /dev/null or a FIFO
+// would replace it with a plain file); a symbolic link to a regular file is followed, so the link
+// stays and its target is replaced; an existing file keeps its permission bits.
+import {chmodSync, createWriteStream, lstatSync, promises as fsp, realpathSync, renameSync, rmSync, statSync, writeFileSync, type WriteStream} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
-
-const pending = new Set<string>()
-let hooked = false
-
-/** Makes SIGINT/SIGTERM end the process through 'exit', so every registered cleanup runs. */
-export function hookCleanup(): void {
-  if (hooked) return
-  hooked = true
-  const clean = (): void => {
-    for (const p of pending) {
-      try {
-        rmSync(p, {force: true})
-      } catch {
-        /* best effort */
-      }
-    }
-    pending.clear()
-  }
-  process.on('exit', clean)
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      clean()
-      process.exit(sig === 'SIGINT' ? 130 : 143)
-    })
-  }
-}
+import {onCleanup} from './cleanup.js'
+import {checkReplaceable} from './files.js'
 
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.nbtrace-tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
 }
 
-/** Registers a temporary path to be removed if the process exits before it is renamed. */
-export function trackTemp(p: string): void {
-  hookCleanup()
-  pending.add(p)
+/** Registers a temporary path to be removed if the process exits before it is renamed; returns the disposer. */
+export function trackTemp(p: string): () => void {
+  return onCleanup(() => rmSync(p, {force: true, recursive: true}))
 }
 
-export function untrackTemp(p: string): void {
-  pending.delete(p)
+/** Where a write to target really goes (through a symlink), after checking it may be replaced. */
+function resolveTarget(target: string): string {
+  checkReplaceable(target)
+  try {
+    if (lstatSync(target).isSymbolicLink()) return realpathSync(target)
+  } catch {
+    /* new file */
+  }
+  return target
+}
+
+function modeOf(path: string): number | null {
+  try {
+    return statSync(path).mode & 0o7777
+  } catch {
+    return null
+  }
+}
+
+/** The last step of every atomic write: re-check the target, keep its mode, rename. */
+function commitSync(tmp: string, target: string): void {
+  checkReplaceable(target)
+  const mode = modeOf(target)
+  if (mode !== null) chmodSync(tmp, mode)
+  renameSync(tmp, target)
 }
 
 export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
-  const tmp = tempPathFor(target)
-  trackTemp(tmp)
+  const real = resolveTarget(target)
+  const tmp = tempPathFor(real)
+  const untrack = trackTemp(tmp)
   try {
     writeFileSync(tmp, data)
-    renameSync(tmp, target)
+    commitSync(tmp, real)
   } finally {
-    untrackTemp(tmp)
+    untrack()
     rmSync(tmp, {force: true})
   }
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(target)
-  trackTemp(tmp)
+/** o.beforeRename runs after the data is written, right before the rename; throwing cancels the write. */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, o: {beforeRename?: () => void} = {}): Promise<void> {
+  const real = resolveTarget(target)
+  const tmp = tempPathFor(real)
+  const untrack = trackTemp(tmp)
   try {
     await fsp.writeFile(tmp, data)
-    await fsp.rename(tmp, target)
+    o.beforeRename?.()
+    commitSync(tmp, real)
   } finally {
-    untrackTemp(tmp)
+    untrack()
     await fsp.rm(tmp, {force: true})
   }
 }
@@ -71,10 +76,13 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
 export class AtomicStream {
   readonly tmp: string
   readonly stream: WriteStream
+  private readonly real: string
+  private readonly untrack: () => void
   private closed = false
   constructor(readonly target: string) {
-    this.tmp = tempPathFor(target)
-    trackTemp(this.tmp)
+    this.real = resolveTarget(target)
+    this.tmp = tempPathFor(this.real)
+    this.untrack = trackTemp(this.tmp)
     this.stream = createWriteStream(this.tmp)
   }
   write(chunk: string): boolean {
@@ -89,15 +97,19 @@ export class AtomicStream {
   async commit(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await this.end()
-    await fsp.rename(this.tmp, this.target)
-    untrackTemp(this.tmp)
+    try {
+      await this.end()
+      commitSync(this.tmp, this.real)
+    } finally {
+      this.untrack()
+      rmSync(this.tmp, {force: true})
+    }
   }
   async abort(): Promise<void> {
     if (this.closed) return
     this.closed = true
     await this.end().catch(() => undefined)
     await fsp.rm(this.tmp, {force: true})
-    untrackTemp(this.tmp)
+    this.untrack()
   }
 }

@@ -1,112 +1,108 @@
 // One side of a parallel trace: a built-in engine (C reference or TypeScript) or an external
 // program given as a command template. Each side writes one trace file; failures carry the
 // side's stderr tail so the user sees why that side did not produce a trace.
-import {spawn} from 'node:child_process'
-import {createWriteStream, existsSync, statSync} from 'node:fs'
-import type {Engine} from '../engines/engine.js'
-import type {Pixel} from '../trace/records.js'
+// An external program runs in a temporary folder of its own (removed afterwards), so the images
+// a nanoBragg writes by default (floatimage.bin, intimage.img, ...) never land in the user's
+// folder; {cwd} names the user's folder for a program that needs it, and the input files among
+// the nanoBragg arguments (-hkl, -mat, ...) are handed over as absolute paths.
+import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {absoluteInputs} from '../engines/files.js'
+import {loadFaults} from '../sim/quirks.js'
+import type {EngineName} from '../engines/load.js'
+import {runChild, tailLines} from '../util/child.js'
+import {onCleanup} from '../util/cleanup.js'
 import {InputError} from '../util/errors.js'
+import type {PixelIndex} from '../util/parse.js'
+import {fillTemplate, usesPlaceholder} from './template.js'
 
 export type Role = 'ref' | 'cand'
 
 export interface SideSpec {
   role: Role
   /** built-in engine name, or 'cmd' for an external command template */
-  engine: 'c' | 'ts' | 'cmd'
+  engine: EngineName | 'cmd'
   template?: string
   fixes: string[]
   faults: string[]
 }
 
+export const roleName = (r: Role): string => (r === 'ref' ? 'reference' : 'candidate')
+
 export class SideFailure extends Error {
   constructor(readonly role: Role, readonly what: string, readonly stderrTail: string) {
-    super(`${role === 'ref' ? 'reference' : 'candidate'} side failed: ${what}`)
+    super(`${roleName(role)} side failed: ${what}`)
   }
 }
 
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
-}
-
-/** Fills a command template: {args} (shell-quoted nanoBragg arguments), {slow}, {fast}, {out}, {cwd}. */
-export function fillTemplate(template: string, v: {args: string[]; pixel: Pixel; out: string; cwd: string}): string {
-  return template
-    .replaceAll('{args}', v.args.map(shellQuote).join(' '))
-    .replaceAll('{slow}', String(v.pixel.slow))
-    .replaceAll('{fast}', String(v.pixel.fast))
-    .replaceAll('{out}', shellQuote(v.out))
-    .replaceAll('{cwd}', shellQuote(v.cwd))
-}
-
-export async function loadEngine(name: 'c' | 'ts'): Promise<Engine> {
-  if (name === 'c') return (await import('../engines/c.js')).cEngine
-  return (await import('../engines/ts.js')).tsEngine
-}
-
-function tail(s: string, lines = 15): string {
-  return s.trimEnd().split('\n').slice(-lines).join('\n')
+export interface TemplateRun {
+  args: string[]
+  pixel: PixelIndex
+  /** where the trace must end up (the program's {out}, or its stdout) */
+  out: string
+  /** the user's folder: {cwd}, and what relative input paths are relative to */
+  cwd: string
+  /** 0: no limit */
+  timeoutMs: number
+  /** cap on a trace written to stdout */
+  maxStdoutBytes: number
 }
 
 /** Runs an external command template writing a trace (to {out}, or on stdout when the template has no {out}). */
-export function runTemplate(spec: SideSpec, v: {args: string[]; pixel: Pixel; out: string; cwd: string}, timeoutMs: number): Promise<void> {
-  const cmd = fillTemplate(spec.template!, v)
-  const toStdout = !spec.template!.includes('{out}')
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', cmd], {cwd: v.cwd, stdio: ['ignore', toStdout ? 'pipe' : 'ignore', 'pipe'], detached: true})
-    let stderr = ''
-    let timedOut = false
-    child.stderr!.on('data', (d) => {
-      stderr += d
-      if (stderr.length > 65536) stderr = stderr.slice(-32768)
+export async function runTemplate(spec: SideSpec, v: TemplateRun): Promise<void> {
+  const field = `--${spec.role}-cmd`
+  const template = spec.template!
+  const cmd = fillTemplate(template, {args: absoluteInputs(v.args, v.cwd), slow: v.pixel.slow, fast: v.pixel.fast, out: v.out, cwd: v.cwd}, field)
+  const toStdout = !usesPlaceholder(template, 'out', field)
+  const shown = `${field} ${JSON.stringify(template)}`
+  const work = mkdtempSync(join(tmpdir(), `nbtrace-${spec.role}-`))
+  const dispose = onCleanup(() => rmSync(work, {recursive: true, force: true}))
+  try {
+    const r = await runChild('/bin/sh', ['-c', cmd], {
+      cwd: work,
+      timeoutMs: v.timeoutMs,
+      stdout: toStdout ? {file: v.out, maxBytes: v.maxStdoutBytes} : {ignore: true},
     })
-    // the trace on stdout is complete only when the file stream has flushed, not at process exit
-    const written: Promise<void> = toStdout
-      ? new Promise((res) => {
-          const ws = createWriteStream(v.out)
-          ws.on('finish', () => res())
-          ws.on('error', () => res())
-          child.stdout!.pipe(ws)
-        })
-      : Promise.resolve()
-    // an interrupted nbtrace (SIGINT/SIGTERM end through 'exit', see hookCleanup) takes its side
-    // with it: the detached process group would otherwise run on and write after we are gone
-    const killGroup = (): void => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {
-        /* already gone */
-      }
+    const tail = tailLines(r.stderr)
+    if (r.stdoutCapped) {
+      throw new InputError(`the ${roleName(spec.role)} program wrote more than ${v.maxStdoutBytes} bytes to stdout (limit: --max-trace-mb); it was stopped and nothing was kept`, {field})
     }
-    process.once('exit', killGroup)
-    const timer = setTimeout(() => {
-      timedOut = true
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {
-        child.kill('SIGKILL')
-      }
-    }, timeoutMs)
-    child.on('error', (e) => {
-      clearTimeout(timer)
-      process.removeListener('exit', killGroup)
-      reject(new SideFailure(spec.role, `cannot start: ${e.message}`, ''))
-    })
-    child.on('close', async (code, signal) => {
-      clearTimeout(timer)
-      process.removeListener('exit', killGroup)
-      await written
-      if (timedOut) reject(new SideFailure(spec.role, `timed out after ${timeoutMs / 1000} s (--timeout): ${cmd}`, tail(stderr)))
-      else if (code !== 0) reject(new SideFailure(spec.role, `exited with ${code ?? signal}: ${cmd}`, tail(stderr)))
-      else if (!existsSync(v.out) || statSync(v.out).size === 0) reject(new SideFailure(spec.role, `wrote no trace: ${cmd}`, tail(stderr)))
-      else resolve()
-    })
-  })
+    if (r.startError) throw new SideFailure(spec.role, `cannot start: ${r.startError}`, '')
+    if (r.timedOut) throw new SideFailure(spec.role, `timed out after ${v.timeoutMs / 1000} s (--timeout): ${shown}`, tail)
+    if (r.code !== 0) throw new SideFailure(spec.role, `exited with ${r.code}: ${shown}`, tail)
+    if (!existsSync(v.out) || statSync(v.out).size === 0) throw new SideFailure(spec.role, `wrote no trace: ${shown}`, tail)
+  } finally {
+    dispose()
+    rmSync(work, {recursive: true, force: true})
+  }
 }
 
-export function parseSide(role: Role, engine: string | undefined, template: string | undefined, fixes: string | undefined, faults: string | undefined, dflt: 'c' | 'ts'): SideSpec {
+export function parseSide(role: Role, engine: string | undefined, template: string | undefined, fixes: string | undefined, faults: string | undefined, dflt: EngineName): SideSpec {
   const split = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : [])
   if (template && engine) throw new InputError(`give either --${role}-cmd or --${role}-engine, not both`, {field: `--${role}-cmd`})
   if (template && (fixes || faults)) throw new InputError(`--${role}-fix/--${role}-inject apply to built-in engines, not to --${role}-cmd`, {field: `--${role}-cmd`})
   if (engine && engine !== 'c' && engine !== 'ts') throw new InputError(`expected c or ts, found ${engine}`, {field: `--${role}-engine`})
-  return {role, engine: template ? 'cmd' : ((engine as 'c' | 'ts' | undefined) ?? dflt), template, fixes: split(fixes), faults: split(faults)}
+  if (template !== undefined && template.trim() === '') throw new InputError('empty command template', {field: `--${role}-cmd`})
+  // a template that cannot be filled is refused before anything runs
+  if (template) fillTemplate(template, {args: [], slow: 0, fast: 0, out: '', cwd: ''}, `--${role}-cmd`)
+  const spec: SideSpec = {role, engine: template ? 'cmd' : ((engine as EngineName | undefined) ?? dflt), template, fixes: split(fixes), faults: split(faults)}
+  checkSwitches(spec)
+  return spec
+}
+
+/** Fixes and faults exist and apply to this side's engine: refused before any work, naming trace's own flags. */
+function checkSwitches(spec: SideSpec): void {
+  const {fixes, faults} = loadFaults()
+  for (const [ids, known, flag, what] of [
+    [spec.fixes, fixes, `--${spec.role}-fix`, 'fix'],
+    [spec.faults, faults, `--${spec.role}-inject`, 'fault'],
+  ] as const) {
+    if (!ids.length) continue
+    if (spec.engine === 'c') {
+      throw new InputError(`the C engine is the faithful reference: it has no ${what === 'fix' ? 'quirk fixes' : 'planted faults'}; use --${spec.role}-engine ts`, {field: flag})
+    }
+    const unknown = ids.filter((id) => !known.some((k) => k.id === id))
+    if (unknown.length) throw new InputError(`unknown ${what} ${unknown.map((u) => `'${u}'`).join(', ')} (see nbtrace simulate --list-${what === 'fix' ? 'fixes' : 'faults'})`, {field: flag})
+  }
 }

@@ -32,6 +32,9 @@ const SETUPS: Record<string, string[]> = {
   'kahn-default-one': [],
   'scattering-per-m': [],
   'float32-accumulation': [],
+  'hkl-outside-zero': ['-hkl', 'low.hkl'],
+  'tile-fast-offset': [],
+  'high-angle-obliquity': ['-distance', '2'],
   Q1: ['-cell', '70', '80', '90', '75', '85', '95'],
   Q3: ['-phi', '0', '-osc', '3', '-phisteps', '3'],
   Q4: ['-detector_thick', '200', '-detector_abs', '100', '-detector_thicksteps', '3'],
@@ -45,12 +48,21 @@ interface Entry {
   variable: string
 }
 
+/** An hkl table of every h, k, l in [-n, n] with F = 50 (nanoBragg's four-column text format). */
+function lowOrderHkl(n: number): string {
+  const rows: string[] = []
+  for (let h = -n; h <= n; h++) for (let k = -n; k <= n; k++) for (let l = -n; l <= n; l++) rows.push(`${h} ${k} ${l} 50`)
+  return rows.join('\n') + '\n'
+}
+
 describe('compare: planted faults and quirk fixes are classified', function () {
   this.timeout(120000)
   let wd = ''
   before(() => {
     wd = tempDir()
     writeFileSync(join(wd, 'sources.txt'), '# comment line\n-10 0 0 1 1e-10\n-10 0.004 0 0.25 1.02e-10\n-10 0 -0.006 4 0.97e-10\n')
+    // a table of the lowest orders only: the outer pixels' nearest hkl lies outside it
+    writeFileSync(join(wd, 'low.hkl'), lowOrderHkl(1))
   })
   after(() => rmSync(wd, {recursive: true, force: true}))
 

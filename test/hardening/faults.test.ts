@@ -89,7 +89,7 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
       const cwd = newDir()
       const lines = readFileSync(good, 'utf8').trimEnd().split('\n')
       writeFileSync(join(cwd, 'half.jsonl'), lines.slice(0, 51).join('\n') + '\n')
-      const crash = 'cat half.jsonl; echo "pixel loop: Segmentation fault (core dumped)" >&2; exit 139'
+      const crash = 'cat {cwd}/half.jsonl; echo "pixel loop: Segmentation fault (core dumped)" >&2; exit 139'
       const other = role === 'cand' ? [] : ['--cand-engine', 'ts']
       const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', `--${role}-cmd`, crash, ...other, '--json', '--', ...ARGS], {cwd})
       assert.equal(r.code, 1, r.stderr)
@@ -111,7 +111,7 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
     const cwd = newDir()
     const lines = readFileSync(good, 'utf8').trimEnd().split('\n')
     writeFileSync(join(cwd, 'half.jsonl'), lines.slice(0, 51).join('\n') + '\n')
-    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', 'cat half.jsonl; echo "boom at seq 50" >&2; exit 3', '--', ...ARGS], {cwd})
+    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', 'cat {cwd}/half.jsonl; echo "boom at seq 50" >&2; exit 3', '--', ...ARGS], {cwd})
     assert.equal(r.code, 1)
     assert.match(r.stdout, /FAILED: candidate side: exited with 3: .*its trace is truncated/)
     assert.match(r.stdout, /\| boom at seq 50/)
@@ -123,7 +123,7 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
   it('a side that writes a complete trace and then fails: the failure stands and nothing is written', async () => {
     const cwd = newDir()
     const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good}; echo late failure >&2; exit 1`, '--json', '--', ...ARGS], {cwd})
-    assert.equal(r.code, 1)
+    assert.equal(r.code, 3)
     const out = JSON.parse(r.stdout)
     assert.equal(out.status, 'failed')
     assert.match(out.failure.stderrTail, /late failure/)

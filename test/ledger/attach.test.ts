@@ -1,26 +1,54 @@
 import {strict as assert} from 'node:assert'
-import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {attachReport, attachToText, attemptText, firstDivergenceText, type AttemptInfo} from '../../src/ledger/attach.js'
 import {maxAttempt, parseEntry, findHeadings} from '../../src/ledger/ledger.js'
 import {firstInvalidUtf8, joinLines, splitLines, type Line} from '../../src/ledger/text.js'
-import {runCli, schemaValidator, tempDir} from '../parity/helpers.js'
+import {ROOT, runCli, schemaValidator, tempDir} from '../parity/helpers.js'
 
 import {LEDGER_SAMPLE as SAMPLE} from '../helpers/fixtures.js'
 const haveSample = existsSync(SAMPLE)
 
-const REPORT = {
-  status: 'diverged',
-  firstDivergence: {name: 'F_latt_a', loop: {thick: 0, subS: 0, subF: 0, source: 0, phi: 0, mosaic: 3}, class: 'lattice', ref: 1.2345, cand: 1.2346, absDiff: 1e-4, relDiff: 8.1e-5, ulps: 12},
-  rootCauses: [{name: 'F_latt_a', evidence: 'x'}],
-  counts: {compared: 120},
-  provenance: {ref: 'c', cand: 'ts'},
-  extra: 'tolerated',
+let real: Record<string, unknown> | undefined
+/** A real compare report (of the lattice example pair), made by `nbtrace compare --json` once. */
+function realReport(): Record<string, unknown> {
+  if (!real) {
+    const r = runCli(['compare', join(ROOT, 'traces', 'lattice', 'ref.jsonl'), join(ROOT, 'traces', 'lattice', 'cand.jsonl'), '--json'])
+    assert.equal(r.status, 1, r.stderr)
+    real = JSON.parse(r.stdout) as Record<string, unknown>
+  }
+  return real
 }
 
-/** A temp dir with ledger copy (writable) and a report bundle runs/c06/. */
-function setup(ledgerText?: string | Buffer, report: unknown = REPORT): {dir: string; ledger: string; report: string} {
+/** The real report, with the first divergence these tests expect in the ledger text. */
+function report(over: Record<string, unknown> = {}): Record<string, unknown> {
+  const r = realReport()
+  const fd = r.firstDivergence as Record<string, unknown>
+  return {
+    ...r,
+    firstDivergence: {...fd, name: 'F_latt_a', loop: {thick: 0, subS: 0, subF: 0, source: 0, phi: 0, mosaic: 3}, class: 'lattice', ref: 1.2345, cand: 1.2346, absDiff: 1e-4, relDiff: 8.1e-5, ulps: 12},
+    ...over,
+  }
+}
+
+/** The evidence folder's manifest, as `nbtrace trace` writes it (name, size, SHA-256 of each file). */
+export function writeManifest(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((n) => n !== 'manifest.json')
+    .sort()
+    .map((name) => {
+      const b = readFileSync(join(dir, name))
+      return {name, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex')}
+    })
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({schema: 'nbtrace-evidence', version: 1, created: '2025-11-26T00:00:00.000Z', command: ['trace'], files}))
+}
+
+const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)
+
+/** A temp dir with ledger copy (writable) and an evidence folder runs/c06/ (with its manifest). */
+function setup(ledgerText?: string | Buffer, rep?: unknown): {dir: string; ledger: string; report: string} {
   const dir = tempDir('nbtrace-ledger-')
   const ledger = join(dir, 'fix_plan.md')
   if (ledgerText === undefined) copyFileSync(SAMPLE, ledger)
@@ -28,8 +56,10 @@ function setup(ledgerText?: string | Buffer, report: unknown = REPORT): {dir: st
   chmodSync(ledger, 0o644)
   mkdirSync(join(dir, 'runs', 'c06'), {recursive: true})
   const rp = join(dir, 'runs', 'c06', 'report.json')
-  writeFileSync(rp, typeof report === 'string' ? report : JSON.stringify(report, null, 2))
+  const body = rep ?? report()
+  writeFileSync(rp, typeof body === 'string' ? body : JSON.stringify(body, null, 2))
   for (const f of ['ref.jsonl', 'cand.jsonl', 'diff.patch', 'parity.json', 'heatmap.png', 'repro.sh']) writeFileSync(join(dir, 'runs', 'c06', f), '')
+  writeManifest(join(dir, 'runs', 'c06'))
   return {dir, ledger, report: rp}
 }
 
@@ -61,7 +91,7 @@ describe('ledger attach: the sample ledger', function () {
   })
 
   it('inserts exactly the attempt line and the First Divergence field; every other byte is identical', () => {
-    const {dir, ledger} = setup()
+    const {dir, ledger, report: rp} = setup()
     const beforeBytes = readFileSync(ledger)
     const r = runCliIn(dir, ['--ledger', 'fix_plan.md', '--id', 'SOURCE-WEIGHT-002', '--report', 'runs/c06/report.json', '--date', '2025-11-26'])
     assert.equal(r.status, 0, r.stderr)
@@ -76,7 +106,9 @@ describe('ledger attach: the sample ledger', function () {
     )
     assert.equal(
       after[55].text,
-      '  * [2025-11-26] Attempt #20 — Result: diverged — nbtrace first divergence: F_latt_a @ loop {thick=0, subS=0, subF=0, source=0, phi=0, mosaic=3}, class lattice: ref 1.2345 vs cand 1.2346, |Δ| 0.0001, rel 0.000081, 12 ulps. Report: `runs/c06/report.json`; artifacts: `runs/c06/cand.jsonl`, `runs/c06/diff.patch`, `runs/c06/heatmap.png`, `runs/c06/parity.json`, `runs/c06/ref.jsonl`, `runs/c06/repro.sh`.',
+      '  * [2025-11-26] Attempt #20 — Result: diverged — nbtrace first divergence: F_latt_a @ loop {thick=0, subS=0, subF=0, source=0, phi=0, mosaic=3}, class lattice: ref 1.2345 vs cand 1.2346, |Δ| 0.0001, rel 0.000081, 12 ulps. Report: `runs/c06/report.json` (sha256 ' +
+        digest(rp) +
+        '); artifacts: `runs/c06/cand.jsonl`, `runs/c06/diff.patch`, `runs/c06/heatmap.png`, `runs/c06/parity.json`, `runs/c06/ref.jsonl`, `runs/c06/repro.sh`.',
     )
     // byte level: removing the two inserted lines gives back the original file
     const rest = after.filter((_, k) => !ins.includes(k))
@@ -113,7 +145,7 @@ describe('ledger attach: the sample ledger', function () {
     assert.match(j.message, /^already attached at line \d+; nothing changed$/)
     assert.ok(readFileSync(ledger).equals(once))
     // a different report is a new attempt
-    writeFileSync(join(dir, 'runs', 'other.json'), JSON.stringify({status: 'agree', firstDivergence: null}))
+    writeFileSync(join(dir, 'runs', 'other.json'), JSON.stringify({...realReport(), status: 'agree', firstDivergence: null}))
     const r3 = await attachReport({ledger, id: 'DETECTOR-CONFIG-001', report: 'runs/other.json', date: '2025-12-02', cwd: dir})
     assert.equal(r3.changed, true)
     assert.equal(r3.attempt, 70)
@@ -254,7 +286,8 @@ describe('ledger attach: bad input (exit 2, one line, ledger untouched)', () => 
     {name: 'missing report', args: ['--report', 'runs/none.json'], error: () => 'runs/none.json: --report: cannot read report: no such file'},
     {name: 'report without status', report: {firstDivergence: null}, error: () => 'runs/c06/report.json: /status: missing (expected "agree", "diverged" or "mismatch")'},
     {name: 'report with a bad status', report: {status: 'ok'}, error: () => 'runs/c06/report.json: /status: expected "agree", "diverged" or "mismatch", found the string "ok"'},
-    {name: 'report with a nameless divergence', report: {status: 'diverged', firstDivergence: {loop: {}}}, error: () => 'runs/c06/report.json: /firstDivergence/name: expected a variable name, found nothing'},
+    {name: 'report with a nameless divergence', report: () => report({firstDivergence: {loop: {}}}), error: () => 'runs/c06/report.json: /firstDivergence/name: not an nbtrace compare report: expected property "name", found nothing'},
+    {name: 'a bare {"status":"agree"} is not a report', report: {status: 'agree'}, error: () => 'runs/c06/report.json: /schema: not an nbtrace compare report: expected property "schema", found nothing'},
     {name: 'report that is not JSON', report: '{\n  "status": "agree",\n}', error: () => 'runs/c06/report.json:3: invalid JSON: Expected double-quoted property name'},
     {name: 'unreadable ledger', args: ['--ledger', 'missing.md'], error: () => 'missing.md: --ledger: cannot read ledger: no such file'},
     {name: 'bad --date', args: ['--date', '2025-02-30'], error: () => '--date: expected a date YYYY-MM-DD, got "2025-02-30"'},
@@ -262,7 +295,7 @@ describe('ledger attach: bad input (exit 2, one line, ledger untouched)', () => 
   for (const t of cases) {
     it(t.name, () => {
       const text = t.ledger ?? Buffer.from('# L\n\n## [A-1] T\n- Status: x\n')
-      const {dir, ledger} = setup(text, t.report ?? REPORT)
+      const {dir, ledger} = setup(text, typeof t.report === 'function' ? (t.report as () => unknown)() : t.report)
       const defaults: Record<string, string> = {'--ledger': 'fix_plan.md', '--id': 'A-1', '--report': 'runs/c06/report.json'}
       const args = [...(t.args ?? [])]
       for (const [k, v] of Object.entries(defaults)) if (!args.includes(k)) args.push(k, v)

@@ -35,7 +35,7 @@ describe('ledger attach: end to end with a real compare report', function () {
     const after = readFileSync(ledger, 'utf8').split('\n')
     assert.equal(after[4], '- First Divergence: ' + r.firstDivergence)
     assert.match(after[7], /^ {2}\* \[2025-11-26\] Attempt #2 — Result: diverged — nbtrace first divergence: F_latt @ loop \{thick=0, subS=0, subF=0, source=0, phi=1, mosaic=2\}/)
-    assert.match(after[7], /Report: `runs\/toy\/report\.json`; artifacts: `runs\/toy\/cand\.jsonl`, `runs\/toy\/ref\.jsonl`\.$/)
+    assert.match(after[7], /Report: `runs\/toy\/report\.json` \(sha256 [0-9a-f]{16}\); artifacts: `runs\/toy\/cand\.jsonl`, `runs\/toy\/ref\.jsonl`\.$/)
     const again = await attachReport({ledger, id: 'TOY-001', report: 'runs/toy/report.json', date: '2025-11-27', cwd: dir})
     assert.equal(again.changed, false)
   })

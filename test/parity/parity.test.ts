@@ -14,7 +14,8 @@ import {
   topIndices,
   type ParityImage,
 } from '../../src/parity/index.js'
-import {colourOf} from '../../src/parity/heatmap.js'
+import {colourOf, colourTicks, renderHeatmap, scaleValue, tickLabel} from '../../src/parity/heatmap.js'
+import {glyph, GLYPHS, hasGlyph, rasterize} from '../../src/parity/font.js'
 import {runCli, schemaValidator, tempDir, writeFloat, writeSmv} from './helpers.js'
 
 import {GOLDEN} from '../helpers/fixtures.js'
@@ -148,31 +149,123 @@ describe('parity: pixel ranking', () => {
 })
 
 describe('parity: heat map', () => {
-  it('diverging colours: white at 0, blue negative, red positive, clipped', () => {
-    assert.deepEqual(colourOf(0, 1), [255, 255, 255])
-    assert.deepEqual(colourOf(-1, 1), [33, 102, 172])
-    assert.deepEqual(colourOf(5, 1), [178, 24, 43])
-    assert.deepEqual(colourOf(-0.5, 1), [144, 179, 214])
+  it('diverging colours (ColorBrewer RdBu): near-white at 0, blue for CAND < REF, red for CAND > REF, clipped; NaN grey', () => {
+    assert.deepEqual(colourOf(0), [247, 247, 247])
+    assert.deepEqual(colourOf(-1), [5, 48, 97])
+    assert.deepEqual(colourOf(1), [103, 0, 31])
+    assert.deepEqual(colourOf(5), [103, 0, 31])
+    assert.deepEqual(colourOf(-0.2), [209, 229, 240])
+    assert.deepEqual(colourOf(Number.NaN), [150, 150, 150])
   })
 
-  it('writes a PNG with the top pixels boxed', async () => {
+  it('symmetric log scale: ±S at the ends, L = S·1e-3 at log10(2)/log10(1001); linear is Δ/S', () => {
+    assert.equal(scaleValue(50, 50, 'log'), 1)
+    assert.equal(scaleValue(-50, 50, 'log'), -1)
+    assert.equal(scaleValue(0, 50, 'log'), 0)
+    assert.ok(Math.abs(scaleValue(0.05, 50, 'log') - Math.log10(2) / Math.log10(1001)) < 1e-15)
+    assert.equal(scaleValue(-25, 50, 'linear'), -0.5)
+    assert.equal(scaleValue(500, 50, 'linear'), 1)
+    assert.deepEqual(colourTicks(44.3, 'log'), [44.3, 10, 1, 0.1, 0, -0.1, -1, -10, -44.3])
+    assert.deepEqual(colourTicks(8, 'linear'), [8, 6, 4, 2, 0, -2, -4, -6, -8])
+    assert.deepEqual([0.1, 44.3, -1e-3, 25000, -2].map(tickLabel), ['+0.1', '+44.3', '−1e-3', '+2.5e4', '−2'])
+  })
+
+  it('has a glyph for every character it draws, 5 columns by at most 9 rows', () => {
+    for (const ch of GLYPHS) {
+      const g = glyph(ch)
+      assert.equal(g.length, 9, ch)
+      for (const row of g) assert.equal(row.length, 5, ch)
+    }
+    const ink: string[] = []
+    rasterize('A', 0, 0, 1, (x, y) => ink.push(`${x},${y}`))
+    assert.equal(ink.length, 18) // .###. #...# #...# ##### #...# #...# #...#: 3+2+2+5+2+2+2
+    assert.ok(ink.includes('0,3') && ink.includes('4,3') && !ink.includes('0,0'))
+    for (const ch of 'Δ = CAND − REF: half.bin − float.bin (slow,fast) photons/pixel ±|Δ| · 0123456789') assert.ok(hasGlyph(ch), ch)
+  })
+
+  const px = (png: {width: number; data: Buffer}, x: number, y: number): number[] => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3))
+
+  it('draws Δ on its scale, the suggested pixel ringed, the other top pixels boxed, and the colour bar', () => {
+    const a = synthetic()
+    const b = Float32Array.from(a)
+    b[12 * 32 + 21] *= 1.5 // the largest |Δ|: suggested
+    b[22 * 32 + 8] *= 0.5 // CAND < REF
+    b[24 * 32 + 25] *= 1.01
+    const ref = img(32, 32, a)
+    const cand = img(32, 32, b)
+    const sug = {slow: 12, fast: 21}
+    const {png: buf, info, layout} = renderHeatmap(ref, cand, {marked: [sug, {slow: 22, fast: 8}, {slow: 24, fast: 25}], suggested: sug, background: false})
+    assert.equal(info.zoom, 16)
+    assert.equal(info.bin, 1)
+    assert.equal(info.saturation, Math.abs(b[12 * 32 + 21] - a[12 * 32 + 21]))
+    assert.equal(info.saturationSource, 'max')
+    assert.equal(info.unit, 'photons/pixel')
+    const png = pngjs.PNG.sync.read(buf)
+    assert.equal(png.width, info.width)
+    const {x: mx, y: my} = layout.map
+    const centre = (s: number, f: number): [number, number] => [mx + f * 16 + 8, my + s * 16 + 8]
+    assert.deepEqual(px(png, ...centre(12, 21)), [103, 0, 31]) // +S: darkest red
+    const blue = px(png, ...centre(22, 8))
+    assert.ok(blue[2] > blue[0] + 60, `CAND < REF is blue: ${blue}`)
+    assert.deepEqual(px(png, mx + 3, my + 3), [247, 247, 247]) // Δ = 0
+    // the ring around the suggested pixel: black at radius 15 (w/2 + 7) left of its centre, white halo just outside
+    const [sx, sy] = centre(12, 21)
+    assert.deepEqual(px(png, sx - 15, sy), [20, 20, 20])
+    assert.deepEqual(px(png, sx - 18 + 1, sy), [255, 255, 255])
+    // a box around another top pixel (2 screen pixels outside its block), none around the suggested one
+    assert.deepEqual(px(png, mx + 8 * 16 - 2, my + 22 * 16 + 8), [20, 20, 20])
+    assert.notDeepEqual(px(png, mx + 21 * 16 - 2, my + 12 * 16 + 8), [20, 20, 20])
+    // colour bar: +S at the top, −S at the bottom, 0 in the middle
+    const {x: bx, y: by, width: bw, height: bh} = layout.bar
+    assert.deepEqual(px(png, bx + bw / 2, by), colourOf(1 - 1 / bh))
+    assert.deepEqual(px(png, bx + bw / 2, by + bh - 1), colourOf(-1 + 1 / bh))
+    // text: ink in the title line above the map
+    let ink = 0
+    for (let y = 0; y < my - 40; y++) for (let x = 0; x < png.width; x++) if (px(png, x, y)[0] < 60) ink++
+    assert.ok(ink > 500, `title drawn (${ink} dark pixels)`)
+  })
+
+  it('the reference as a faint background: darker grey where REF is bright, where Δ = 0', () => {
+    const a = synthetic()
+    const ref = img(32, 32, a)
+    const {png: buf, layout} = renderHeatmap(ref, img(32, 32, a), {marked: [], suggested: null})
+    const png = pngjs.PNG.sync.read(buf)
+    const at = (s: number, f: number): number[] => px(png, layout.map.x + f * 16 + 8, layout.map.y + s * 16 + 8)
+    const spot = at(6, 6)
+    const far = at(0, 14)
+    assert.equal(spot[0], spot[1])
+    assert.equal(spot[1], spot[2])
+    assert.ok(spot[0] < far[0] - 40 && spot[0] >= 160, `spot ${spot} vs background ${far}`)
+  })
+
+  it('reduces images over 1024 pixels by the largest |Δ| of each block, so a single pixel still shows', () => {
+    const fast = 2100
+    const a = new Float32Array(fast * 6).fill(1)
+    const b = Float32Array.from(a)
+    b[3 * fast + 1500] = 0.25 // one pixel, CAND < REF
+    const {png: buf, info, layout} = renderHeatmap(img(fast, 6, a), img(fast, 6, b), {marked: [], suggested: null, background: false})
+    assert.equal(info.bin, 3)
+    assert.equal(info.zoom, 1)
+    assert.equal(layout.map.width, 700)
+    const png = pngjs.PNG.sync.read(buf)
+    assert.deepEqual(px(png, layout.map.x + 500, layout.map.y + 1), [5, 48, 97])
+    assert.deepEqual(px(png, layout.map.x + 499, layout.map.y + 1), [247, 247, 247])
+  })
+
+  it('writes the PNG from runParity with the top pixels and the suggestion', async () => {
     const dir = tempDir()
     const a = synthetic()
     const b = Float32Array.from(a)
     b[12 * 32 + 21] *= 1.5
-    const ra = writeFloat(join(dir, 'a.bin'), a)
-    const rb = writeFloat(join(dir, 'b.bin'), b)
-    const out = join(dir, 'heat.png')
-    const r = await runParity(ra, rb, {png: out, top: 1})
+    const r = await runParity(writeFloat(join(dir, 'a.bin'), a), writeFloat(join(dir, 'b.bin'), b), {png: join(dir, 'heat.png'), top: 3})
     assert.ok(r.png)
-    assert.equal(r.png.zoom, 8)
-    const png = pngjs.PNG.sync.read(readFileSync(out))
-    assert.equal(png.width, 256)
-    assert.equal(png.height, 256)
-    const at = (x: number, y: number): number[] => Array.from(png.data.subarray((y * 256 + x) * 4, (y * 256 + x) * 4 + 3))
-    assert.deepEqual(at(21 * 8 + 3, 12 * 8 + 3), [178, 24, 43]) // the changed pixel: red, saturated
-    assert.deepEqual(at(21 * 8 - 2, 12 * 8 + 3), [0, 0, 0]) // its box
-    assert.deepEqual(at(3, 3), [255, 255, 255]) // unchanged background: white
+    assert.deepEqual(r.png.suggested, {slow: 12, fast: 21})
+    assert.equal(r.png.marked.length, 1) // only one pixel differs
+    assert.equal(r.png.colourScale, 'log')
+    assert.match(r.png.caption, /^Δ = CAND − REF in photons\/pixel, symmetric log colour scale/)
+    const png = pngjs.PNG.sync.read(readFileSync(join(dir, 'heat.png')))
+    assert.equal(png.width, r.png.width)
+    assert.equal(png.height, r.png.height)
   })
 })
 
@@ -351,6 +444,49 @@ describe('parity: golden images', function () {
     const cli = runCli(['parity', join(c01, 'float.bin'), join(c20, 'float.bin')])
     assert.equal(cli.status, 1)
     assert.match(cli.stdout, /^FAIL/)
+  })
+
+  it('a planted fault that passes the criterion is still reported as not bit-identical; --exact fails it', () => {
+    // kahn-default-one changes the polarization factor slightly: correlation and sum pass
+    const dir = tempDir()
+    const args = readFileSync(join(c01, 'cmd.txt'), 'utf8').trim().split(/\s+/).slice(1).map((a) => (a === 'float.bin' ? 'kahn.bin' : a === 'int.img' ? 'kahn.img' : a))
+    const sim = runCli(['simulate', '--inject', 'kahn-default-one', '--', ...args], {}, dir)
+    assert.equal(sim.status, 0, sim.stderr)
+    const wide = {COLUMNS: '200'} // the verdict on one line
+    const r = runCli(['parity', join(c01, 'float.bin'), join(dir, 'kahn.bin')], wide)
+    assert.equal(r.status, 0, r.stderr)
+    const first = r.stdout.split('\n')[0]
+    assert.match(first, /^PASS {2}correlation ≥ 0\.999 and \|sum ratio − 1\| ≤ 0\.005 \(the usual parity criterion\); images not bit-identical: (\d+) of 4096 pixels differ$/)
+    const n = Number(/not bit-identical: (\d+) of/.exec(first)![1])
+    assert.ok(n > 0 && n <= 4096)
+    assert.match(r.stdout, new RegExp(`bit identity {4}no: ${n} of 4096 pixels differ`))
+    const j = JSON.parse(runCli(['parity', join(c01, 'float.bin'), join(dir, 'kahn.bin'), '--json']).stdout)
+    assert.equal(j.metrics.bitIdentical, false)
+    assert.equal(j.metrics.differingPixels, n)
+    assert.deepEqual(j.thresholds, {minCorr: 0.999, maxSumDev: 0.005, exact: false})
+    const exact = runCli(['parity', join(c01, 'float.bin'), join(dir, 'kahn.bin'), '--exact'], wide)
+    assert.equal(exact.status, 1)
+    assert.match(exact.stdout, /^FAIL {2}correlation ≥ 0\.999 and \|sum ratio − 1\| ≤ 0\.005 and bit-identical images \(--exact\)/)
+    assert.match(exact.stdout, /✗ \(--exact needs it\)/)
+    const same = runCli(['parity', join(c01, 'float.bin'), join(c01, 'float.bin'), '--exact'], wide)
+    assert.equal(same.status, 0)
+    assert.match(same.stdout, /images bit-identical \(all 4096 pixels\)/)
+  })
+
+  it("the issue's heat map: c01 against a half-pixel beam-centre shift", () => {
+    const dir = tempDir()
+    const args = readFileSync(join(c01, 'cmd.txt'), 'utf8').trim().split(/\s+/).slice(1).map((a) => (a === 'float.bin' ? 'half.bin' : a === 'int.img' ? 'half.img' : a))
+    assert.equal(runCli(['simulate', '--inject', 'beam-center-half-pixel', '--', ...args], {}, dir).status, 0)
+    const r = runCli(['parity', join(c01, 'float.bin'), join(dir, 'half.bin'), '--png', join(dir, 'half.png'), '--json'])
+    assert.equal(r.status, 1, r.stderr)
+    const j = JSON.parse(r.stdout)
+    assert.deepEqual(j.png.suggested, j.suggestion.pixel)
+    assert.deepEqual(j.png.suggested, j.metrics.maxAbsDiff.pixel)
+    assert.equal(j.png.saturation, j.metrics.maxAbsDiff.value)
+    assert.equal(j.png.marked.length, 10)
+    const png = pngjs.PNG.sync.read(readFileSync(join(dir, 'half.png')))
+    assert.equal(png.width, j.png.width)
+    assert.ok(png.width >= 64 * 8 && png.height >= 64 * 8)
   })
 
   it('float.bin and int.img of one case are strongly correlated (same pattern, different scale)', async () => {

@@ -30,11 +30,21 @@ const SETUPS: Record<string, {args: string[]; pixel?: [number, number]}> = {
   'kahn-default-one': {args: []},
   'scattering-per-m': {args: []},
   'float32-accumulation': {args: []},
+  'hkl-outside-zero': {args: ['-hkl', 'low.hkl']},
+  'tile-fast-offset': {args: []},
+  'high-angle-obliquity': {args: ['-distance', '2']},
   Q1: {args: ['-cell', '70', '80', '90', '75', '85', '95']},
   Q3: {args: ['-phi', '0', '-osc', '3', '-phisteps', '3']},
   Q4: {args: ['-detector_thick', '200', '-detector_abs', '100', '-detector_thicksteps', '3']},
   Q6: {args: ['-oversample', '2']},
   Q7: {args: ['-sourcefile', 'sources.txt']},
+}
+
+/** An hkl table of every h, k, l in [-n, n] with F = 50 (nanoBragg's four-column text format). */
+function lowOrderHkl(n: number): string {
+  const rows: string[] = []
+  for (let h = -n; h <= n; h++) for (let k = -n; k <= n; k++) for (let l = -n; l <= n; l++) rows.push(`${h} ${k} ${l} 50`)
+  return rows.join('\n') + '\n'
 }
 
 describe('sim: fixes and planted faults', function () {
@@ -43,6 +53,8 @@ describe('sim: fixes and planted faults', function () {
   before(() => {
     wd = tempDir()
     writeFileSync(join(wd, 'sources.txt'), '-10 0 0 1 1e-10\n-10 0.004 0 0.25 1.02e-10\n-10 0 -0.006 4 0.97e-10\n')
+    // a table of the lowest orders only: the outer pixels' nearest hkl lies outside it
+    writeFileSync(join(wd, 'low.hkl'), lowOrderHkl(1))
   })
   after(() => rmSync(wd, {recursive: true, force: true}))
 

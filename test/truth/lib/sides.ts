@@ -11,7 +11,7 @@ import {pathToFileURL} from 'node:url'
 import {runCli} from '../../helpers/cli.js'
 import {FIXTURES, ROOT} from '../../helpers/fixtures.js'
 import {buildC, upstreamMissing, upstreamSource} from '../../helpers/upstream.js'
-import {fillTemplate, shellQuote} from '../../../src/workflow/sides.js'
+import {fillTemplate, shellQuote} from '../../../src/workflow/template.js'
 import {type Case, type EngineSide, isEngine, isFile, isLog, isProgram, type ProgramSide, type Side} from './cases.js'
 
 /** Thrown when a case cannot run here (no upstream sources, no C engine, ...): the case is skipped with this reason. */
@@ -46,7 +46,7 @@ export {shellQuote}
 
 /** A program's command for one pixel: the template as `nbtrace trace` fills it ({args} {slow} {fast} {out} {cwd}). */
 export function programCommand(template: string, args: string[], pixel: [number, number], out: string, cwd: string): string {
-  return fillTemplate(template, {args, pixel: {slow: pixel[0], fast: pixel[1]}, out, cwd})
+  return fillTemplate(template, {args, slow: pixel[0], fast: pixel[1], out, cwd}, '--cand-cmd')
 }
 
 function applyEdits(source: string, edits: ProgramSide['edits'], what: string): string {

@@ -1,0 +1,81 @@
+// #14 group 6 (the parts in workflow/ledger/parity reading) and the error rules of group 7 that
+// belong to `trace`: unbounded inputs are refused with one line before anything is allocated
+// (devices, FIFOs, files over the limit), a --cand-cmd that floods stdout is stopped at the cap,
+// `trace`'s errors name its own flags, and no error exits 1.
+import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
+import {closeSync, existsSync, openSync, ftruncateSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {ARGS, Dirs, leftovers, listAll, oneLine, PIXEL, runCli, runningExactly} from './helpers.js'
+
+/** A sparse file of n bytes (costs no disk). */
+function sparse(path: string, n: number): string {
+  const fd = openSync(path, 'w')
+  ftruncateSync(fd, n)
+  closeSync(fd)
+  return path
+}
+
+describe('hardening #14.6: bounded reads, capped output, trace\'s own errors', function () {
+  this.timeout(180_000)
+  const dirs = new Dirs()
+  after(() => dirs.clean())
+
+  const refused = async (args: string[], cwd: string, expected: string | RegExp): Promise<void> => {
+    const t = Date.now()
+    const r = await runCli(args, {cwd, timeoutMs: 60_000})
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
+    const line = oneLine(r.stderr)
+    if (typeof expected === 'string') assert.equal(line, expected)
+    else assert.match(line, expected)
+    assert.ok(Date.now() - t < 60_000)
+  }
+
+  it('--ledger /dev/zero, a FIFO, a file over 64 MiB: one line each, at once', async () => {
+    const cwd = dirs.make()
+    execFileSync('mkfifo', [join(cwd, 'fifo')])
+    sparse(join(cwd, 'huge.md'), 65 * 1024 * 1024)
+    writeFileSync(join(cwd, 'r.json'), '{}')
+    const base = ['ledger', 'attach', '--id', 'X-1', '--report', 'r.json']
+    await refused([...base, '--ledger', '/dev/zero'], cwd, 'nbtrace: /dev/zero: --ledger: cannot read ledger: is a character device, not a regular file')
+    await refused([...base, '--ledger', 'fifo'], cwd, 'nbtrace: fifo: --ledger: cannot read ledger: is a FIFO, not a regular file')
+    await refused([...base, '--ledger', 'huge.md'], cwd, 'nbtrace: huge.md: --ledger: ledger is 68157440 bytes, over the limit of 67108864 bytes (64 MiB)')
+  })
+
+  it('--report /dev/zero and a report over 64 MiB: one line each', async () => {
+    const cwd = dirs.make()
+    writeFileSync(join(cwd, 'plan.md'), '## [X-1] x\n')
+    sparse(join(cwd, 'huge.json'), 65 * 1024 * 1024)
+    const base = ['ledger', 'attach', '--id', 'X-1', '--ledger', 'plan.md']
+    await refused([...base, '--report', '/dev/zero'], cwd, 'nbtrace: /dev/zero: --report: cannot read report: is a character device, not a regular file')
+    await refused([...base, '--report', 'huge.json'], cwd, 'nbtrace: huge.json: --report: report is 68157440 bytes, over the limit of 67108864 bytes (64 MiB)')
+  })
+
+  it('parity /dev/zero /dev/zero, and an image over 1 GiB: one line each', async () => {
+    const cwd = dirs.make()
+    sparse(join(cwd, 'huge.bin'), 1024 * 1024 * 1024 + 4)
+    await refused(['parity', '/dev/zero', '/dev/zero'], cwd, 'nbtrace: /dev/zero: cannot read image: is a character device, not a regular file')
+    await refused(['parity', 'huge.bin', 'huge.bin'], cwd, 'nbtrace: huge.bin: image is 1073741828 bytes, over the limit of 1073741824 bytes (1024 MiB)')
+  })
+
+  it('a --cand-cmd that floods stdout is stopped at --max-trace-mb: exit 2, one line, nothing kept', async () => {
+    const cwd = dirs.make()
+    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--max-trace-mb', '1', '--cand-cmd', 'yes', '--', ...ARGS], cwd,
+      'nbtrace: --cand-cmd: the candidate program wrote more than 1048576 bytes to stdout (limit: --max-trace-mb); it was stopped and nothing was kept')
+    assert.equal(runningExactly('yes'), false)
+    assert.deepEqual(listAll(cwd), [])
+  })
+
+  it('trace names its own flags (--pixel, not --trace-pixel; --cand-inject, not --inject), before any side runs', async () => {
+    const cwd = dirs.make()
+    await refused(['trace', '--pixel', '900,900', '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], cwd, 'nbtrace: --pixel: pixel 900,900 is outside the 64x64 detector (slow,fast)')
+    await refused(['trace', '--pixel', '1e400,2', '--out', 'ev', '--', ...ARGS], cwd, 'nbtrace: --pixel: expected SLOW,FAST (two non-negative integers, e.g. 512,300), got "1e400,2"')
+    await refused(['trace', '--pixel', '99999999999999999999,2', '--out', 'ev', '--', ...ARGS], cwd, 'nbtrace: --pixel: slow index 99999999999999999999 is too large, got "99999999999999999999,2"')
+    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-image', 'x.bin', '--', ...ARGS], cwd, 'nbtrace: --ref-image: --ref-image/--cand-image choose the pixel: they go with --pixel auto')
+    // fixes and faults: known ids, on an engine that has them, refused before either side runs
+    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--cand-inject', 'nope', '--', ...ARGS], cwd, "nbtrace: --cand-inject: unknown fault 'nope' (see nbtrace simulate --list-faults)")
+    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-fix', 'Q3', '--', ...ARGS], cwd, 'nbtrace: --ref-fix: the C engine is the faithful reference: it has no quirk fixes; use --ref-engine ts')
+    assert.equal(existsSync(join(cwd, 'ev')), false)
+    assert.deepEqual(leftovers(cwd), [])
+  })
+})

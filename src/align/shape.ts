@@ -22,8 +22,13 @@ export function loopShape(res: AlignResult): LoopShapeFinding[] {
     for (const a of loadCatalogue().loopOrder) {
       if (!axes.has(a)) continue
       // coordinate values that appear on one side only (present in unmatched records, absent from matched ones)
-      const vr = [...(res.onlyAxes.ref.get(a) ?? [])].sort((x, y) => x - y)
-      const vc = [...(res.onlyAxes.cand.get(a) ?? [])].sort((x, y) => x - y)
+      // a value one side has is lacking on the other when it lies beyond the extent the other
+      // states (its count variable), or (no extent stated) when none of the other's records has it
+      const lacking = (vals: Set<number> | undefined, extent: number | undefined, present: Set<number> | undefined) =>
+        [...(vals ?? [])].filter((v) => (extent !== undefined ? v >= extent : !present?.has(v))).sort((x, y) => x - y)
+      const vr = lacking(res.onlyAxes.ref.get(a), res.extents.cand.get(a), res.present.cand?.get(a))
+      const vc = lacking(res.onlyAxes.cand.get(a), res.extents.ref.get(a), res.present.ref?.get(a))
+      if (vr.length === 0 && vc.length === 0) continue
       const vars = shared.filter((s) => s.def.loop.includes(a)).map((s) => s.name)
       const parts: string[] = []
       if (vr.length) parts.push(`the reference has ${a} ${vr.join(', ')} that the candidate lacks`)

@@ -18,13 +18,15 @@ Reference defaults to the C engine, candidate to the TypeScript engine. nanoBrag
 after "--"; with none, a built-in demonstration configuration is used. External programs take a
 command template with the placeholders {args} {slow} {fast} {out} {cwd} (without {out}, the
 trace is read from the program's stdout); they may write contract traces or legacy logs.
-Each value is quoted for the shell; {args} always ends up last in its command (words written after
-it are moved before it: upstream's parser reads the words after -misset_seed as misset angles).
-External programs run in a temporary folder of their own; {cwd} is the folder nbtrace was started
-in, and input files among the nanoBragg arguments (-hkl, -mat, ...) are passed as absolute paths.
-Programs instrumented with nbtrace.h's nbt_take_args read the trace flags wherever they are
-(docs/instrumenting-nanobragg.md). --out must be a new or empty folder, or one an earlier trace
-wrote: it is replaced whole.`
+Each value is quoted for the shell. Put the trace flags first and {args} last, as in the
+examples: nanoBragg's parser matches options by substring and lets some options read the
+arguments after them (-misset_seed S followed by three more is read as misset angles), so trace
+flags after {args} could change the run; nbtrace moves words written after {args} before it in
+any case. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
+(docs/instrumenting-nanobragg.md). External programs run in a temporary folder of their own;
+{cwd} is the folder nbtrace was started in, and input files among the nanoBragg arguments (-hkl,
+-mat, ...) are passed as absolute paths. --out must be a new or empty folder, or one an earlier
+trace wrote: it is replaced whole.`
   static override examples = [
     '<%= config.bin %> trace --cand-inject steps-no-oversample2',
     '<%= config.bin %> trace --pixel 33,33 --out ev -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5',

@@ -15,7 +15,8 @@ export interface EngineRunOptions {
   /** Trace this pixel only (fast, no full image) and write a contract trace to traceOut. */
   tracePixel?: Pixel
   traceOut?: string
-  /** Kill/stop after this many milliseconds. */
+  /** Kill the child process (C engine) after this many milliseconds; undefined or 0: no limit.
+   * The TypeScript engine runs in-process and has no timeout. */
   timeoutMs?: number
   /** Progress callback (fraction done, 0..1) for long runs. */
   onProgress?: (fraction: number) => void

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {closeSync, existsSync, openSync, ftruncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, Dirs, leftovers, listAll, oneLine, PIXEL, runCli, runningExactly} from './helpers.js'
+import {ARGS, cBuilt, Dirs, leftovers, listAll, oneLine, PIXEL, runCli, runningExactly} from './helpers.js'
 
 /** A sparse file of n bytes (costs no disk). */
 function sparse(path: string, n: number): string {
@@ -77,5 +77,16 @@ describe('hardening #14.6: bounded reads, capped output, trace\'s own errors', f
     await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-fix', 'Q3', '--', ...ARGS], cwd, 'nbtrace: --ref-fix: the C engine is the faithful reference: it has no quirk fixes; use --ref-engine ts')
     assert.equal(existsSync(join(cwd, 'ev')), false)
     assert.deepEqual(leftovers(cwd), [])
+  })
+
+  it('no failure exits 1: an engine that fails is exit 2 with its reason, an unforeseen error exit 2 too', async function () {
+    const cwd = dirs.make()
+    if (cBuilt) await refused(['simulate', '--engine', 'c', '--', '-cell', '10', '10', '10', '90', '90', '90', '-nopgm', '-nonoise'], cwd, /^nbtrace: C engine failed: no structure factors/)
+    // a C engine binary that is not a program: the failure is one line, exit 2
+    writeFileSync(join(cwd, 'not-a-program'), 'x\n', {mode: 0o644})
+    const r = await runCli(['simulate', '--engine', 'c', '--', ...ARGS, '-nopgm', '-nonoise'], {cwd, env: {NBTRACE_C_BINARY: join(cwd, 'not-a-program')}})
+    assert.equal(r.code, 2, r.stderr)
+    assert.equal(oneLine(r.stderr).split('\n').length, 1, r.stderr)
+    assert.match(oneLine(r.stderr), /^nbtrace: C engine failed: /)
   })
 })

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, CLI, leftovers, oneLine, PIXEL, runCli, runningExactly, signalGroup, startCli, suiteSetup, until} from './helpers.js'
+import {ARGS, CLI, leftovers, oneLine, PIXEL, runCli, runningExactly, signalGroup, sleepMarker, startCli, suiteSetup, until} from './helpers.js'
 
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {}
@@ -60,7 +60,7 @@ describe('hardening #14.3: evidence all or nothing', function () {
     const cwd = dirs.make()
     await firstRun(cwd)
     const before = snapshot(join(cwd, 'ev'))
-    const marker = 'sleep 47'
+    const marker = sleepMarker(47)
     const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good()} > {out}; ${marker}`, '--', ...ARGS], cwd)
     assert.ok(await until(() => runningExactly(marker)), s.stderr())
     signalGroup(s, 'SIGINT')

@@ -161,7 +161,8 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
 
     it(`${sig} to nbtrace trace while a side runs: no evidence folder, no staging folder, no side left running`, async () => {
       const cwd = newDir()
-      const marker = `sleep 4${sig === 'SIGINT' ? 1 : 2}`
+      // unique on the machine: other test runs use the same commands
+      const marker = `sleep 4${sig === 'SIGINT' ? 1 : 2}.${String(process.pid).padStart(6, '0')}`
       const r = await interrupt(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good} > {out}; ${marker}`, '--', ...ARGS], cwd, sig, /tracing pixel/)
       assert.ok(r.sent, r.stderr)
       assert.ok(r.code === (sig === 'SIGINT' ? 130 : 143) || r.signal === sig, `ended with ${r.code ?? r.signal}`)

@@ -53,6 +53,14 @@ export function running(marker: string): boolean {
   }
 }
 
+/**
+ * A `sleep` command line no other run on the machine uses (other test runs share it): its
+ * seconds carry this process's id as a fraction.
+ */
+export function sleepMarker(seconds: number): string {
+  return `sleep ${seconds}.${String(process.pid).padStart(6, '0')}`
+}
+
 /** Is a process with exactly this command line running (e.g. "sleep 47", not a shell mentioning it)? */
 export function runningExactly(cmdline: string): boolean {
   try {

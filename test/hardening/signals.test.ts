@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, cBuilt, endedBy, leftovers, listAll, oneLine, PIXEL, runCli, running, runningExactly, signalGroup, startCli, suiteSetup, until} from './helpers.js'
+import {ARGS, cBuilt, endedBy, leftovers, listAll, oneLine, PIXEL, runCli, running, runningExactly, signalGroup, sleepMarker, startCli, suiteSetup, until} from './helpers.js'
 
 /** A C trace of one pixel that takes a few seconds (60 mosaic domains, oversample 3, 6 phi steps). */
 const SLOW_TRACE = [...ARGS, '-mosaic', '0.5', '-mosaic_domains', '60', '-oversample', '3', '-phisteps', '6', '-osc', '0.1']
@@ -20,7 +20,7 @@ describe('hardening #14.5: signals and children', function () {
 
   it('SIGHUP to nbtrace trace while a side runs: handled like SIGTERM (no evidence, no staging, no side left)', async () => {
     const cwd = dirs.make()
-    const marker = 'sleep 43'
+    const marker = sleepMarker(43)
     const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good()} > {out}; ${marker}`, '--', ...ARGS], cwd)
     assert.ok(await until(() => runningExactly(marker)), s.stderr())
     signalGroup(s, 'SIGHUP')
@@ -32,7 +32,7 @@ describe('hardening #14.5: signals and children', function () {
 
   it('SIGKILL to nbtrace trace: its external program goes too (watchdog), and the C engine of simulate', async function () {
     const cwd = dirs.make()
-    const marker = 'sleep 44'
+    const marker = sleepMarker(44)
     const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `${marker}; cat ${good()}`, '--', ...ARGS], cwd)
     assert.ok(await until(() => runningExactly(marker)), s.stderr())
     s.child.kill('SIGKILL')
@@ -53,21 +53,23 @@ describe('hardening #14.5: signals and children', function () {
   it('--timeout 2 with a program that forks a long sleep: ended in seconds, the sleep too', async () => {
     const cwd = dirs.make()
     const t = Date.now()
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '2', '--cand-cmd', 'sleep 45 & sleep 46 & wait', '--json', '--', ...ARGS], {cwd})
+    const [a, b] = [sleepMarker(45), sleepMarker(46)]
+    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '2', '--cand-cmd', `${a} & ${b} & wait`, '--json', '--', ...ARGS], {cwd})
     assert.equal(r.code, 3)
     assert.match(JSON.parse(r.stdout).failure.what, /^timed out after 2 s \(--timeout\)/)
     assert.ok(Date.now() - t < 30_000, `took ${Date.now() - t} ms`)
-    assert.equal(runningExactly('sleep 45') || runningExactly('sleep 46'), false)
+    assert.equal(runningExactly(a) || runningExactly(b), false)
     assert.deepEqual(listAll(cwd), [])
   })
 
   it('a program that exits and leaves a child holding its stdout: done at once, the child ended', async () => {
     const cwd = dirs.make()
     const t = Date.now()
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `(sleep 49 &); cat ${good()}`, '--', ...ARGS], {cwd})
+    const marker = sleepMarker(49)
+    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `(${marker} &); cat ${good()}`, '--', ...ARGS], {cwd})
     assert.equal(r.code, 0, r.stderr)
     assert.ok(Date.now() - t < 40_000, `took ${Date.now() - t} ms`)
-    assert.equal(runningExactly('sleep 49'), false)
+    assert.equal(runningExactly(marker), false)
   })
 
   it('--timeout 0 means no limit; a negative timeout is refused', async () => {

@@ -113,8 +113,7 @@ export function checkNanoBraggArgs(args: string[], cwd?: string): ArgsCheck {
         const expected = want[k] === 'int' ? 'an integer' : 'a number'
         throw new InputError(`expected ${expected}, found '${v}' (nanoBragg would read ${want[k] === 'int' ? 'atoi' : 'atof'}('${v}'), silently)`, {field: a})
       }
-      if (/^-det(size|pixels)/.test(named.flag) && !(Number(v) > 0)) throw new InputError(`detector size must be positive, found ${v}`, {field: a})
-      if (named.flag === '-pixel' && !(Number(v) > 0)) throw new InputError(`pixel size must be positive, found ${v}`, {field: a})
+      if ((/^-det(size|pixels)/.test(named.flag) || named.flag === '-pixel') && !(Number(v) > 0)) throw new InputError(`detector size must be positive, found ${v}`, {field: a})
     }
     if (spec.action.do === 'special' && spec.action.name === 'detector_abs') {
       const v = args[i + 1]

@@ -22,6 +22,8 @@ export interface HklGrid {
   warnings: string[]
 }
 
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf(?:inity)?|nan)$/i
+
 /** A cursor over text read the way C's scanf reads it. */
 class Scanner {
   pos = 0
@@ -109,6 +111,17 @@ export function readHkl(text: string, defaultF: number, file = 'hkl'): HklGrid {
     n++
   }
   const warnings: string[] = []
+  // a line with another count of numbers than 4 shifts every later record: say where the first one is
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i].split(/\s+/).filter((x) => x !== '')
+    if (t.length === 0) continue
+    if (!t.every((x) => NUMBER.test(x))) break
+    if (t.length !== 4) {
+      warnings.push(`${file}:${i + 1}: ${t.length} columns, expected 4 (h k l F): numbers are read 4 at a time as nanoBragg reads them, so the records from here on are shifted`)
+      break
+    }
+  }
   if (nonInt) warnings.push(`${file}: ${nonInt} records with non-integer Miller indices (read as nanoBragg reads them: its second pass stops at the first one)`)
   const hRange = hMax - hMin + 1
   const kRange = kMax - kMin + 1

@@ -28,7 +28,7 @@ void nb_die(const char *fmt, ...)
 #ifdef NBTRACE_ENABLE
     nbt_abort(msg);
 #endif
-    exit(1);
+    exit(2);
 }
 
 #ifdef NBTRACE_ENABLE
@@ -102,7 +102,7 @@ void nb_trace_setup(void)
     NBT_VEC3("b0", L, n->b0);
     NBT_VEC3("c0", L, n->c0);
     NBT_INT("mosaic_seed", L, n->mosaic_seed_initial);
-    if (n->given.misset == 2) NBT_VEC3("misset_rng_draws", L, n->misset_draws);
+    if (n->misset_random) NBT_VEC3("misset_rng_draws", L, n->misset_draws);
     for (d = 0; d < n->mosaic_domains; d++) {
         NBT_VEC3("mosaic_rng_draws", NBT_LDOMAIN(d), n->mosaic_draws + 3*d);
         NBT_SCALAR("mosaic_angle", NBT_LDOMAIN(d), n->mosaic_angles[d]);

@@ -172,3 +172,26 @@ export class Deviates {
     return em
   }
 }
+
+export interface MosaicDomain {
+  draws: number[]
+  angle: number
+  umat: number[]
+}
+
+/**
+ * The mosaic domains: one random rotation per domain from the mosaic seed (three draws each);
+ * domain 0 is then forced to the identity, its draws still consumed (quirk Q15).
+ */
+export function mosaicDomains(rng: Ran1, spread: number, count: number, seed: Seed, opts: {extraDraw?: boolean; domain0Rotated?: boolean} = {}): {domains: MosaicDomain[]; umats: Float64Array} {
+  if (opts.extraDraw) rng.next(seed)
+  const domains: MosaicDomain[] = []
+  for (let d = 0; d < count; d++) {
+    const u = mosaicRotationUmat(rng, spread, seed)
+    domains.push({draws: u.draws, angle: u.angle, umat: u.umat})
+  }
+  if (!opts.domain0Rotated) domains[0].umat = [1, 0, 0, 0, 1, 0, 0, 0, 1]
+  const umats = new Float64Array(9 * count)
+  domains.forEach((d, i) => umats.set(d.umat, 9 * i))
+  return {domains, umats}
+}

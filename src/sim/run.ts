@@ -7,7 +7,6 @@ import type {HeaderRecord, ValueRecord} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
 import {writeFileAtomicSync} from '../util/atomic.js'
 import {floatFileBytes, imageStats, intImage, intScale, noiseImage, pgmImage, type ImageStats} from './image.js'
-import {checkPixelCount} from './args-check.js'
 import {buildModel, type Model} from './model.js'
 import {initialCarry} from './pixel.js'
 import {renderRows} from './render.js'
@@ -36,7 +35,6 @@ export async function renderImage(m: Model, threads = 1, onProgress?: (f: number
 /** Runs a full simulation and writes nanoBragg's output files relative to opts.cwd. */
 export async function simulate(opts: EngineRunOptions): Promise<SimulationResult> {
   const m = buildModel(opts.args, {cwd: opts.cwd, fixes: opts.fixes, faults: opts.faults})
-  checkPixelCount(m.kernel.fpixels, m.kernel.spixels)
   const img = await renderImage(m, opts.threads ?? 1, opts.onProgress)
   const stats = imageStats(m, img)
   const p = m.parsed
@@ -50,6 +48,7 @@ export async function simulate(opts: EngineRunOptions): Promise<SimulationResult
     }
     outputs.push(full)
   }
+  for (const f of m.sideFiles) out(f.file, f.bytes)
   out(p.floatfilename, floatFileBytes(img))
   const scale = intScale(m, stats)
   out(p.intfilename, intImage(m, img, scale))

@@ -21,12 +21,15 @@ Each value is quoted for the shell; {args} always ends up last in its command (w
 it are moved before it: upstream's parser reads the words after -misset_seed as misset angles).
 External programs run in a temporary folder of their own; {cwd} is the folder nbtrace was started
 in, and input files among the nanoBragg arguments (-hkl, -mat, ...) are passed as absolute paths.
+Programs instrumented with nbtrace.h's nbt_take_args are immune to the argument order either way
+(docs/instrumenting-nanobragg.md).
 --out must be a new or empty folder, or one an earlier trace wrote: it is replaced whole.`
   static override examples = [
     '<%= config.bin %> trace --cand-inject steps-no-oversample2',
     '<%= config.bin %> trace --pixel 33,33 --out ev -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5',
     '<%= config.bin %> trace --pixel auto --cand-fix Q3 -- -cell 100 100 100 90 90 90 -default_F 100 -detpixels 64 -N 5 -phi 0 -osc 3 -phisteps 3',
-    `<%= config.bin %> trace --pixel 10,12 --cand-cmd 'python3 my_port.py {args} -trace_pixel {slow} {fast} -trace_out {out}' -- -cell 50 50 50 90 90 90 -default_F 1`,
+    `<%= config.bin %> trace --pixel 10,12 --cand-cmd 'python3 my_port.py -trace_pixel {slow} {fast} -trace_out {out} {args}' -- -cell 50 50 50 90 90 90 -default_F 1`,
+    `<%= config.bin %> trace --pixel 33,33 --ref-cmd './nanoBragg -trace_pixel {slow} {fast} -trace_out {out} {args}' --cand-engine ts -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5 -nonoise`,
   ]
   static override strict = false
   static override flags = {

@@ -30,6 +30,8 @@ import {nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/sourc
 import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'
+import {componentSplits, splitCursor} from './components.js'
+import {occurrenceBase, statedAxes, type StatedAxes} from './stated.js'
 
 export type AlignMode = 'keyed' | 'occurrence'
 
@@ -96,6 +98,8 @@ export interface AlignResult {
   textEqual: number
   /** resume points of the two files (for evidence reads that skip what they do not need) */
   checkpoints: {ref: Checkpoint[]; cand: Checkpoint[]}
+  /** occurrence mode: the loop axes both sides state, per variable (records are paired on them) */
+  stated: StatedAxes
   /** records of one side at iterations the other side (a legacy log) does not print */
   unstated: {ref: number; cand: number}
   /** unmatched axis coordinates per side (loop-shape evidence) */
@@ -135,6 +139,9 @@ function take(map: Map<string, Pending>, k: string): Pending | undefined {
   return head
 }
 
+/** index of a vector component printed alone */
+const COMPONENT: Record<string, number> = {x: 0, y: 1, z: 2, h: 0, k: 1, l: 2}
+
 function displayName(r: ParsedRec): string {
   return r.comp ? `${r.name}[${r.comp}]` : r.name
 }
@@ -163,6 +170,29 @@ function legacyAllowance(ref: Side, cand: Side): CompareFlags['allowance'] {
   return (a: number, b: number) => (fr ? fr(a) : 0) + (fc ? fc(b) : 0)
 }
 
+/** The loop extents a log states as set-up values (catalogue loops' count variables), by axis. */
+function statedExtents(s: Side): Map<string, number> {
+  const out = new Map<string, number>()
+  const vals = s.memory?.values ?? []
+  for (const l of loadCatalogue().loops) {
+    const v = vals.find((x) => x.name === l.count && typeof x.value === 'number')
+    if (v && Number.isInteger(v.value) && (v.value as number) > 0) out.set(l.name, v.value as number)
+  }
+  return out
+}
+
+/** Ordinals of a legacy log's records that repeat an earlier record of the same name and value. */
+function repeatsOf(s: Side): Set<number> {
+  const out = new Set<number>()
+  const seen = new Set<string>()
+  s.memory?.values.forEach((v, i) => {
+    const k = `${v.name}[${v.origin?.component ?? ''}]=${JSON.stringify(v.value)}`
+    if (seen.has(k)) out.add(i)
+    else seen.add(k)
+  })
+  return out
+}
+
 export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   const cat = loadCatalogue()
   // a legacy log whose records all carry their true loop coordinates (its producer's profile,
@@ -173,6 +203,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   // not print are not stated by it, not missing from it
   const partialRef = ref.format === 'legacy'
   const partialCand = cand.format === 'legacy'
+
   const flags: CompareFlags = {strictZero: o.strictZero, allowance: legacyAllowance(ref, cand)}
   const K = o.detailsPerVar ?? 16
   const vars = new Map<string, VarStat>()
@@ -205,18 +236,18 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     s.lastCand = i
   }
 
+  const stated: StatedAxes = mode === 'occurrence' ? statedAxes(ref, cand) : new Map()
   const occRef = new Map<string, number>()
   const occCand = new Map<string, number>()
   /** alignment key text, and the frontier key */
-  const keyOf = (r: ParsedRec, occ: Map<string, number>, dropLoops: boolean): {k: string; key: LoopKey; n: number} => {
+  const keyOf = (r: ParsedRec, occ: Map<string, number>): {k: string; key: LoopKey; n: number} => {
     if (mode === 'keyed') {
       const key = r.loop ? loopKey(r.loop) : 0
-      return {k: r.name + ':' + key, key, n: 0}
+      return {k: displayName(r) + ':' + key, key, n: 0}
     }
-    // legacy: loops are null or partial (what a line states); a contract side facing a legacy
-    // log aligns by name and occurrence too
-    const l = dropLoops || !r.loop || Object.keys(r.loop).length === 0 ? null : r.loop
-    const base = displayName(r) + '|' + (r.def.loop.length === 0 ? '{}' : loopText(l))
+    // legacy: loops are null or partial (what a line states): paired on the coordinates both
+    // sides state for the variable, then by occurrence
+    const base = occurrenceBase(r, stated)
     const n = occ.get(base) ?? 0
     occ.set(base, n + 1)
     const loopPart = base.slice(base.indexOf('|') + 1)
@@ -224,11 +255,25 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   }
 
   const compare = (r: ParsedRec, c: ParsedRec, key0: LoopKey | undefined, occ: number): void => {
-    const s = statFor(displayName(r), r.def, r.comp)
+    // a component printed alone against the whole vector (two contract files, one converted
+    // from a log: their pairing does not see components; in-memory sides are split, components.ts)
+    let def = r.def
+    let rv = r.value
+    let cv = c.value
+    const comp = r.comp ?? c.comp
+    if (r.comp !== c.comp && comp !== undefined) {
+      const at = COMPONENT[comp] ?? 0
+      if (!r.comp && Array.isArray(rv)) rv = rv[at]
+      if (!c.comp && Array.isArray(cv)) cv = cv[at]
+      def = {...r.def, shape: 'scalar'}
+    }
+    const s = statFor(comp ? `${r.name}[${comp}]` : r.name, def, comp)
     s.matched++
     counts.matched++
     const t = o.tolerances.get(r.name)!
-    const d = compareValues(r.def, r.value, c.value, t, flags)
+    // a value printed with fewer digits (a %g table) is allowed half a unit in its last digit
+    const f = r.digits === undefined && c.digits === undefined ? flags : {...flags, allowance: (a: number, b: number) => (r.digits ? halfUnit(a, r.digits) : 0) + (c.digits ? halfUnit(b, c.digits) : 0) + (flags.allowance?.(a, b) ?? 0)}
+    const d = compareValues(def, rv, cv, t, f)
     if (d.agree) {
       counts.agree++
       return
@@ -246,7 +291,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     if (s.details.length < K || isFirst) {
       const dv: Divergent = {
         stat: s, loop: r.loop, candLoop: c.loop, occurrence: occ, key, refIndex: r.index, candIndex: c.index,
-        refLine: r.line, candLine: c.line, ref: r.value, cand: c.value, diff: d,
+        refLine: r.line, candLine: c.line, ref: rv, cand: cv, diff: d,
       }
       if (s.details.length < K) s.details.push(dv)
       if (isFirst) first = dv
@@ -258,11 +303,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   let nPending = 0
   let maxPending = 0
 
-  const rc = ref.open()
-  const cc = cand.open()
+  const splits = componentSplits(ref, cand)
+  const rc = splitCursor(ref.open(), splits.ref)
+  const cc = splitCursor(cand.open(), splits.cand)
   const fast = mode === 'keyed'
-  const dropRef = mode === 'occurrence' && ref.format !== 'legacy'
-  const dropCand = mode === 'occurrence' && cand.format !== 'legacy'
   // contract files on both sides (loops validated to the catalogue scope): compact pending tables
   const compact = fast && ref.memory === null && cand.memory === null
   const tabRef = new Map<string, VarPending>()
@@ -296,7 +340,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       return
     }
     // coordinates beyond 32 bits: keyed map as for in-memory sides
-    const k = keyOf(x, isRef ? occRef : occCand, false)
+    const k = keyOf(x, isRef ? occRef : occCand)
     const p = take(isRef ? pendCand : pendRef, k.k)
     if (p) {
       nPending--
@@ -350,8 +394,8 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       if (cOk) cOk = cc.next()
       continue
     }
-    const kr = r ? keyOf(r, occRef, dropRef) : undefined
-    const kc = c ? keyOf(c, occCand, dropCand) : undefined
+    const kr = r ? keyOf(r, occRef) : undefined
+    const kc = c ? keyOf(c, occCand) : undefined
     if (r) seenRef(statFor(displayName(r), r.def, r.comp), r.index)
     if (c) seenCand(statFor(displayName(c), c.def, c.comp), c.index)
     if (r && c && kr!.k === kc!.k) {
@@ -387,6 +431,18 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   let pendingBytes = 0
   for (const t of [...tabRef.values(), ...tabCand.values()]) pendingBytes += t.bytes
   const unstated = {ref: 0, cand: 0}
+  /** the other side is a legacy log whose producer does not print this record's iteration (its gating) */
+  const notPrinted = (rec: ParsedRec, other: Side): boolean => {
+    if (other.format !== 'legacy') return false
+    const gated = other.header.legacy?.gated
+    if (!gated) return true // a converted log without gating facts: it prints some iterations only
+    const g = gated[rec.name]
+    if (!g || !rec.loop) return false
+    return Object.entries(g).some(([a, printed]) => {
+      const x = rec.loop![a as keyof typeof rec.loop]
+      return x !== undefined && !printed!.includes(x)
+    })
+  }
   const drain = (m: Map<string, Pending>, side: 'ref' | 'cand'): void => {
     // unmatched records in trace order (as a keyed map of pending records would list them)
     const recs: {rec: ParsedRec; key: LoopKey}[] = []
@@ -397,8 +453,19 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       recs.sort((a, b) => a.rec.index - b.rec.index)
     }
     {
+      const mine = side === 'ref' ? ref : cand
+      const repeated = mine.format === 'legacy' && mode === 'occurrence' ? repeatsOf(mine) : undefined
+      const partialOther = side === 'ref' ? partialCand : partialRef
+      const extents = partialOther ? statedExtents(side === 'ref' ? cand : ref) : undefined
       for (const p of recs) {
-        if (mode === 'keyed' && (side === 'ref' ? partialCand : partialRef)) {
+        // not printed by the other side (a legacy log's gating; every unmatched iteration for a log
+        // whose coordinates are partial or whose producer is unknown), or a log printing a value it
+        // printed already; beyond a loop extent the log states (n_sources 2 against source 3) the
+        // log does state that the iteration does not exist: that stays a loop-shape finding
+        const other = side === 'ref' ? cand : ref
+        const beyond = extents !== undefined && p.rec.loop !== null && Object.entries(p.rec.loop).some(([a, v]) => extents.has(a) && (v as number) >= extents.get(a)!)
+        const gatedOut = partialOther && (mode === 'occurrence' || other.header.legacy?.producer === 'freeform' || notPrinted(p.rec, other))
+        if ((gatedOut && !beyond) || repeated?.has(p.rec.index)) {
           unstated[side]++
           continue
         }
@@ -427,7 +494,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   drain(pendCand, 'cand')
 
   return {
-    mode, counts, vars, div, first, unstated, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
+    mode, stated, counts, vars, div, first, unstated, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
     checkpoints: {ref: rc.checkpoints, cand: cc.checkpoints},
   }
 }

@@ -32,6 +32,8 @@ export interface RootCause {
   detail: Divergent | undefined
   /** set when the root's inputs diverge too, but far less than it does (a scale factor) */
   amplified?: string
+  /** set when no divergent record qualified and this one was taken as the root (why) */
+  forced?: string
 }
 
 /** stages of scale factors whose own divergence, far larger than their inputs', makes them a root */

@@ -54,6 +54,8 @@ export interface LoopDef extends Definition {
   name: LoopName
   /** bits of this coordinate in a packed alignment key */
   keyBits: number
+  /** the set-up variable holding this loop's extent */
+  count: string
 }
 
 export interface Catalogue {

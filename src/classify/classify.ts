@@ -18,7 +18,8 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
   if (rel === rel && Number.isFinite(ratio ?? NaN)) ev.push(`${s.name}: reference ${fmt(d.ref)}, candidate ${fmt(d.cand)} (ratio ${fmt(ratio)}, relative difference ${fmt(rel)})`)
   else ev.push(`${s.name}: reference ${fmt(d.ref)}, candidate ${fmt(d.cand)}`)
   const traced = ctx.inputsOf(def.name)
-  if (root.amplified) ev.push(root.amplified)
+  if (root.forced) ev.push(root.forced)
+  else if (root.amplified) ev.push(root.amplified)
   else if (traced.length) ev.push(`its inputs traced on both sides agree at these coordinates (${traced.join(', ')})`)
   else if (def.inputs.length) ev.push(`none of its inputs (${def.inputs.join(', ')}) is traced on both sides`)
 
@@ -27,7 +28,7 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
     if (!selects(r.when, def)) continue
     const t = r.test(c)
     if (t === undefined) continue
-    return {class: r.class, evidence: [...ev, ...r.evidence(c, t)], label: r.label?.(c, t)}
+    return {class: typeof r.class === 'string' ? r.class : r.class(c, t), evidence: [...ev, ...r.evidence(c, t)], label: r.label?.(c, t)}
   }
   throw new Error('classify: the rule table has no final rule')
 }

@@ -39,6 +39,8 @@ export const ROLE = {
   latticeFactorAxis: 'lattice-factor-axis',
   fractionalIndex: 'fractional-index',
   polarizationFactor: 'polarization-factor',
+  scaleFactor: 'scale-factor',
+  finalPixelValue: 'final-pixel-value',
 } as const
 export type RoleName = (typeof ROLE)[keyof typeof ROLE]
 
@@ -99,7 +101,7 @@ export const SETUP_ROLES: readonly RoleName[] = [
   ROLE.rngSeed, ROLE.detectorOrigin, ROLE.fastAxis, ROLE.slowAxis, ROLE.normalAxis, ROLE.nominalWavelength,
 ]
 /** Roles whose per-iteration series the rules read whatever the root cause. */
-export const SERIES_ROLES: readonly RoleName[] = [ROLE.sourceWeight, ROLE.sourceWavelength, ROLE.pixelPosition, ROLE.subpixelFast, ROLE.subpixelSlow]
+export const SERIES_ROLES: readonly RoleName[] = [ROLE.sourceWeight, ROLE.sourceWavelength, ROLE.pixelPosition, ROLE.subpixelFast, ROLE.subpixelSlow, ROLE.scaleFactor]
 
 /** Catalogue names of the variables holding any of `roles`. */
 export function namesOf(roles: readonly RoleName[]): string[] {

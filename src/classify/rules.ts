@@ -11,11 +11,12 @@ import {f32Ulp} from '../align/tolerance.js'
 import type {LoopName} from '../trace/records.js'
 import {fmt} from '../report/format.js'
 import {carryOver} from './carry-over.js'
-import {hasRole, ROLE, roleVar, setupNum, type EvidenceContext, type RoleName} from './context.js'
+import {loadCatalogue} from '../catalogue/catalogue.js'
+import {hasRole, ROLE, roleVar, setupNum, SIDES, sideWord, type EvidenceContext, type RoleName, type SideName} from './context.js'
 import {countFactor, stepsEvidence} from './counts.js'
 import {halfPixel, swappedSubpixel, transposedPixel} from './geometry.js'
 import {sourceEvidence} from './sources.js'
-import {isF32, near, ratios, scalarOf, UNIT_RATIOS} from './values.js'
+import {isF32, near, nums, ratios, scalarOf, UNIT_RATIOS} from './values.js'
 
 /** One root cause as the rules see it. */
 export interface Case {
@@ -49,7 +50,8 @@ export interface Rule<T = unknown> {
   when: When
   /** the finding, or undefined when the rule does not apply to these values */
   test: (c: Case) => T | undefined
-  class: string
+  /** the class, or (for a root explained by another variable) the class of that variable's kind */
+  class: string | ((c: Case, t: T) => string)
   label?: (c: Case, t: T) => string | undefined
   evidence: (c: Case, t: T) => string[]
 }
@@ -65,7 +67,9 @@ export function selects(w: When, def: VariableDef): boolean {
   return true
 }
 
-const always = (): true => true
+/** the test of a rule that applies whatever the values (the variable's kind decides) */
+export const UNCONDITIONAL = (): true => true
+const always = UNCONDITIONAL
 const none = (): string[] => []
 
 /** agreement of the variables holding a role at the divergence's coordinates (all iterations for legacy logs) */
@@ -75,6 +79,67 @@ function agreesAt(ctx: EvidenceContext, role: RoleName, d: Divergent): boolean {
   if (ctx.res.mode === 'occurrence' || !d.loop) return s.diverged === 0
   const k = loopKey(d.loop, s.def.loop)
   return !s.divKeys.has(k) && !s.unmatchedKeys.has(k)
+}
+
+/** "a few ulps": the band of the precision class */
+export const PRECISION_ULPS = 4
+
+function ulpOf(x: number, band: 'f32' | 'f64'): number {
+  if (band === 'f32') return f32Ulp(x)
+  const a = Math.abs(x)
+  if (a === 0 || !Number.isFinite(a)) return Number.MIN_VALUE
+  return Math.pow(2, Math.max(Math.floor(Math.log2(a)), -1022) - 52)
+}
+
+/** Largest component difference in ulps of the band at the values' magnitude (a vector's norm). */
+function ulpsApart(ref: unknown, cand: unknown, band: 'f32' | 'f64'): number {
+  const a = nums(ref)
+  const b = nums(cand)
+  if (a.length === 0 || a.length !== b.length) return Number.POSITIVE_INFINITY
+  const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0))
+  const scale = Math.max(norm(a), norm(b))
+  let worst = 0
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i])
+    if (d !== d) return Number.POSITIVE_INFINITY
+    worst = Math.max(worst, d / ulpOf(scale, band))
+  }
+  return worst
+}
+
+/** float32 when either producer declares float32 or does not say (a log), else float64. */
+function declaredBand(ctx: EvidenceContext): 'f32' | 'f64' {
+  return SIDES.some((s) => ctx.headers[s].producer.precision !== 'float64') ? 'f32' : 'f64'
+}
+
+/** The one traced scale factor of a root whose value (or inverse) is the root's ratio. */
+function factorRatio(c: Case): {def: VariableDef; value: number; side: SideName; inverse: boolean} | undefined {
+  const r = c.ratio
+  if (r === null || !Number.isFinite(r) || r <= 0 || near(r, 1, 1e-6)) return undefined
+  const cat = loadCatalogue()
+  const tol = declaredBand(c.ctx) === 'f32' ? 1e-6 : 1e-9
+  const names = new Set([...c.ctx.inputsOf(c.def.name), ...c.def.inputs])
+  const hits = new Map<string, {def: VariableDef; value: number; side: SideName; inverse: boolean}>()
+  for (const n of names) {
+    const def = cat.byName.get(n)
+    if (!def || !hasRole(def, ROLE.scaleFactor)) continue
+    for (const side of SIDES) {
+      const seen = new Set<number>()
+      for (const rec of c.ctx.series[side].get(n) ?? []) {
+        const v = scalarOf(rec.value)
+        if (v === undefined || seen.has(v) || !(v > 0) || near(v, 1, 1e-6)) continue
+        seen.add(v)
+        if (seen.size > 64) break
+        if (near(r, 1 / v, tol)) hits.set(n, {def, value: v, side, inverse: true})
+        else if (near(r, v, tol)) hits.set(n, {def, value: v, side, inverse: false})
+      }
+    }
+  }
+  // one factor: every hit the same value (polar and the polar_applied made from it are one factor);
+  // named by the root's direct input when it is one
+  const all = [...hits.values()]
+  if (all.length === 0 || !all.every((h) => near(h.value, all[0].value, tol))) return undefined
+  return all.find((h) => c.def.inputs.includes(h.def.name)) ?? all[0]
 }
 
 export const RULES: Rule[] = [
@@ -94,38 +159,35 @@ export const RULES: Rule[] = [
     },
   }),
   rule({
-    // one side's values are float32 numbers and the differences are within the float32 band
+    // one side's values are float32 numbers and the two differ by a few float32 ulps at most
     id: 'float32-rounding',
     when: {},
     test: (c) => {
       const ds = c.details.length ? c.details : [c.d]
       const f32r = ds.every((x) => isF32(x.ref))
       const f32c = ds.every((x) => isF32(x.cand))
-      const maxRel = Math.max(...ds.map((x) => x.diff.relDiff ?? Number.POSITIVE_INFINITY))
-      return maxRel <= 1e-4 && f32r !== f32c ? {maxRel, f32c} : undefined
+      const ulps = Math.max(...ds.map((x) => ulpsApart(x.ref, x.cand, 'f32')))
+      return f32r !== f32c && ulps <= PRECISION_ULPS ? {ulps, f32c} : undefined
     },
     class: 'precision',
     label: () => 'float32 rounding',
-    evidence: (c, {maxRel, f32c}) => {
-      const a = scalarOf(c.d.ref)
-      const b = scalarOf(c.d.cand)
-      const u = a !== undefined && b !== undefined ? Math.abs(a - b) / f32Ulp(a) : undefined
-      return [
-        `the ${f32c ? 'candidate' : 'reference'}'s values are exact float32 numbers, the other side's are not`,
-        `largest relative difference ${fmt(maxRel)}${u !== undefined ? ` (${fmt(u)} float32 ulps here)` : ''}: within the float32 band`,
-      ]
-    },
+    evidence: (c, {ulps, f32c}) => [
+      `the ${f32c ? 'candidate' : 'reference'}'s values are exact float32 numbers, the other side's are not`,
+      `largest difference ${fmt(ulps)} float32 ulps (relative ${fmt(Math.max(...(c.details.length ? c.details : [c.d]).map((x) => x.diff.relDiff ?? Number.POSITIVE_INFINITY)))}): within ${PRECISION_ULPS} ulps of float32`,
+    ],
   }),
   rule({
-    id: 'one-float32-ulp',
+    // within a few ulps of the precision the producers declare (float32 when either side may be)
+    id: 'declared-precision',
     when: {notStages: ['rng']},
     test: (c) => {
+      const band = declaredBand(c.ctx)
       const ds = c.details.length ? c.details : [c.d]
-      const maxRel = Math.max(...ds.map((x) => x.diff.relDiff ?? Number.POSITIVE_INFINITY))
-      return maxRel <= 2 ** -23 ? maxRel : undefined
+      const ulps = Math.max(...ds.map((x) => ulpsApart(x.ref, x.cand, band)))
+      return ulps <= PRECISION_ULPS ? {ulps, band} : undefined
     },
     class: 'precision',
-    evidence: (_c, maxRel) => [`largest relative difference ${fmt(maxRel)} ≤ one float32 ulp (2⁻²³)`],
+    evidence: (c, {ulps, band}) => [`largest difference ${fmt(ulps)} ${band === 'f32' ? 'float32' : 'float64'} ulps: within ${PRECISION_ULPS} ulps of the declared precision (reference ${c.ctx.headers.ref.producer.precision}, candidate ${c.ctx.headers.cand.producer.precision})`],
   }),
   rule({
     // per-source quantities: source count, wavelengths, weights, directions
@@ -169,6 +231,18 @@ export const RULES: Rule[] = [
     class: 'units',
     label: (_c, {f}) => `×${fmt(f)}`,
     evidence: (_c, {r, why}) => [`ratio candidate/reference = ${fmt(r)} within 1e-9 of ${why}: a unit conversion`],
+  }),
+  rule({
+    // a value off by exactly one of its traced factors: one side applies that factor, the other
+    // does not (or applies it twice); the factor's kind gives the class
+    id: 'one-factor-ratio',
+    when: {},
+    test: (c) => factorRatio(c),
+    class: (_c, hit) => kindClass(hit.def),
+    label: (_c, hit) => `off by ${hit.def.name}`,
+    evidence: (c, hit) => [
+      `ratio candidate/reference ${fmt(c.ratio)} = ${hit.inverse ? '1/' : ''}${hit.def.name} (${fmt(hit.value)}, the ${sideWord(hit.side)}'s value): ${c.def.name} is off by exactly the factor ${hit.def.name}, applied on one side only (or twice on the other)`,
+    ],
   }),
   rule({
     // per-source weighting shows in per-source terms before any loop-count coincidence
@@ -255,3 +329,9 @@ export const RULES: Rule[] = [
   rule({id: 'mosaic-parameter', when: {roles: [ROLE.mosaicParameter]}, test: always, class: 'rng', evidence: none}),
   rule({id: 'scale-factor', when: {}, test: always, class: 'normalization', evidence: none}),
 ]
+
+/** The class a variable's kind gives it: that of the first rule selecting it whatever the values. */
+export function kindClass(def: VariableDef): string {
+  for (const r of RULES) if (r.test === UNCONDITIONAL && selects(r.when, def) && typeof r.class === 'string') return r.class
+  return RULES[RULES.length - 1].class as string
+}

@@ -3,9 +3,11 @@
 // partners), without re-reading whole files when the alignment says where they are.
 import type {Tolerance} from '../catalogue/catalogue.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
-import {SERIES_CAP, type AlignResult} from '../align/align.js'
+import {SERIES_CAP, type AlignResult, type Divergent} from '../align/align.js'
 import type {Frontier} from '../align/frontier.js'
-import {loopKey, loopText, showLoop} from '../align/keys.js'
+import {componentSplits, splitCursor, type Split} from '../align/components.js'
+import {loopKey, showLoop} from '../align/keys.js'
+import {occurrenceBase} from '../align/stated.js'
 import {CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
 import {encodeJson} from '../trace/numbers.js'
 import {encodeLoop} from '../trace/writer.js'
@@ -17,6 +19,11 @@ type Want = (name: string, index: number, text: string, rest: number) => boolean
 /** Every record of a side, parsed only when `want` says so (names are read from the text first). */
 function scan(side: Side, want: Want, visit: (r: ParsedRec) => void): void {
   scanRange(side, [], 0, Number.POSITIVE_INFINITY, want, visit)
+}
+
+/** The side as the alignment read it: vectors also as the components the other side prints alone. */
+function aligned(side: Side, split: Split | null): Side {
+  return split ? {...side, open: (from) => splitCursor(side.open(from), split)} : side
 }
 
 /**
@@ -70,16 +77,20 @@ export interface Evidence {
 }
 
 /** Collects the evidence for the root causes of `fr`, and `K` aligned records each side of the first divergence. */
-export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Frontier, tolerances: Map<string, Tolerance>, K: number): Evidence {
+export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Frontier, first: Divergent | null, tolerances: Map<string, Tolerance>, K: number): Evidence {
   const cat = loadCatalogue()
+  const splits = componentSplits(ref0, cand0)
+  const ref = aligned(ref0, splits.ref)
+  const cand = aligned(cand0, splits.cand)
   const rootNames = new Set<string>(fr.roots.map((r) => r.stat.def.name))
   const seriesNames = new Set<string>([...rootNames, ...namesOf(SERIES_ROLES)])
-  if (res.mode === 'occurrence') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
+  // legacy logs: a root's stale value may show only in a downstream per-iteration series (TRACE_C_PHI)
+  if (res.mode === 'occurrence' || ref.format === 'legacy' || cand.format === 'legacy') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
   const ctx: EvidenceContext = {
     res, tolerances, headers: {ref: ref.header, cand: cand.header},
     setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()}, inputsOf: fr.inputsOf,
   }
-  const firstIdx = res.first?.refIndex ?? -1
+  const firstIdx = first?.refIndex ?? -1
   const ctxRef: ParsedRec[] = []
   const setupNames = new Set(namesOf(SETUP_ROLES))
   const CAP = SERIES_CAP
@@ -92,18 +103,15 @@ export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Fron
       ctx.series[side].set(k, list)
     }
   }
-  const occKey = (r: ParsedRec, occ: Map<string, number>, drop: boolean): string => {
-    if (res.mode === 'keyed') return r.name + ':' + loopKey(r.loop ?? {})
-    const l = drop || !r.loop || Object.keys(r.loop).length === 0 ? null : r.loop
-    const base = display(r) + '|' + (r.def.loop.length === 0 ? '{}' : loopText(l))
+  const occKey = (r: ParsedRec, occ: Map<string, number>): string => {
+    if (res.mode === 'keyed') return display(r) + ':' + loopKey(r.loop ?? {})
+    const base = occurrenceBase(r, res.stated)
     const n = occ.get(base) ?? 0
     occ.set(base, n + 1)
     return base + '#' + n
   }
   const occR = new Map<string, number>()
   const occC = new Map<string, number>()
-  const dropR = res.mode === 'occurrence' && ref.format !== 'legacy'
-  const dropC = res.mode === 'occurrence' && cand.format !== 'legacy'
   const refKeys = new Map<string, number>()
   // Keyed mode reads only what it needs: the records up to the last one the set-up values and
   // series can use (the first CAP of a variable, its last one when fewer; known from the
@@ -125,7 +133,7 @@ export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Fron
   const wantRef: Want = (n, i) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || (i >= firstIdx - K && i <= firstIdx + K)
   const visitRef = (r: ParsedRec): void => {
     collect('ref', r)
-    const k = occKey(r, occR, dropR)
+    const k = occKey(r, occR)
     if (firstIdx >= 0 && r.index >= firstIdx - K && r.index <= firstIdx + K) {
       ctxRef.push(r)
       refKeys.set(k, ctxRef.length - 1)
@@ -157,7 +165,7 @@ export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Fron
   const wantCand: Want = (n, _i, text, rest) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, text, rest)
   const visitCand = (r: ParsedRec): void => {
     collect('cand', r)
-    const k = occKey(r, occC, dropC)
+    const k = occKey(r, occC)
     const at = refKeys.get(k)
     if (at !== undefined && !ctxCand.has(at)) ctxCand.set(at, r)
   }
@@ -172,7 +180,7 @@ export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Fron
     scanRange(cand, cps, 0, e, wantCand, visitCand)
     if (!done()) {
       // partners of the window are near the candidate's partner of the first divergence (same order)
-      const p = Math.max(e + 1, (res.first?.candIndex ?? 0) - K - CHECKPOINT_EVERY)
+      const p = Math.max(e + 1, (first?.candIndex ?? 0) - K - CHECKPOINT_EVERY)
       if (p <= e + GAP) scanRange(cand, cps, e + 1, Number.POSITIVE_INFINITY, wantCand, visitCand, done)
       else {
         scanRange(cand, cps, p, Number.POSITIVE_INFINITY, wantCand, visitCand, done)
@@ -180,8 +188,8 @@ export function gatherEvidence(ref: Side, cand: Side, res: AlignResult, fr: Fron
       }
     }
   }
-  ref.truncated = savedTruncated[0]
-  cand.truncated = savedTruncated[1]
+  ref0.truncated = savedTruncated[0]
+  cand0.truncated = savedTruncated[1]
   const context = ctxRef.map((r, i): ContextLine => {
     const c = ctxCand.get(i)
     return {

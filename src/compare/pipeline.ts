@@ -9,9 +9,10 @@ import type {Producer} from '../trace/legacy/index.js'
 import type {LoadedTrace} from '../trace/reader.js'
 import {openSides, type Side} from '../trace/source/index.js'
 import {gatherEvidence} from './evidence.js'
-import {compareHeaders} from './provenance.js'
+import {printingFindings, withoutPrinting} from '../classify/printing.js'
+import {compareHeaders, permutedPixel} from './provenance.js'
 import type {Report, SideInfo, Status} from './report.js'
-import {findings, mismatchLine, verdictLine} from './verdict.js'
+import {finalValue, findings, firstOutside, mismatchLine, verdictLine} from './verdict.js'
 
 export interface CompareOptions {
   refFormat?: 'auto' | 'nbtrace' | 'legacy'
@@ -48,56 +49,73 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
 
   const prov0 = compareHeaders(ref.header, cand.header)
   const provenance: Report['provenance'] = {...prov0, ignored: !!o.ignoreConfig && prov0.blocking}
+  const base = {schema: 'nbtrace-compare-report' as const, version: 1 as const, tolerance, provenance}
+  const mismatch = (records: {ref: number; cand: number}, alignment: Report['alignment'], counts: Report['counts']): Report => ({
+    ...base, status: 'mismatch', verdict: mismatchLine(provenance),
+    ref: sideInfo(ref, records.ref), cand: sideInfo(cand, records.cand), alignment,
+    loopShape: [], unmatched: {onlyRef: [], onlyCand: []}, printing: [], finalPixel: null,
+    firstDivergence: null, rootCauses: [], counts, context: [], elapsedMs: Date.now() - t0,
+  })
   if (prov0.blocking && !o.ignoreConfig) {
-    return {
-      schema: 'nbtrace-compare-report', version: 1, status: 'mismatch', verdict: mismatchLine(provenance),
-      ref: sideInfo(ref, 0), cand: sideInfo(cand, 0),
-      alignment: {mode: ref.format === 'legacy' || cand.format === 'legacy' ? 'occurrence' : 'keyed', note: 'not run', maxPending: 0, textEqual: 0},
-      tolerance, provenance, loopShape: [], unmatched: {onlyRef: [], onlyCand: []},
-      firstDivergence: null, rootCauses: [],
-      counts: {matched: 0, agree: 0, diverged: 0, onlyRef: 0, onlyCand: 0, cascade: 0, refRecords: 0, candRecords: 0},
-      context: [], elapsedMs: Date.now() - t0,
-    }
+    return mismatch({ref: 0, cand: 0}, {mode: ref.format === 'legacy' || cand.format === 'legacy' ? 'occurrence' : 'keyed', note: 'not run', maxPending: 0, textEqual: 0},
+      {matched: 0, agree: 0, diverged: 0, onlyRef: 0, onlyCand: 0, cascade: 0, refRecords: 0, candRecords: 0})
   }
 
   const res = align(ref, cand, {tolerances, strictZero})
+  const alignment: Report['alignment'] = {
+    mode: res.mode,
+    note: res.mode === 'keyed'
+      ? 'aligned by (name, loop coordinates, occurrence), independent of emission order'
+      : 'legacy log: aligned by name, the loop coordinates both sides state, and occurrence',
+    maxPending: res.maxPending, textEqual: res.textEqual,
+  }
   for (const [side, n, other] of [['reference', res.unstated.ref, cand], ['candidate', res.unstated.cand, ref]] as const) {
     if (n) provenance.notes.push(`${n} ${side} records at iterations the ${other === cand ? 'candidate' : 'reference'} log does not print (its producer's gating) were not compared`)
   }
   if (ref.truncated) provenance.notes.push(`reference trace ${ref.truncated}`)
   if (cand.truncated) provenance.notes.push(`candidate trace ${cand.truncated}`)
-  const fr = frontier(res)
+
+  // two different pixels told from the values come before any number is a divergence
+  const permuted = provenance.blocking ? undefined : permutedPixel(res)
+  if (permuted) {
+    Object.assign(provenance, {blocking: true, class: 'pixel', pixelFromValues: permuted, ignored: !!o.ignoreConfig})
+    if (!o.ignoreConfig) {
+      return mismatch({ref: res.refRecords, cand: res.candRecords}, alignment,
+        {...res.counts, cascade: 0, refRecords: res.refRecords, candRecords: res.candRecords})
+    }
+  }
+
+  // printed-unit differences whose consumers agree are findings of their own, never root causes
+  const fr0 = frontier(res)
+  const printing = printingFindings(res, fr0)
+  const fr = withoutPrinting(fr0, printing)
+  const first = firstOutside(res, printing.stats)
   const shapes = loopShape(res)
   const unmatched = {
     onlyRef: [...res.vars.values()].filter((s) => s.inRef > 0 && s.inCand === 0).map((s) => s.name),
     onlyCand: [...res.vars.values()].filter((s) => s.inCand > 0 && s.inRef === 0).map((s) => s.name),
   }
-  const diverged = res.counts.diverged > 0 || shapes.length > 0
+  const diverged = res.counts.diverged - printing.records > 0 || shapes.length > 0
   let found: ReturnType<typeof findings> = {rootCauses: [], firstDivergence: null}
   let context: Report['context'] = []
   if (diverged) {
-    const ev = gatherEvidence(ref, cand, res, fr, tolerances, o.contextRecords ?? 3)
+    const ev = gatherEvidence(ref, cand, res, fr, first, tolerances, o.contextRecords ?? 3)
     context = ev.context
-    found = findings(res, fr, ev.ctx)
+    found = findings(res, fr, first, shapes, ev.ctx)
   }
+  const finalPixel = finalValue(res)
 
   // a truncated or aborted trace never "agrees": what is missing was never compared
   const cut = [ref.truncated && `reference trace ${ref.truncated}`, cand.truncated && `candidate trace ${cand.truncated}`].filter(Boolean).join('; ')
   const status: Status = diverged ? 'diverged' : cut ? 'mismatch' : 'agree'
   const counts = {...res.counts, cascade: fr.cascade, refRecords: res.refRecords, candRecords: res.candRecords}
-  let verdict = verdictLine(diverged ? 'diverged' : 'agree', found.firstDivergence, found.rootCauses, shapes, counts, provenance)
+  let verdict = verdictLine(diverged ? 'diverged' : 'agree', found.firstDivergence, found.rootCauses, shapes, counts, provenance, printing.findings, finalPixel)
   if (cut) verdict = `TRUNCATED: ${cut}${diverged ? `; ${verdict}` : `; the ${counts.matched} records present agree`}`
   return {
-    schema: 'nbtrace-compare-report', version: 1, status, verdict,
-    ref: sideInfo(ref, res.refRecords), cand: sideInfo(cand, res.candRecords),
-    alignment: {
-      mode: res.mode,
-      note: res.mode === 'keyed'
-        ? 'aligned by (name, loop coordinates, occurrence), independent of emission order'
-        : 'legacy log: aligned by name, stated loop coordinates (phi/source lines) and occurrence; loop coordinates otherwise unknown',
-      maxPending: res.maxPending, textEqual: res.textEqual,
-    },
-    tolerance, provenance, loopShape: shapes, unmatched, firstDivergence: found.firstDivergence, rootCauses: found.rootCauses, counts, context,
+    ...base, status, verdict,
+    ref: sideInfo(ref, res.refRecords), cand: sideInfo(cand, res.candRecords), alignment,
+    loopShape: shapes, unmatched, printing: printing.findings, finalPixel,
+    firstDivergence: found.firstDivergence, rootCauses: found.rootCauses, counts, context,
     elapsedMs: Date.now() - t0,
   }
 }

@@ -4,9 +4,10 @@
 // is required, a literal union against an enum).
 import type {Loop} from '../trace/records.js'
 import type {LoopShapeFinding} from '../align/shape.js'
+import type {PrintingFinding} from '../classify/printing.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
 
-export type {LoopShapeFinding}
+export type {LoopShapeFinding, PrintingFinding}
 
 export type Status = 'agree' | 'diverged' | 'mismatch'
 export type JsonNum = number | 'NaN' | 'Infinity' | '-Infinity' | null
@@ -80,6 +81,8 @@ export interface Provenance {
   blocking: boolean
   class: 'configuration' | 'pixel' | null
   pixel: {ref: {slow: number; fast: number} | null; cand: {slow: number; fast: number} | null; match: boolean; transposed: boolean}
+  /** two different pixels told from the values (permuted position vectors, equal scalars) */
+  pixelFromValues: string | null
   config: ConfigDiff[]
   /** config known on both sides */
   configCompared: boolean
@@ -100,6 +103,10 @@ export interface Report {
   tolerance: {precision: PrecisionProfile; rtol: number | null; atol: number | null; ulps: number | null; overrides: Record<string, {rtol: number; atol?: number}>; strictZero: boolean}
   provenance: Provenance & {ignored: boolean}
   loopShape: LoopShapeFinding[]
+  /** values off by an exact unit factor whose traced consumers agree (never root causes) */
+  printing: PrintingFinding[]
+  /** the pixel's final value (catalogue role final-pixel-value) when both sides trace it */
+  finalPixel: {name: string; agrees: boolean; relDiff: JsonNum} | null
   unmatched: {onlyRef: string[]; onlyCand: string[]}
   firstDivergence: FirstDivergence | null
   rootCauses: ReportRootCause[]

@@ -55,12 +55,19 @@ export function renderReport(r: Report, o: RenderOptions): string {
   if (p.blocking || p.notes.length || p.config.length || p.inputs.length) {
     out.push('')
     out.push(chalk.bold('Provenance'))
+    if (p.pixelFromValues) out.push(`  pixel: ${p.pixelFromValues}`)
     if (!p.pixel.match) out.push(`  pixel: reference ${JSON.stringify(p.pixel.ref)}, candidate ${JSON.stringify(p.pixel.cand)}${p.pixel.transposed ? ' — transposed (slow and fast swapped)' : ''}`)
     for (const c of p.config) out.push(`  config ${c.key}: reference ${JSON.stringify(c.ref)}, candidate ${JSON.stringify(c.cand)}`)
     for (const i of p.inputs) out.push(`  input ${i.role}: reference ${i.ref?.slice(0, 12) ?? 'none'} (${i.refPath ?? '-'}), candidate ${i.cand?.slice(0, 12) ?? 'none'} (${i.candPath ?? '-'})`)
     for (const n of p.notes) out.push(chalk.dim(`  note: ${n}`))
   }
   if (r.status === 'mismatch') return out.join('\n') + '\n'
+
+  if (r.printing.length) {
+    out.push('')
+    out.push(chalk.bold('Printed units (not divergences)'))
+    for (const f of r.printing) out.push(`  ${f.message}`)
+  }
 
   if (r.loopShape.length) {
     out.push('')

@@ -1,7 +1,7 @@
 // The trace contract as TypeScript types. schemas/trace.schema.json is the normative form;
 // these types mirror it for the code that produces and consumes records.
 
-import type {Loop} from '../catalogue/catalogue.js'
+import type {Loop, LoopName} from '../catalogue/catalogue.js'
 
 // Loop axes are the catalogue's (catalogue.json loopOrder); re-exported for the record types.
 export {LOOP_NAMES} from '../catalogue/catalogue.js'
@@ -49,6 +49,8 @@ export interface LegacyInfo {
   coordinates?: 'true' | 'partial' | 'none'
   /** the loop extents used for the coordinates (catalogue set-up names), and their source */
   extents?: Record<string, {value: number; from: 'log' | 'other side'}>
+  /** per variable, the indices printed on the axes the producer's gating restricts */
+  gated?: Record<string, Partial<Record<LoopName, number[]>>>
 }
 
 export type Config = Record<string, unknown>
@@ -75,7 +77,7 @@ export interface ValueRecord {
   name: string
   loop: Loop | null
   value: TraceValue
-  origin?: {line: number; name: string; component?: string}
+  origin?: {line: number; name: string; component?: string; digits?: number}
 }
 
 export interface FooterRecord {

@@ -3,6 +3,7 @@
 // count, nothing after the footer, duplicate object keys).
 import {loadCatalogue, LOOP_SET, type VariableDef} from '../catalogue/catalogue.js'
 import {InputError} from '../util/errors.js'
+import {configHash} from './header.js'
 import {decodeNumber} from './numbers.js'
 import type {FooterRecord, HeaderRecord, TraceRecord, ValueRecord} from './records.js'
 import {explainAjvError, validatorFor} from './schema.js'
@@ -28,7 +29,15 @@ export function findDuplicateKey(text: string): string | undefined {
         else if (d === 0x22) break
         else j++
       }
-      const str = text.slice(i + 1, j)
+      let str = text.slice(i + 1, j)
+      // a key spelled with escapes ("na\u006de") is the same key as its decoded text
+      if (str.includes('\\')) {
+        try {
+          str = JSON.parse(text.slice(i, j + 1)) as string
+        } catch {
+          /* not a valid string: JSON.parse of the line reports it */
+        }
+      }
       let k = j + 1
       while (k < n && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) k++
       if (k < n && text.charCodeAt(k) === 0x3a /* : */ && stack.length) {
@@ -40,6 +49,45 @@ export function findDuplicateKey(text: string): string | undefined {
     } else i++
   }
   return undefined
+}
+
+/** Deepest nesting of arrays/objects allowed in a record (a trace needs 3: header objects). */
+export const MAX_DEPTH = 32
+
+/** Nesting depth of a JSON text (brackets outside strings), scanning no further than needed. */
+function depthOver(text: string, limit: number): boolean {
+  let depth = 0
+  const n = text.length
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 0x5c) i++
+        else if (d === 0x22) break
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
+}
+
+/** More than `k` occurrences of a character (the cheap pre-check of the depth scan). */
+function moreThan(text: string, ch: string, k: number): boolean {
+  let i = -1
+  for (let n = 0; n <= k; n++) {
+    i = text.indexOf(ch, i + 1)
+    if (i === -1) return false
+  }
+  return true
+}
+
+/** A number slot that JSON.parse turned into ±Infinity: a literal such as 1e400 that overflows a double. */
+function overflowed(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v)
+  if (Array.isArray(v)) return v.some((x) => typeof x === 'number' && !Number.isFinite(x))
+  return false
 }
 
 /** Turns the "NaN"/"Infinity"/"-Infinity" strings of a numeric value into doubles. */
@@ -154,6 +202,9 @@ export class TraceValidator {
   /** Parses one line: a JSON object without duplicate keys. */
   private parse(text: string, line: number): Record<string, unknown> {
     this.lastLine = line
+    if ((moreThan(text, '[', MAX_DEPTH) || moreThan(text, '{', MAX_DEPTH)) && depthOver(text, MAX_DEPTH)) {
+      this.fail(line, undefined, `invalid record: arrays/objects nested deeper than ${MAX_DEPTH} levels`)
+    }
     let obj: unknown
     try {
       obj = JSON.parse(text)
@@ -224,6 +275,15 @@ export class TraceValidator {
     const o = obj as Record<string, unknown>
     if (Array.isArray(o.pixel)) this.fail(line, '/pixel', `expected {"slow": S, "fast": F}, found a bare array ${JSON.stringify(o.pixel)}`)
     this.schemaCheck(this.vHeader, obj, line)
+    const h = obj as HeaderRecord
+    for (const k of ['slow', 'fast'] as const) {
+      const x = h.pixel?.[k]
+      if (x !== undefined && !Number.isSafeInteger(x)) this.fail(line, `/pixel/${k}`, `expected a pixel index (an integer below 2^53), found ${x === Infinity ? 'a number literal that overflows a double' : String(x)}`)
+    }
+    if (h.config !== null && h.configHash !== null && typeof h.configHash === 'string') {
+      const want = configHash(h.config)
+      if (want !== h.configHash) this.fail(line, '/configHash', `expected ${want} (SHA-256 of the canonical config), found ${h.configHash}`)
+    }
     this.header = obj as HeaderRecord
     return this.header
   }
@@ -241,12 +301,17 @@ export class TraceValidator {
   /** Everything a value record must be on its own: schema, catalogue name, shape, loop scope. */
   private checkValue(r: ValueRecord, line: number, afterSchema?: () => void, decode = true): ValueRecord {
     if (!this.header) this.fail(line, '/type', 'expected a header before the first value record, found a value record')
+    if (overflowed(r.value)) this.fail(line, '/value', 'expected a finite number (non-finite values are the strings "NaN", "Infinity", "-Infinity"), found a number literal that overflows a double')
     const def0 = typeof r.name === 'string' ? this.cat.byName.get(r.name) : undefined
     if (def0 && r.value !== undefined && r.origin === undefined) {
       const bad = shapeOk(def0, r.value)
       if (bad) this.fail(line, '/value', `expected ${bad} for ${r.name} (${def0.shape}), found ${found(r.value)}`)
     }
-    if (!fastValueShapeOk(r)) this.schemaCheck(this.vValue, r, line)
+    if (!fastValueShapeOk(r)) {
+      this.schemaCheck(this.vValue, r, line)
+      // JSON Schema's "integer" admits Infinity (1e400 parses to it): an index is a safe integer
+      if (r.loop) for (const [k, x] of Object.entries(r.loop)) if (!Number.isSafeInteger(x)) this.fail(line, `/loop/${k}`, `expected a loop index (an integer below 2^53), found ${x === Infinity ? 'a number literal that overflows a double' : String(x)}`)
+    }
     afterSchema?.()
     const def = this.cat.byName.get(r.name)
     if (!def) this.fail(line, '/name', `expected a catalogue variable name, found unknown name ${JSON.stringify(r.name)}`)

@@ -62,7 +62,17 @@ describe('legacy logs', function () {
     assert.equal(first(t, 'polar_applied'), 0.997798486194803)
     assert.equal(first(t, 'omega_pixel'), 9.93402733922788e-7)
     assert.equal(first(t, 'steps'), 1)
-    assert.ok(t.values.every((v) => v.loop === null || Object.keys(v.loop).length === 0), 'no invented loop coordinates')
+    // no invented coordinates: this log prints no loop extents, so the sub-pixel axes stay
+    // unstated; the gating itself states source 0 (and phi 0, mosaic 0) of the traced block
+    assert.equal(t.values.find((v) => v.name === 'pixel_pos')!.loop, null)
+    assert.deepEqual(t.values.find((v) => v.name === 'incident')!.loop, {source: 0})
+    assert.deepEqual(t.values.find((v) => v.name === 'F_cell')!.loop, {source: 0, phi: 0, mosaic: 0})
+    assert.equal(t.header.legacy!.coordinates, 'partial')
+    // with the extents (the other side's set-up values) every record has its true coordinates
+    const x = await readLegacyLog(join(LEGACY, 'at-parallel-012_half-pixel-pix0/c.log'), {extents: {detector_thicksteps: 1, oversample: 1, n_sources: 1, phisteps: 1, mosaic_domains: 1}})
+    assert.equal(x.header.legacy!.coordinates, 'true')
+    assert.deepEqual(x.values.find((v) => v.name === 'pixel_pos')!.loop, {thick: 0, subS: 0, subF: 0})
+    assert.deepEqual(x.values.find((v) => v.name === 'cos2theta')!.loop, {thick: 0, subS: 0, subF: 0, source: 0})
   })
 
   it('free-form PyTorch report: Å→m, Å⁻¹→m⁻¹, r_e squared, components (at-parallel-012 py.log)', async () => {
@@ -82,11 +92,14 @@ describe('legacy logs', function () {
   it('TRACE_C_PHI lines keep their phi_tic, degrees become radians (c-parity-001 c.log)', async () => {
     const t = await readLegacyLog(join(LEGACY, 'c-parity-001_phi0-carryover/c.log'))
     assert.deepEqual(t.header.pixel, {slow: 685, fast: 1039})
+    // phi 0's k_frac repeats the k of hkl_frac (block B): recognised once; phi 1..9 at their coordinates
     const ks = t.values.filter((v) => v.name === 'hkl_frac' && v.origin?.component === 'k')
-    assert.equal(ks.length, 10)
-    assert.deepEqual(ks[0].loop, {phi: 0})
-    assert.equal(ks[0].value, -0.607255839576692)
-    assert.equal(ks[9].value, -0.607255839576692)
+    assert.equal(ks.length, 9)
+    assert.deepEqual(ks[0].loop, {thick: 0, subS: 0, subF: 0, source: 0, phi: 1, mosaic: 0})
+    const k0 = t.values.find((v) => v.name === 'hkl_frac' && !v.origin?.component)!
+    assert.equal((k0.value as number[])[1], -0.607255839576692)
+    assert.equal(ks[8].value, -0.607255839576692)
+    assert.equal(ks[8].loop!.phi, 9)
     const phi9 = t.values.find((v) => v.name === 'phi' && v.loop?.phi === 9)!
     close(phi9.value as number, 0.09 / (180 / Math.PI))
     // the SAMPLE-pivot geometry block: Fclose_m is the pivot offset, distance_m the final distance
@@ -119,7 +132,14 @@ describe('legacy logs', function () {
     assert.equal(L.recognized + L.unrecognized + (L.lines - L.recognized - L.unrecognized), L.lines)
     assert.ok(L.unrecognized > 0)
     assert.deepEqual(t.header.pixel, {slow: 33, fast: 33})
-    // Block A/B repeat per sub-pixel (auto oversample 2 → 4 occurrences)
-    assert.equal(t.values.filter((v) => v.name === 'pixel_pos').length, 4)
+    // Block A/B repeat per sub-pixel (auto oversample 2 → 4 occurrences), each at its sub-pixel
+    const pos = t.values.filter((v) => v.name === 'pixel_pos')
+    assert.equal(pos.length, 4)
+    assert.deepEqual(pos.map((v) => v.loop), [{thick: 0, subS: 0, subF: 0}, {thick: 0, subS: 0, subF: 1}, {thick: 0, subS: 1, subF: 0}, {thick: 0, subS: 1, subF: 1}])
+    assert.deepEqual(L.extents?.oversample, {value: 2, from: 'log'})
+    // cos_2theta is of the last sub-pixel and source; the scaling block and pix0 (printed per sub-pixel) once
+    assert.deepEqual(t.values.find((v) => v.name === 'cos2theta')!.loop, {thick: 0, subS: 1, subF: 1, source: 0})
+    assert.equal(t.values.filter((v) => v.name === 'pix0_vector').length, 1)
+    assert.equal(L.configuration, 'not recorded')
   })
 })

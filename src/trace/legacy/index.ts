@@ -49,6 +49,7 @@ interface Pending {
   stated: Loop
   group: string
   occ: number
+  digits: number | undefined
 }
 
 /** The traced pixel a header line states, in any of the forms logs use, or null. */
@@ -73,12 +74,38 @@ export function detectProducer(path: string, name: string = path): Profile {
   let c = 0
   let pytorch = false
   for (const [, s] of readLines(path, {name, invalidUtf8: 'mark'})) {
-    if (s.startsWith('TRACE_PY')) py++
-    else if (s.startsWith('TRACE_C')) c++
+    if (s.startsWith('TRACE_PY') && tracePrefix(s)?.kind !== 'other') py++
+    else if (s.startsWith('TRACE_C') && tracePrefix(s)?.kind !== 'other') c++
     if (!pytorch && s.length < CHATTER_MAX && s.includes('PyTorch')) pytorch = true
   }
   const tag: Tag = py + (pytorch ? 1 : 0) > c ? 'py' : c > 0 ? 'c' : 'freeform'
   return profileFor(tag)!
+}
+
+/** Names of a free-form line (`name = …`, `  name: …`), for the vocabulary count. */
+function freeName(s: string): string | null {
+  const eq = s.indexOf(' = ')
+  if (eq > 0 && eq < 200) {
+    const head = s.slice(0, eq).trim()
+    const colon = head.indexOf(': ')
+    return colon >= 0 ? head.slice(colon + 2).trim() : head
+  }
+  const colon = s.indexOf(': ')
+  if (colon > 0 && colon < 80 && /^\s/.test(s)) return s.slice(0, colon).trim()
+  return null
+}
+
+/** Whether a free-form log uses the C build's printed names or the catalogue's (more of which it uses). */
+function freeVocabulary(path: string, name: string, cNames: Record<string, NameMap>, catalogue: Map<string, unknown>): 'c' | 'catalogue' {
+  let c = 0
+  let k = 0
+  for (const [, s] of readLines(path, {name, invalidUtf8: 'mark'})) {
+    const n = freeName(s)
+    if (n === null) continue
+    if (cNames[n] && !catalogue.has(n)) c++
+    else if (catalogue.has(n) && !cNames[n]) k++
+  }
+  return c > k ? 'c' : 'catalogue'
 }
 
 export interface LegacyOptions {
@@ -134,9 +161,14 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   } else prof = detectProducer(path, file)
   const cat = loadCatalogue()
   const freeformGrammar = prof.tag !== 'c'
+  // a free-form log written with the C build's names (pix0_vector_meters, omega_pixel_sr …) means
+  // them as the C build does, also where a name is a catalogue name too (omega_pixel, polar)
+  const cNames = profileFor('c')!.sections.pixel!.names
+  const vocabulary = freeformGrammar ? freeVocabulary(path, file, cNames, cat.byName) : 'catalogue'
   const lookupFree = (name: string): NameMap | undefined => {
+    if (vocabulary === 'c' && cNames[name]) return cNames[name]
     if (cat.byName.has(name)) return {var: name}
-    return prof.aliases?.[name] ?? profileFor('freeform')!.aliases?.[name] ?? profileFor('c')!.sections.pixel?.names[name]
+    return prof.aliases?.[name] ?? profileFor('freeform')!.aliases?.[name] ?? cNames[name]
   }
 
   const pending: Pending[] = []
@@ -144,6 +176,8 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   const notes: string[] = []
   const logExtents: Extents = {}
   const occ = new Map<string, number>()
+  const flags = new Map<string, number>()
+  const defaulted = new Set<string>()
   let pivot: 'beam' | 'sample' | null = null
   let pixel: Pixel | null = null
   let precision = prof.precision
@@ -165,7 +199,22 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       if (!map0) miss(printed)
       return
     }
-    const map = map0.byPivot ? (pivot === 'sample' ? map0.byPivot.sample : map0.byPivot.beam) : map0
+    let map = map0.byPivot ? (pivot === 'sample' ? map0.byPivot.sample : map0.byPivot.beam) : map0
+    if (map.byFlag) {
+      let f: number | string | undefined = flags.get(map.byFlag.flag)
+      if (f === undefined && map.byFlag.default !== undefined) {
+        f = map.byFlag.default
+        if (!defaulted.has(map.byFlag.flag)) notes.push(`${map.byFlag.flag} not printed: ${printed} read as with ${map.byFlag.flag} ${f} (the program's default)`)
+        defaulted.add(map.byFlag.flag)
+      }
+      const m = f === undefined ? undefined : map.byFlag.values[String(f)]
+      if (!m) {
+        notes.push(`line ${line}: ${printed} depends on ${map.byFlag.flag}, which the log ${f === undefined ? 'does not print before it' : `prints as ${f}`}; skipped`)
+        miss(printed)
+        return
+      }
+      map = m
+    }
     const def = map.var ? cat.byName.get(map.var) : undefined
     if (!def) throw new Error(`producer profile ${prof.name}: ${printed} names unknown catalogue variable ${map.var}`)
     let nums: number[]
@@ -203,7 +252,9 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
     const group = `${section}|${printed}|${statedKey}`
     const n = occ.get(group) ?? 0
     occ.set(group, n + 1)
-    pending.push({def, comp: map.component, printed, line, value: want === 1 ? vals[0] : vals, rule: map.loop ?? rule, stated, group, occ: n})
+    // free-form lines state no coordinates: a profile's loop rule is for its own line forms only
+    const own = section === 'free' ? {} : map.loop ?? rule
+    pending.push({def, comp: map.component, printed, line, value: want === 1 ? vals[0] : vals, rule: own, stated, group, occ: n, digits: map.digits})
   }
 
   const section = (kind: SectionName) => prof.sections[kind] ?? profileFor(prof.tag === 'py' ? 'py' : 'c')!.sections[kind]
@@ -227,9 +278,10 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
         const n = Math.sqrt(x * x + y * y + z * z)
         const dir = n > 0 ? [x / n, y / n, z / n] : [0, 0, 0]
         const st = {source: sourceIndex}
-        add(line, 'source_table', {var: 'source_dir'}, dir, {source: 'line'}, st, 'table')
-        add(line, 'source_table', {var: 'source_lambda'}, [lam], {source: 'line'}, st, 'table')
-        add(line, 'source_table', {var: 'source_weight'}, [w], {source: 'line'}, st, 'table')
+        const digits = prof.sourceTableDigits
+        add(line, 'source_table', {var: 'source_dir', digits}, dir, {source: 'line'}, st, 'table')
+        add(line, 'source_table', {var: 'source_lambda', digits}, [lam], {source: 'line'}, st, 'table')
+        add(line, 'source_table', {var: 'source_weight', digits}, [w], {source: 'line'}, st, 'table')
         if (lam === 0) notes.push(`line ${line}: source ${sourceIndex} has wavelength 0 (a comment or short line read as a source?)`)
         sourceIndex++
         sourceTable--
@@ -264,7 +316,11 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       if (t.kind === 'pixel') {
         const [name, rest] = firstToken(t.rest)
         if (redundant.has(name)) continue
-        if (sec.unmapped?.includes(name)) miss(name)
+        if (sec.flags?.includes(name)) {
+          const v = parseLegacyValues(rest)
+          if (v.bad === null && v.nums.length === 1) flags.set(name, v.nums[0])
+          else miss(name)
+        } else if (sec.unmapped?.includes(name)) miss(name)
         else add(line, name, sec.names[name], rest, rule, {}, 'pixel')
       } else if (t.kind === 'geometry') {
         const eq = t.rest.indexOf('=')
@@ -414,6 +470,14 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   const values: ValueRecord[] = []
   const lines: number[] = []
   const seen = new Map<string, ValueRecord>()
+  const pendingOf = new Map<ValueRecord, Pending>()
+  const record = (p: Pending, loop: Loop | null): ValueRecord => {
+    const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
+    pendingOf.set(rec, p)
+    if (p.comp) rec.origin!.component = p.comp
+    if (p.digits !== undefined) rec.origin!.digits = p.digits
+    return rec
+  }
   let repeats = 0
   const complete = (def: VariableDef, loop: Loop | null): boolean => loop !== null && def.loop.every((a) => loop[a] !== undefined)
   for (const p of pending) {
@@ -427,30 +491,38 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
         repeats++
         continue
       }
-      if (p.comp) {
-        // a component printed alone where the whole vector was printed at the same coordinates
-        const whole = seen.get(`${p.def.name}||${loopKey(loop!)}`)
-        const at = {x: 0, y: 1, z: 2, h: 0, k: 1, l: 2}[p.comp as 'h']
-        if (whole && Array.isArray(whole.value) && Object.is(whole.value[at], p.value)) {
-          repeats++
-          continue
-        }
-      }
-      const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
-      if (p.comp) rec.origin!.component = p.comp
+      const rec = record(p, loop)
       seen.set(key, rec)
       values.push(rec)
       lines.push(p.line)
       continue
     }
-    const rec: ValueRecord = {type: 'value', seq: values.length, name: p.def.name, loop, value: p.value, origin: {line: p.line, name: p.printed}}
-    if (p.comp) rec.origin!.component = p.comp
+    const rec = record(p, loop)
     values.push(rec)
     lines.push(p.line)
   }
 
+  // per variable, the indices of the axes the producer's gating restricts (a fixed index, the
+  // last one): the other side's records at other indices are not printed by this log
+  const gated: NonNullable<LegacyInfo['gated']> = {}
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (!v.loop) continue
+    const p = pendingOf.get(v)
+    if (!p) continue
+    for (const a of loadCatalogue().byName.get(v.name)!.loop) {
+      const r = p.rule[a]
+      // a TRACE_C_SOURCE<i> line is printed for the sources it names only (source 2 in the golden build)
+      const byLine = r === 'line' && p.group.startsWith('source|') && section('source')?.lineOnly === true
+      if ((typeof r === 'number' || r === 'last' || byLine) && v.loop[a] !== undefined) {
+        const g = (gated[v.name] ??= {})
+        const list = (g[a] ??= [])
+        if (!list.includes(v.loop[a]!)) list.push(v.loop[a]!)
+      }
+    }
+  }
   if (unstated.size) notes.push(`loop coordinates left unstated (extent unknown, or the occurrences do not fill it): ${[...unstated].join('; ')}`)
-  if (repeats) notes.push(`${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, the phi-0 line) recognised, not emitted twice`)
+  if (repeats) notes.push(`${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, F_latt on the phi-0 line) recognised, not emitted twice`)
   if (ignored) notes.push(`${ignored} human-readable TRACE:/tap lines recognised and not compared (%g precision)`)
   if (!pixel) notes.push('no traced-pixel line found; pixel unknown')
   const nComplete = values.filter((v) => complete(loadCatalogue().byName.get(v.name)!, v.loop)).length
@@ -480,6 +552,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       configuration: 'not recorded',
       coordinates,
       extents: extentInfo,
+      gated,
     },
   }
   return {file, header, values, lines, footer: {type: 'footer', count: values.length, status: 'complete'}}

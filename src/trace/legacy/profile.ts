@@ -19,6 +19,8 @@ export interface NameMap {
   why?: string
   redundant?: string
   byPivot?: {beam: NameMap; sample: NameMap}
+  byFlag?: {flag: string; values: Record<string, NameMap>; default?: string}
+  digits?: number
 }
 
 export interface Section {
@@ -28,6 +30,8 @@ export interface Section {
   names: Record<string, NameMap>
   redundant?: string[]
   unmapped?: string[]
+  flags?: string[]
+  lineOnly?: boolean
 }
 
 export type Tag = 'c' | 'py' | 'freeform'
@@ -42,6 +46,7 @@ export interface Profile {
   ignore?: string[]
   setupLines?: {find: string; regex: string; var: string}[]
   sourceTable?: boolean
+  sourceTableDigits?: number
   aliases?: Record<string, NameMap>
   sections: Partial<Record<'pixel' | 'geometry' | 'phi' | 'source', Section>>
 }

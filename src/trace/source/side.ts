@@ -17,6 +17,8 @@ export interface ParsedRec {
   line: number
   /** ordinal of the value record in its trace (0-based) */
   index: number
+  /** significant digits a legacy log printed the value with, when fewer than its producer's usual */
+  digits?: number
 }
 
 /** Where a cursor can resume: the state before reading record `index` (file sides). */

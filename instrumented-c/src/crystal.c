@@ -1,5 +1,5 @@
-/* crystal.c - unit cell, -mat orientation, misset, real/reciprocal vectors (physics.md §4),
- * crystal size and oversample auto-selection (§2.2). */
+/* crystal.c - unit cell, -mat orientation, misset, real/reciprocal vectors (docs/ts-engine.md#crystal),
+ * crystal size and oversample auto-selection (#crystal-size-and-oversample). */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -116,7 +116,7 @@ void nb_crystal(void)
     nb_vector_scale(c, 1e-10, n->c0);
 }
 
-/* §2.2 (after the cell is known) */
+/* docs/ts-engine.md#crystal-size-and-oversample (after the cell is known) */
 void nb_crystal_size(void)
 {
     nb_t *n = &NB;

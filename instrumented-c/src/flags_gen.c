@@ -625,12 +625,13 @@ int nb_flags_fire(int argc, char **argv, int *ip)
     /* -printout: print pixel values (upstream prints them on stdout; the engines trace instead: nbtrace tra */
     if ((nb_has(a, "-printout")) && argc > i+0) {
         NB.printout = 1;
+        nb_note("nanoBragg prints pixel values on stdout with -printout; the engines do not (trace a pixel with --trace-pixel instead): the images are the same");
     }
-    /* -noprogress: no progress meter */
+    /* -noprogress: no progress meter (the engines print none; nbtrace shows its own on stderr for long runs) */
     if ((nb_has(a, "-noprogress")) && argc > i+0) {
         NB.progress = 0;
     }
-    /* -progress: progress meter */
+    /* -progress: progress meter (nbtrace shows its own on stderr for long runs) */
     if ((nb_has(a, "-progress")) && argc > i+0) {
         NB.progress = 1;
     }
@@ -672,6 +673,7 @@ int nb_flags_fire(int argc, char **argv, int *ip)
     /* -printout_pixel: print this pixel (fast then slow; also turns on -printout) */
     if ((nb_has(a, "-printout_pixel")) && argc > i+2) {
         NB.printout_fpixel = atoi(argv[i+1]); NB.printout_spixel = atoi(argv[i+2]);
+        nb_note("nanoBragg prints the -printout_pixel pixel on stdout; the engines do not (trace it with --trace-pixel SLOW,FAST instead): the images are the same");
     }
     /* -seed: noise seed (default: the clock) */
     if ((nb_has(a, "-seed")) && argc > i+1) {

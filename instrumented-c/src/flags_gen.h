@@ -84,9 +84,9 @@ enum {
 /* sizes checked before allocating (src/sim/limits.ts) */
 #define NB_MAX_PIXELS 268435456L
 #define NB_MAX_HKL_NODES 134217728L
-#define NB_MAX_DOMAINS 4194304L
-#define NB_MAX_SOURCES 4194304L
-#define NB_MAX_PHISTEPS 4194304L
+#define NB_MAX_DOMAINS 1048576L
+#define NB_MAX_SOURCES 1048576L
+#define NB_MAX_PHISTEPS 1048576L
 /* returned by the special handlers (cli.c) */
 #define NB_STOP 1
 #define NB_FIRED 2

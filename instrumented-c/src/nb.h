@@ -1,5 +1,5 @@
 /* nb.h - shared state of the nbtrace reference nanoBragg simulator (C99).
- * Written from /work/shared/physics.md (the spec); section numbers refer to it. */
+ * What it computes: docs/ts-engine.md; quirk ids: schemas/faults.json (docs/quirks.md). */
 #ifndef NB_H
 #define NB_H
 #include <stdio.h>
@@ -147,6 +147,7 @@ void nb_write_dump(void);
 void nb_check_stol_table(void);
 double nb_F_cell(double h, double k, double l, int h0, int k0, int l0, int *mode, int check_only);
 int nb_hkl_out_of_range(double h, double k, double l);
+void nb_check_interpolation_index(double h, double k, double l);
 /* sources.c */
 void nb_sources(void);
 int nb_text_columns(const char *line, int ncols, double *v);
@@ -157,6 +158,7 @@ float nb_gaussdev(long *idum);
 void nb_mosaic_rotation_umat(float mosaicity, double umat[9], long *idum, double draws[3], double *angle);
 void nb_umat2misset(const double umat[9], double *missets);
 void nb_mosaic_domains(void);
+int nb_powf_service(void);
 /* lattice.c */
 double nb_sincg(double x, double N);
 double nb_F_latt(double h, double k, double l, int h0, int k0, int l0, double Fl_abc[3]);

@@ -1,5 +1,5 @@
 /* output.c - float image, SMV int/noise images, PGM, statistics, SMV header ingestion
- * (-img/-mask) (physics.md §8.5, §9). */
+ * (docs/ts-engine.md#outputs). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

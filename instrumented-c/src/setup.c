@@ -1,5 +1,5 @@
-/* setup.c - set-up in execution order (physics.md §2), including the sampling auto-selection
- * rules of §2.1. */
+/* setup.c - set-up in execution order (docs/ts-engine.md#set-up), including the sampling
+ * auto-selection rules (#sampling) and the sizes refused before allocating (#limits). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

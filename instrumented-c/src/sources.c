@@ -1,5 +1,5 @@
 /* sources.c - beam sources: -sourcefile (with the reference tokenizer's quirks) or the
- * divergence x dispersion grid (physics.md §6). Weights are kept but never used (Q7). */
+ * divergence x dispersion grid (docs/ts-engine.md#sources). Weights are kept but never used (quirk Q7). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* structure_factor.c - HKL grid, nearest-neighbour and tricubic lookup with the sticky
- * out-of-range fallback (physics.md §5, Q8, Q10, Q16). */
+ * out-of-range fallback (docs/ts-engine.md#structure-factors; quirks Q8, Q10, Q16). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +161,15 @@ int nb_hkl_out_of_range(double h, double k, double l)
 }
 
 static int warned = 0;
+/* A NaN Miller index passes the interpolation range test (every comparison with NaN is false), and
+ * upstream then reads the table at (int)floor(NaN): it crashes. The engines refuse at that term
+ * instead (a source of wavelength 0, from a source file's CR or missing newline, makes it). */
+void nb_check_interpolation_index(double h, double k, double l)
+{
+    if (isnan(h) || isnan(k) || isnan(l))
+        nb_refuse("interpolation at a NaN Miller index (a source of wavelength 0?): upstream nanoBragg crashes here");
+}
+
 /* F_cell for one term; may switch the global NB.interpolate off (Q8). mode: FMODE_* */
 double nb_F_cell(double h, double k, double l, int h0, int k0, int l0, int *mode, int check_only)
 {
@@ -177,9 +186,11 @@ double nb_F_cell(double h, double k, double l, int h0, int k0, int l0, int *mode
             F_cell = n->default_F;
             n->interpolate = 0;
         } else {
-            int hf = (int)floor(h), kf = (int)floor(k), lf = (int)floor(l), i1, i2, i3;
+            int hf, kf, lf, i1, i2, i3;
             double hn[4], kn[4], ln[4], sub[4][4][4];
+            nb_check_interpolation_index(h, k, l);
             if (check_only) return 0.0;
+            hf = (int)floor(h); kf = (int)floor(k); lf = (int)floor(l);
             for (i1 = 0; i1 < 4; i1++) { hn[i1] = hf - 1 + i1; kn[i1] = kf - 1 + i1; ln[i1] = lf - 1 + i1; }
             for (i1 = 0; i1 < 4; i1++) for (i2 = 0; i2 < 4; i2++) for (i3 = 0; i3 < 4; i3++)
                 sub[i1][i2][i3] = FHKL(hf - 1 + i1 - n->h_min, kf - 1 + i2 - n->k_min, lf - 1 + i3 - n->l_min);

@@ -67,10 +67,10 @@ function spawnRun(exe: string, args: string[], cwd: string, timeoutMs: number): 
   })
 }
 
-async function runTs(args: string[], cwd: string): Promise<{status: number; why: string}> {
+async function runTs(args: string[], cwd: string, threads = 1): Promise<{status: number; why: string}> {
   try {
     checkNanoBraggArgs(args, cwd)
-    await simulate({args, cwd})
+    await simulate({args, cwd, threads})
     return {status: 0, why: ''}
   } catch (e) {
     const err = e as Error & {exitCode?: number}
@@ -95,7 +95,7 @@ export async function runAll(c: FuzzConfig, programs: Program[], timeoutMs = 600
         if (!u.exe) throw new Error(u.why ?? 'no upstream')
         r = await spawnRun(u.exe, args, dir, timeoutMs)
       } else if (p === 'c') r = await spawnRun(C_BINARY, args, dir, timeoutMs)
-      else r = await runTs(args, dir)
+      else r = await runTs(args, dir, c.threads)
       res.set(p, {program: p, status: r.status, why: r.why, outputs: collect(dir, inputs), ms: Date.now() - t0})
     })
     await Promise.all(jobs)

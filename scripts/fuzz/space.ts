@@ -21,6 +21,8 @@ export interface FuzzConfig {
   groups: Group[]
   /** file name → content */
   files: Record<string, string | Uint8Array>
+  /** worker threads for the TypeScript engine (its image must not depend on them) */
+  threads?: number
 }
 
 export const argsOf = (c: FuzzConfig): string[] => c.groups.flatMap((g) => g.args)
@@ -161,21 +163,25 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (misset === 'angles') add('misset', '-misset', f(r.float(-180, 180), 2), f(r.float(-90, 90), 2), f(r.float(-180, 180), 2))
   if (misset === 'random') {
     add('misset random', '-misset', 'random')
-    add('misset seed', '-misset_seed', String(r.int(1, 99999)))
+    // the random misset's default seed is the clock too
+    add('misset seed', '-misset_seed', String(r.int(1, 99999))).essential = true
   }
 
   // crystal size
   const size = r.pick(['N', 'N', 'Nabc', 'xtal', 'sample', 'none'])
   if (size === 'N') add('N', '-N', String(r.int(0, 12)))
-  else if (size === 'Nabc') for (const a of ['-Na', '-Nb', '-Nc']) if (r.chance(0.7)) add('Nabc', a, String(r.int(1, 12)))
-  else if (size === 'xtal') add('xtalsize', r.pick(['-xtalsize', '-xtal_size', '-samplesize', '-sample_size']), f(r.float(0.0001, 0.0015), 5))
-  else if (size === 'sample') {
+  else if (size === 'Nabc') {
+    for (const a of ['-Na', '-Nb', '-Nc']) if (r.chance(0.7)) add('Nabc', a, String(r.int(1, 12)))
+  } else if (size === 'xtal') {
+    add('xtalsize', r.pick(['-xtalsize', '-xtal_size', '-samplesize', '-sample_size']), f(r.float(0.00005, 0.0005), 5))
+  } else if (size === 'sample') {
     for (const names of [['-xtal_thick', '-xtal_x', '-sample_thick', '-sample_x'], ['-xtal_width', '-xtal_y', '-sample_width', '-sample_y', '-width'], ['-xtal_heigh', '-xtal_z', '-sample_heigh', '-sample_z', '-heigh']]) {
-      if (r.chance(0.7)) add('sample size', r.pick(names), f(r.float(0.0001, 0.0015), 5))
+      if (r.chance(0.7)) add('sample size', r.pick(names), f(r.float(0.00005, 0.0005), 5))
     }
   }
   const shape = r.pick(['square', 'square', 'square', 'round', 'gauss', 'tophat'])
-  if (shape !== 'square' || r.chance(0.1)) add('shape', {square: '-square_xtal', round: '-round_xtal', gauss: '-gauss_xtal', tophat: r.pick(['-tophat_spots', '-binary_spots'])}[shape])
+  const shapeFlag: Record<string, string> = {square: '-square_xtal', round: '-round_xtal', gauss: '-gauss_xtal', tophat: r.pick(['-tophat_spots', '-binary_spots'])}
+  if (shape !== 'square' || r.chance(0.1)) add('shape', shapeFlag[shape])
   if (shape !== 'square' && r.chance(0.4)) add('fudge', '-fudge', f(r.float(0.3, 2), 2))
 
   // structure factors
@@ -241,7 +247,7 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (r.chance(0.35)) {
     add('mosaic', r.pick(['-mosaic', '-mosaic_spread', '-mosaicity']), f(r.float(0, 2), 3))
     if (r.chance(0.8)) add('mosaic_domains', '-mosaic_domains', String(r.int(1, 10)))
-    if (r.chance(0.5)) add('mosaic_seed', '-mosaic_seed', String(r.int(1, 99999)))
+    if (r.chance(0.5)) add('mosaic_seed', '-mosaic_seed', String(r.chance(0.1) ? -r.int(1, 99999) : r.int(1, 99999)))
   }
   // phi
   if (r.chance(0.35)) {
@@ -253,8 +259,9 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
 
   // detector geometry
   const px = Number(f(r.pick([0.1, 0.1, 0.172, r.float(0.05, 0.3)]), 3))
-  const fp = r.int(4, 40)
-  const sp = r.chance(0.6) ? fp : r.int(4, 40)
+  const big = r.chance(0.2) ? 80 : 40
+  const fp = r.int(4, big)
+  const sp = r.chance(0.6) ? fp : r.int(4, big)
   const dist = Number(f(r.float(40, 250), 1))
   if (r.chance(0.2)) {
     Object.assign(add('detsize', '-detsize', f(fp * px, 3)), {essential: true})
@@ -328,10 +335,12 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (r.chance(0.08)) add('water', '-water', f(r.float(1, 200), 1))
   if (r.chance(0.1)) add('dmin', '-dmin', f(r.float(1, 8), 2))
   // outputs and noise
+  // noise only with a seed (upstream's default seed is the clock); the shrinker keeps either
   if (r.chance(0.5)) {
-    add('seed', '-seed', String(r.int(1, 99999)))
+    // a negative seed is stored positive and does not reseed the shared generator table
+    add('seed', '-seed', String(r.chance(0.1) ? -r.int(1, 99999) : r.int(1, 99999))).essential = true
     if (r.chance(0.3)) add('adc', '-adc', f(r.float(0, 100), 1))
-  } else add('nonoise', '-nonoise')
+  } else add('nonoise', '-nonoise').essential = true
   if (r.chance(0.15)) add('scale', '-scale', f(r.float(0.1, 1000), 2))
   if (r.chance(0.15)) add('pgmscale', '-pgmscale', f(r.float(0.1, 100), 2))
   else if (r.chance(0.2)) add('nopgm', '-nopgm')
@@ -347,11 +356,24 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
     add('stol', r.pick(['-stol', '-4stol', '-Q']), 'water.stol').files = ['water.stol']
   }
 
+  // edge values upstream treats specially: zero counts (auto), zero spreads, exact beam centres
+  if (r.chance(0.05)) add('edge', r.pick(['-oversample', '-phisteps', '-dispsteps', '-mosaic_domains', '-hdivsteps']), '0')
+  if (r.chance(0.04)) add('edge', r.pick(['-mosaic', '-divergence', '-dispersion', '-fudge', '-default_F']), '0')
+  if (r.chance(0.04)) add('edge', r.pick(['-polar']), r.pick(['1', '-1', '0']))
+  if (r.chance(0.04)) add('edge', r.pick(['-Xbeam', '-Ybeam']), f((r.int(1, 2 * fp - 1) / 2) * px, 4))
+  if (r.chance(0.03)) add('edge', r.pick(['-detector_absorb', '-detector_abs']), r.pick(['0', 'inf', '1e9']))
+  // a flag given twice: the later value wins
+  if (r.chance(0.12) && g.length > 2) {
+    const dup = g[r.int(0, g.length - 1)]
+    const v = dup.args[1]
+    if (!dup.essential && !dup.files && dup.args.length === 2 && /^-?[\d.]+$/.test(v)) add(dup.tag, dup.args[0], /^-?\d+$/.test(v) ? String(Math.max(1, Math.round(Number(v) * r.float(0.5, 1.5)))) : f(Number(v) * r.float(0.5, 1.5), 4))
+  }
+
   // shuffle the non-essential order a little (later flags override earlier ones)
   for (let i = g.length - 1; i > 0; i--) {
     if (!r.chance(0.15)) continue
     const j = r.int(0, i)
     ;[g[i], g[j]] = [g[j], g[i]]
   }
-  return {id, groups: g, files}
+  return {id, groups: g, files, threads: r.chance(0.1) ? 2 : 1}
 }

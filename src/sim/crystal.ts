@@ -1,5 +1,5 @@
 // Crystal orientation: reciprocal cell from -cell (with the triclinic c* quirk Q1) or from a
-// MOSFLM -mat file, misset (fixed or random), real/reciprocal regeneration (physics.md §4).
+// MOSFLM -mat file, misset (fixed or random), real/reciprocal regeneration (docs/ts-engine.md#crystal, quirks Q1 and Q9).
 import {InputError} from '../util/errors.js'
 import {resolvedCell, type ParsedArgs} from './cli.js'
 import {cInt} from './cnum.js'

@@ -1,4 +1,4 @@
-// Outputs (physics.md §9): raw float image, SMV int and noise images with the reference's
+// Outputs (docs/ts-engine.md#outputs): raw float image, SMV int and noise images with the reference's
 // header, PGM; plus the statistics the reference prints.
 import type {Model} from './model.js'
 import {Deviates, type Seed} from './rng.js'
@@ -144,7 +144,7 @@ export function intImage(m: Model, img: Float32Array, scale: number): Uint8Array
   return smvBytes(smvHeader(m), data)
 }
 
-/** Poisson-noise SMV (§9): one poidev per ROI pixel in row-major order. */
+/** Poisson-noise SMV: one poidev per ROI pixel in row-major order. */
 export function noiseImage(m: Model, img: Float32Array, seed: Seed): {bytes: Uint8Array; overloads: number} {
   const data = new Uint16Array(img.length)
   const dev = new Deviates(m.rng)

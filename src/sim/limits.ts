@@ -31,6 +31,7 @@ export function checkPixelCount(fpixels: number, spixels: number, field = '-detp
 /** Refuses a count above its limit: `what` names it, `field` the flag that set it. */
 export function checkCount(n: number, limit: number, what: string, field: string, bytesEach: number, file?: string): void {
   if (!(n <= limit)) {
-    throw new InputError(`${what}: ${n.toPrecision(n < 1e15 ? 15 : 3).replace(/\.?0+$/, '')} is too many (limit ${limit}, ${gib(limit * bytesEach)} GiB)`, {field, file})
+    const count = Number.isFinite(n) && n < 1e15 ? String(n) : n.toPrecision(3)
+    throw new InputError(`${what}: ${count} is too many (limit ${limit}; each needs ${bytesEach} bytes)`, {field, file})
   }
 }

@@ -12,6 +12,7 @@ import {parseArgs, type ParsedArgs} from './cli.js'
 import {crystalOf, crystalSize, type Crystal} from './crystal.js'
 import {detectorGeometry, type DetectorGeometry} from './geometry.js'
 import {latticeKind} from './lattice.js'
+import {glibcPowfAvailable} from './libm.js'
 import {checkPixelCount} from './limits.js'
 import {fluenceFrom, R_E_SQR, stepsOf, waterBackground} from './normalization.js'
 import {faultFlags, fixFlags, type FaultFlags, type FixFlags} from './quirks.js'
@@ -210,6 +211,7 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   if (sources.length === 0) warnings.push('no beam sources: -round_div trimmed every divergence point; steps is 0 and the image NaN, as nanoBragg computes it')
   const mosaicSeedStored = p.mosaicSeed
   const mos = mosaicDomains(rng, s.mosaic.spread, s.mosaic.domains, {v: p.mosaicSeed}, {extraDraw: fault.mosaicExtraDraw, domain0Rotated: fault.mosaicDomain0NotIdentity})
+  if ((crystal.missetDraws || s.mosaic.domains > 1) && !glibcPowfAvailable()) warnings.push('the C engine is not built: powf is emulated, and random rotation angles (mosaic, -misset random) may differ from nanoBragg\'s by one float ulp')
 
   // normalization
   const steps = stepsOf(sources.length, s.mosaic.domains, s.phi.phisteps, size.oversample, fault.stepsNoOversample2)

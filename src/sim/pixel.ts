@@ -10,7 +10,7 @@ import {cInt} from './cnum.js'
 import {latticeFactor, LATTICE_ROUND, LATTICE_GAUSS, LATTICE_TOPHAT} from './lattice.js'
 import type {KernelModel} from './model.js'
 import {polarizationFactor} from './polarization.js'
-import {F_MODES, structureFactor, tricubicOutOfRange, type InterpolationState} from './structure-factor.js'
+import {checkInterpolationIndex, F_MODES, structureFactor, tricubicOutOfRange, type InterpolationState} from './structure-factor.js'
 
 /** State the serial loop carries from pixel to pixel (quirks Q3 and Q8). */
 export interface CarryState extends InterpolationState {
@@ -270,10 +270,13 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
               }
               if (Flatt === 0.0 && waterSize === 0.0) continue
               if (scan) {
-                if (hkl !== null && st.interpolate === 1 && tricubicOutOfRange(hkl, h, k, l)) {
-                  st.interpolate = 0
-                  st.fallbackFired = true
-                  return SCAN_FIRED
+                if (hkl !== null && st.interpolate === 1) {
+                  if (tricubicOutOfRange(hkl, h, k, l)) {
+                    st.interpolate = 0
+                    st.fallbackFired = true
+                    return SCAN_FIRED
+                  }
+                  checkInterpolationIndex(h, k, l)
                 }
                 continue
               }

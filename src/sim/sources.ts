@@ -1,4 +1,4 @@
-// Beam sources (physics.md §6): the -sourcefile tokenizer with its quirks, or the generated
+// Beam sources (docs/ts-engine.md#sources, quirk Q7): the -sourcefile tokenizer with its quirks, or the generated
 // divergence x dispersion grid. Positions are sample->source vectors, unitized at the end.
 import {InputError} from '../util/errors.js'
 import type {ParsedArgs} from './cli.js'

@@ -1,4 +1,4 @@
-// Structure factors (physics.md §5): HKL text reader, the grid, nearest-node lookup and
+// Structure factors (docs/ts-engine.md#structure-factors): HKL text reader, the grid, nearest-node lookup and
 // tricubic interpolation (polint/polin2/polin3 in the reference's evaluation order), and the
 // -dump cache upstream writes and reads.
 import {InputError} from '../util/errors.js'
@@ -83,7 +83,7 @@ function checkGrid(hRange: number, kRange: number, lRange: number, file: string,
 }
 
 /**
- * Reads an hkl table as upstream does (§5, quirk Q16): a first pass of records of four numbers
+ * Reads an hkl table as upstream does (quirk Q16): a first pass of records of four numbers
  * (scanf %lg: a record that is not four numbers ends the file) for the index ranges, then a
  * second pass reading h k l as integers (%d%d%d%lg: "1.0" stops it at the first record), values
  * stored on a grid pre-filled with default_F. A file without a record is refused, as upstream
@@ -299,6 +299,15 @@ export function checkStolTable(file: string | null, read: (file: string) => stri
   if (countLines(read(file)) === 0) throw new InputError('no data in the table (nanoBragg exits on it)', {file, field: '-stol'})
 }
 
+/**
+ * A NaN Miller index passes the interpolation range test (every comparison with NaN is false),
+ * and upstream then reads the table at (int)floor(NaN): it crashes. The engines refuse at that
+ * term instead (a source of wavelength 0, from a source file's CR or missing newline, makes it).
+ */
+export function checkInterpolationIndex(h: number, k: number, l: number): void {
+  if (Number.isNaN(h) || Number.isNaN(k) || Number.isNaN(l)) throw new InputError('interpolation at a NaN Miller index (a source of wavelength 0?): upstream nanoBragg crashes here', {field: '-sourcefile'})
+}
+
 /** Where an F_cell came from (the trace's F_cell_mode). */
 export const F_MODES = ['default', 'nearest', 'tricubic'] as const
 export const F_DEFAULT = 0
@@ -324,6 +333,7 @@ export function structureFactor(g: HklGrid | null, defaultF: number, st: Interpo
   }
   if (st.interpolate === 1) {
     if (!tricubicOutOfRange(g, h, k, l)) {
+      checkInterpolationIndex(h, k, l)
       mode[0] = F_TRICUBIC
       return tricubic(g, h, k, l, scratch)
     }

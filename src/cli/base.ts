@@ -2,9 +2,8 @@
 // (0 agree/pass, 1 divergence/fail, 2 bad input, usage or any unexpected error, 3 a side of
 // `trace` failed; 129/130/143 when ended by SIGHUP/SIGINT/SIGTERM) and one-line errors.
 import {Command} from '@oclif/core'
-import {EngineFailure} from '../engines/failure.js'
 import {runCleanups, SIGNAL_EXIT, watch} from '../util/cleanup.js'
-import {InputError} from '../util/errors.js'
+import {EngineFailure, InputError} from '../util/errors.js'
 
 let signalsWatched = false
 

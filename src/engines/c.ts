@@ -9,10 +9,9 @@ import {basename, dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {runChild, tailLines} from '../util/child.js'
 import {onCleanup} from '../util/cleanup.js'
-import {InputError} from '../util/errors.js'
+import {EngineFailure, InputError} from '../util/errors.js'
 import {checkReplaceable} from '../util/files.js'
 import type {Engine, EngineRunOptions, EngineRunResult, EngineSummary} from './engine.js'
-import {EngineFailure} from './failure.js'
 import {nanoBraggFiles} from './files.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')

@@ -37,3 +37,14 @@ export class InputError extends Error {
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError
 }
+
+/**
+ * A simulator engine that ran and failed (non-zero exit, timeout, no output): its one-line reason,
+ * and the tail of its stderr for whoever shows more (trace's side failures). Exit code 2.
+ */
+export class EngineFailure extends Error {
+  constructor(message: string, readonly stderrTail: string) {
+    super(message)
+    this.name = 'EngineFailure'
+  }
+}

@@ -10,7 +10,7 @@ import {chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import {basename, dirname, join, resolve, sep} from 'node:path'
 import {onCleanup} from '../util/cleanup.js'
 import {InputError} from '../util/errors.js'
-import {kindOf, type PathRole} from '../util/files.js'
+import {errnoText, kindOf, type PathRole} from '../util/files.js'
 import {MANIFEST, MANIFEST_SCHEMA, readManifest, sha256File, type Manifest} from '../util/manifest.js'
 
 function inside(child: string, parent: string): boolean {
@@ -69,8 +69,12 @@ export class EvidenceStage {
   constructor(outDir: string, private readonly cwd: string) {
     this.outDir = resolve(cwd, outDir)
     const parent = dirname(this.outDir)
-    mkdirSync(parent, {recursive: true})
-    this.dir = mkdtempSync(join(parent, `.${basename(this.outDir)}.nbtrace-stage-`))
+    try {
+      mkdirSync(parent, {recursive: true})
+      this.dir = mkdtempSync(join(parent, `.${basename(this.outDir)}.nbtrace-stage-`))
+    } catch (e) {
+      throw new InputError(`cannot create the evidence folder's staging folder in ${parent}: ${errnoText(e)}`, {file: outDir, field: '--out'})
+    }
     this.dispose = onCleanup(() => this.discard())
   }
   /** Where a file is written during the run. */

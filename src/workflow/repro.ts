@@ -20,7 +20,8 @@ export function currentCli(): string[] {
   const script = process.argv[1] ? real(process.argv[1]) : null
   if (!script) return ['nbtrace']
   for (const d of (process.env.PATH ?? '').split(delimiter)) {
-    if (!d) continue
+    // npx and npm scripts put a project's node_modules/.bin on PATH for one run only
+    if (!d || /node_modules[\\/]\.bin[\\/]?$/.test(d)) continue
     const p = join(d, 'nbtrace')
     if (existsSync(p) && real(p) === script) return ['nbtrace']
   }

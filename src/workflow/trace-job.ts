@@ -7,11 +7,10 @@
 // before anything is rendered.
 import {rmSync, statSync, writeFileSync} from 'node:fs'
 import {relative, resolve} from 'node:path'
-import {EngineFailure} from '../engines/failure.js'
 import {loadEngine} from '../engines/load.js'
 import type {Report} from '../compare/report.js'
 import {contextPatch} from '../report/diff.js'
-import {InputError} from '../util/errors.js'
+import {EngineFailure, InputError} from '../util/errors.js'
 import type {PathRole} from '../util/files.js'
 import {parseSize, type PixelIndex} from '../util/parse.js'
 import type {CompareHook} from './compare-hook.js'

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, CLI, Dirs, goodTrace, leftovers, oneLine, PIXEL, runCli, runningExactly, signalGroup, startCli, until} from './helpers.js'
+import {ARGS, CLI, leftovers, oneLine, PIXEL, runCli, runningExactly, signalGroup, startCli, suiteSetup, until} from './helpers.js'
 
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {}
@@ -16,14 +16,15 @@ function snapshot(dir: string): Record<string, string> {
 
 const LEDGER = '# L\n\n## [RUN-1] a run\n- Status: open\n- Attempts History:\n  * [2025-01-01] Attempt #1 — Result: baseline\n'
 
+/** A first, agreeing run into cwd/ev. */
+async function firstRun(cwd: string): Promise<void> {
+  const a = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
+  assert.equal(a.code, 0, a.stderr)
+}
+
 describe('hardening #14.3: evidence all or nothing', function () {
   this.timeout(180_000)
-  const dirs = new Dirs()
-  let good = ''
-  before(async () => {
-    good = await goodTrace(join(dirs.make(), 'good.jsonl'))
-  })
-  after(() => dirs.clean())
+  const {dirs, good} = suiteSetup()
 
   it('a second run into the same --out keeps nothing of the first (parity.json, heatmap.png, *.float.bin); the ledger cites only the new manifest', async () => {
     const cwd = dirs.make()
@@ -47,10 +48,9 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('a failed run into an existing --out leaves the earlier evidence byte for byte', async () => {
     const cwd = dirs.make()
-    const a = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
-    assert.equal(a.code, 0, a.stderr)
+    await firstRun(cwd)
     const before = snapshot(join(cwd, 'ev'))
-    const b = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good}; echo late >&2; exit 1`, '--', ...ARGS], {cwd})
+    const b = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good()}; echo late >&2; exit 1`, '--', ...ARGS], {cwd})
     assert.equal(b.code, 3)
     assert.deepEqual(snapshot(join(cwd, 'ev')), before)
     assert.deepEqual(leftovers(cwd), [])
@@ -58,11 +58,10 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('an interrupted run (Ctrl-C to the process group) into an existing --out leaves the earlier evidence byte for byte', async () => {
     const cwd = dirs.make()
-    const a = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
-    assert.equal(a.code, 0, a.stderr)
+    await firstRun(cwd)
     const before = snapshot(join(cwd, 'ev'))
     const marker = 'sleep 47'
-    const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good} > {out}; ${marker}`, '--', ...ARGS], cwd)
+    const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good()} > {out}; ${marker}`, '--', ...ARGS], cwd)
     assert.ok(await until(() => runningExactly(marker)), s.stderr())
     signalGroup(s, 'SIGINT')
     await s.done
@@ -73,8 +72,7 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('files added to an evidence folder by hand: the next run refuses to replace it', async () => {
     const cwd = dirs.make()
-    const a = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
-    assert.equal(a.code, 0, a.stderr)
+    await firstRun(cwd)
     writeFileSync(join(cwd, 'ev', 'notes.txt'), 'mine')
     const b = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
     assert.equal(b.code, 2)
@@ -84,8 +82,7 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('the ledger refuses evidence changed since the run, and a report that is not the manifest\'s', async () => {
     const cwd = dirs.make()
-    const a = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
-    assert.equal(a.code, 0, a.stderr)
+    await firstRun(cwd)
     writeFileSync(join(cwd, 'plan.md'), LEDGER)
     writeFileSync(join(cwd, 'ev', 'cand.jsonl'), 'tampered\n')
     const l = await runCli(['ledger', 'attach', '--ledger', 'plan.md', '--id', 'RUN-1', '--report', 'ev'], {cwd})
@@ -101,7 +98,7 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('an invalid candidate trace: the error names the candidate trace, not a staging path that no longer exists', async () => {
     const cwd = dirs.make()
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 3 ${good}; echo '{"type":"value","seq":2,"name":"x","loop":{},"value":1}'`, '--', ...ARGS], {cwd})
+    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 3 ${good()}; echo '{"type":"value","seq":2,"name":"x","loop":{},"value":1}'`, '--', ...ARGS], {cwd})
     assert.equal(r.code, 2, r.stdout)
     const line = oneLine(r.stderr)
     assert.doesNotMatch(line, /nbtrace-stage/)

@@ -78,6 +78,20 @@ export async function goodTrace(path: string): Promise<string> {
   return path
 }
 
+/**
+ * The usual set-up of a hardening suite (call inside describe): temp folders removed afterwards,
+ * and a good trace made once by the product; good() is its path.
+ */
+export function suiteSetup(): {dirs: Dirs; good: () => string} {
+  const dirs = new Dirs()
+  let good = ''
+  before(async () => {
+    good = await goodTrace(join(dirs.make(), 'good.jsonl'))
+  })
+  after(() => dirs.clean())
+  return {dirs, good: () => good}
+}
+
 export interface Started {
   child: ChildProcess
   stdout: () => string

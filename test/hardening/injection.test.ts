@@ -6,19 +6,14 @@
 import assert from 'node:assert/strict'
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, Dirs, goodTrace, leftovers, oneLine, PIXEL, runCli} from './helpers.js'
+import {ARGS, leftovers, oneLine, PIXEL, runCli, suiteSetup} from './helpers.js'
 
 describe('hardening #14.1: injection and the command template', function () {
   this.timeout(120_000)
-  const dirs = new Dirs()
-  let good = ''
-  before(async () => {
-    good = await goodTrace(join(dirs.make(), 'good.jsonl'))
-  })
-  after(() => dirs.clean())
+  const {dirs, good} = suiteSetup()
 
   /** A candidate that records the argv it was given, then prints the good trace. */
-  const recorder = (file: string): string => `printf '%s\\n' {args} > {cwd}/${file}; cat ${good}`
+  const recorder = (file: string): string => `printf '%s\\n' {args} > {cwd}/${file}; cat ${good()}`
 
   it('a folder named `d $(touch X)` with {cwd} among the arguments runs nothing; placeholders in arguments stay literal', async () => {
     // a command that would run: `cd; touch PWNED` creates $HOME/PWNED (no slash: it is a folder name)
@@ -37,7 +32,7 @@ describe('hardening #14.1: injection and the command template', function () {
     const home = dirs.make()
     const cwd = join(dirs.make(), `q'"$(cd;touch PWNED)\`cd;touch PWNED\``)
     mkdirSync(cwd)
-    const tpl = `printf '%s\\n' '{cwd}' "{cwd}" {cwd} > "{cwd}/seen.txt"; cat ${good}`
+    const tpl = `printf '%s\\n' '{cwd}' "{cwd}" {cwd} > "{cwd}/seen.txt"; cat ${good()}`
     const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', tpl, '--', ...ARGS], {cwd, env: {HOME: home}})
     assert.equal(existsSync(join(home, 'PWNED')), false)
     assert.equal(r.code, 0, r.stderr)
@@ -61,7 +56,7 @@ describe('hardening #14.1: injection and the command template', function () {
   it('#12: {args} goes last, so words written after it (trace flags) cannot follow -misset_seed', async () => {
     const cwd = dirs.make()
     const args = [...ARGS, '-misset_seed', '5']
-    const tpl = `printf '%s\\n' {args} -trace_pixel {slow} {fast} > {cwd}/argv.txt 2>{cwd}/err.txt; cat ${good}`
+    const tpl = `printf '%s\\n' {args} -trace_pixel {slow} {fast} > {cwd}/argv.txt 2>{cwd}/err.txt; cat ${good()}`
     const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', tpl, '--', ...args], {cwd})
     // (a mismatch: the recorded trace was made without -misset_seed)
     assert.ok(r.code === 0 || r.code === 1, r.stderr)
@@ -74,7 +69,7 @@ describe('hardening #14.1: injection and the command template', function () {
     const cwd = dirs.make()
     writeFileSync(join(cwd, 'P1.hkl'), '0 0 0 100\n1 0 0 100\n')
     const args = [...ARGS.filter((a, i) => a !== '-default_F' && ARGS[i - 1] !== '-default_F'), '-default_F', '100', '-hkl', 'P1.hkl']
-    const tpl = `pwd > {cwd}/where.txt; touch floatimage.bin intimage.img noiseimage.img image.pgm; printf '%s\\n' {args} > {cwd}/argv.txt; cat ${good}`
+    const tpl = `pwd > {cwd}/where.txt; touch floatimage.bin intimage.img noiseimage.img image.pgm; printf '%s\\n' {args} > {cwd}/argv.txt; cat ${good()}`
     const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', tpl, '--', ...args], {cwd})
     assert.ok(r.code === 0 || r.code === 1, r.stderr)
     const where = readFileSync(join(cwd, 'where.txt'), 'utf8').trim()

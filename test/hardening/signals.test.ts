@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, cBuilt, Dirs, endedBy, goodTrace, leftovers, listAll, oneLine, PIXEL, runCli, running, runningExactly, signalGroup, startCli, until} from './helpers.js'
+import {ARGS, cBuilt, endedBy, leftovers, listAll, oneLine, PIXEL, runCli, running, runningExactly, signalGroup, startCli, suiteSetup, until} from './helpers.js'
 
 /** A C trace of one pixel that takes a few seconds (60 mosaic domains, oversample 3, 6 phi steps). */
 const SLOW_TRACE = [...ARGS, '-mosaic', '0.5', '-mosaic_domains', '60', '-oversample', '3', '-phisteps', '6', '-osc', '0.1']
@@ -16,17 +16,12 @@ const psLines = (): string[] => execFileSync('ps', ['-eo', 'args'], {encoding: '
 
 describe('hardening #14.5: signals and children', function () {
   this.timeout(180_000)
-  const dirs = new Dirs()
-  let good = ''
-  before(async () => {
-    good = await goodTrace(join(dirs.make(), 'good.jsonl'))
-  })
-  after(() => dirs.clean())
+  const {dirs, good} = suiteSetup()
 
   it('SIGHUP to nbtrace trace while a side runs: handled like SIGTERM (no evidence, no staging, no side left)', async () => {
     const cwd = dirs.make()
     const marker = 'sleep 43'
-    const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good} > {out}; ${marker}`, '--', ...ARGS], cwd)
+    const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good()} > {out}; ${marker}`, '--', ...ARGS], cwd)
     assert.ok(await until(() => runningExactly(marker)), s.stderr())
     signalGroup(s, 'SIGHUP')
     const r = await s.done
@@ -38,7 +33,7 @@ describe('hardening #14.5: signals and children', function () {
   it('SIGKILL to nbtrace trace: its external program goes too (watchdog), and the C engine of simulate', async function () {
     const cwd = dirs.make()
     const marker = 'sleep 44'
-    const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `${marker}; cat ${good}`, '--', ...ARGS], cwd)
+    const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `${marker}; cat ${good()}`, '--', ...ARGS], cwd)
     assert.ok(await until(() => runningExactly(marker)), s.stderr())
     s.child.kill('SIGKILL')
     await s.done
@@ -69,7 +64,7 @@ describe('hardening #14.5: signals and children', function () {
   it('a program that exits and leaves a child holding its stdout: done at once, the child ended', async () => {
     const cwd = dirs.make()
     const t = Date.now()
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `(sleep 49 &); cat ${good}`, '--', ...ARGS], {cwd})
+    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `(sleep 49 &); cat ${good()}`, '--', ...ARGS], {cwd})
     assert.equal(r.code, 0, r.stderr)
     assert.ok(Date.now() - t < 40_000, `took ${Date.now() - t} ms`)
     assert.equal(runningExactly('sleep 49'), false)
@@ -77,7 +72,7 @@ describe('hardening #14.5: signals and children', function () {
 
   it('--timeout 0 means no limit; a negative timeout is refused', async () => {
     const cwd = dirs.make()
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '0', '--cand-cmd', `sleep 1; cat ${good}`, '--', ...ARGS], {cwd})
+    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '0', '--cand-cmd', `sleep 1; cat ${good()}`, '--', ...ARGS], {cwd})
     assert.equal(r.code, 0, r.stderr)
     const n = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev2', '--timeout', '-1', '--', ...ARGS], {cwd})
     assert.equal(n.code, 2)

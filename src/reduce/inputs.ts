@@ -20,18 +20,22 @@ export function inputWords(args: string[]): {index: number; flag: string}[] {
   return out
 }
 
+/** Names of the evidence folder's own files: an input copy never takes one. */
+export const RESERVED = ['ref.jsonl', 'cand.jsonl', 'report.json', 'diff.patch', 'repro.sh', 'reduce.json', 'manifest.json']
+
 /** Copies the input files into dir (one name per distinct file) and returns the arguments naming the copies. */
 export function localizeInputs(args: string[], cwd: string, dir: string): string[] {
   const out = [...args]
   const named = new Map<string, string>()
-  const used = new Set<string>()
+  const used = new Set<string>(RESERVED)
   for (const w of inputWords(args)) {
     const src = isAbsolute(args[w.index]) ? args[w.index] : resolve(cwd, args[w.index])
     let name = named.get(src)
     if (!name) {
       const b = basename(src).replace(/^\.+/, '') || 'input'
       name = b
-      for (let i = 2; used.has(name); i++) name = `${i}-${b}`
+      // trial-N.* are the trials' traces
+      for (let i = 2; used.has(name) || name.startsWith('trial-'); i++) name = `${i}-${b}`
       if (!existsSync(src)) throw new InputError('no such file', {file: args[w.index], field: w.flag})
       try {
         copyFileSync(src, join(dir, name))

@@ -2,12 +2,13 @@
 // flag table, the region-of-interest rule, the hkl cut, the root-cause signature, and the `needs`
 // field of schemas/faults.json.
 import {strict as assert} from 'node:assert'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {applyEdit, entriesFor, fieldsOf, spans, withoutFields} from '../../src/reduce/args.js'
 import {countName, DIMENSIONS, FIELDS, SET_FLAGS} from '../../src/reduce/dimensions.js'
 import {cutHkl} from '../../src/reduce/hkl.js'
+import {localizeInputs, relativeTo} from '../../src/reduce/inputs.js'
 import {roiFor} from '../../src/reduce/roi.js'
 import {signatureOf} from '../../src/reduce/signature.js'
 import {parseArgs} from '../../src/sim/cli.js'
@@ -51,6 +52,23 @@ describe('reduce: arguments through the flag table', () => {
 
   it('each dimension is counted by exactly one catalogue variable', () => {
     assert.deepEqual(DIMENSIONS.map(countName), ['n_sources', 'mosaic_domains', 'oversample', 'phisteps', 'detector_thicksteps'])
+  })
+})
+
+describe('reduce: input files', () => {
+  it('are copied into the evidence folder under names its own files do not use', () => {
+    const wd = mkdtempSync(join(tmpdir(), 'nbtrace-inputs-'))
+    try {
+      mkdirSync(join(wd, 'ev'))
+      writeFileSync(join(wd, 'report.json'), '1 0 0 10\n')
+      writeFileSync(join(wd, 'trial-1.ref.jsonl'), '-10 0 0\n')
+      const args = localizeInputs([...BASE, '-hkl', 'report.json', '-sourcefile', 'trial-1.ref.jsonl', '-mat', join(wd, 'report.json')], wd, join(wd, 'ev'))
+      assert.deepEqual(args.slice(BASE.length), ['-hkl', join(wd, 'ev', '2-report.json'), '-sourcefile', join(wd, 'ev', '2-trial-1.ref.jsonl'), '-mat', join(wd, 'ev', '2-report.json')])
+      assert.deepEqual(readdirSync(join(wd, 'ev')).sort(), ['2-report.json', '2-trial-1.ref.jsonl'])
+      assert.deepEqual(relativeTo(args, join(wd, 'ev')).slice(BASE.length), ['-hkl', '2-report.json', '-sourcefile', '2-trial-1.ref.jsonl', '-mat', '2-report.json'])
+    } finally {
+      rmSync(wd, {recursive: true, force: true})
+    }
   })
 })
 

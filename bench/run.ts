@@ -9,6 +9,7 @@ import Table from 'cli-table3'
 import {benchFmt} from './fmt.js'
 import {generateTrace} from './gen.js'
 import {interleaved, median, run} from './stats.js'
+import {benchReduce} from './reduce.js'
 import {benchUpstream} from './upstream.js'
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..')
@@ -149,6 +150,7 @@ async function main(): Promise<void> {
 
     await benchUpstream(tmp, add, {quick, rounds: ROUNDS})
     benchFmt(tmp, add, {quick})
+    await benchReduce(tmp, add, {quick, rounds: ROUNDS})
   } finally {
     rmSync(tmp, {recursive: true, force: true})
   }

@@ -49,6 +49,8 @@ export interface AttemptInfo {
   sha256?: string
   /** does a backticked path in a line designate this report? (default: textual equality) */
   isReport?: (path: string) => boolean
+  /** the minimal repro of a reduction: its script (as written into the ledger) and command line */
+  repro?: {script: string; command: string}
 }
 
 export interface PlanResult {
@@ -118,6 +120,7 @@ export function contentMark(sha256: string): string {
 export function attemptText(info: AttemptInfo, n: number): string {
   let s = `[${info.date}] Attempt #${n} — Result: ${resultSignature(info)}. Report: ${code(info.report)}`
   if (info.sha256) s += ` (${contentMark(info.sha256)})`
+  if (info.repro) s += `; minimal repro: ${code(info.repro.script)} (${code(info.repro.command)})`
   if (info.artifacts.length) s += '; artifacts: ' + info.artifacts.map(code).join(', ')
   return s + '.'
 }
@@ -231,6 +234,8 @@ export interface AttachResult {
   status: LoadedReport['status']
   firstDivergence: string
   message: string
+  /** the minimal repro recorded, when the report is a reduction's */
+  repro: {script: string; command: string} | null
 }
 
 export function checkDate(date: string): string {
@@ -300,6 +305,7 @@ export async function attachReport(o: AttachOptions): Promise<AttachResult> {
     artifacts: report.artifacts.map(display),
     sha256: report.sha256,
     isReport: (p) => [resolve(cwd, p), resolve(ledgerDir, p)].some((c) => c === absReport || realPath(c) === realReport),
+    ...(report.reduction ? {repro: {script: display(report.reduction.script), command: report.reduction.command}} : {}),
   }
   const plan = (text: string) => {
     const r = attachToText(text, o.id, info, o.ledger)
@@ -350,6 +356,7 @@ export async function attachReport(o: AttachOptions): Promise<AttachResult> {
     report: reportShown,
     status: report.status,
     firstDivergence: result.firstDivergence.replace(/^- First Divergence:\s*/i, ''),
+    repro: info.repro ?? null,
     message: result.changed && o.dryRun ? `dry run: ${result.message.replace(/ added /, ' would be added ')}; nothing written` : result.message,
   }
 }

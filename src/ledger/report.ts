@@ -4,7 +4,9 @@
 // file, size checked before reading) and keyed by its content (SHA-256), not by the spelling of
 // its path. The files cited next to it are the ones its run listed: the evidence folder's
 // manifest (each still there, with the size the run wrote), or, for a bare compare report, the two
-// traces it names.
+// traces it names. The evidence folder of `nbtrace reduce` holds its minimal run's report.json
+// next to reduce.json: the report is that one, and the reduction (its minimal command line and
+// repro.sh) comes with it.
 import {createHash} from 'node:crypto'
 import {existsSync, statSync} from 'node:fs'
 import {basename, dirname, isAbsolute, join, resolve} from 'node:path'
@@ -38,11 +40,23 @@ export interface TriageSummary {
   unexplained: number
 }
 
+/** A reduction (`nbtrace reduce --out DIR`): its minimal configuration and how to rerun it. */
+export interface Reduction {
+  /** path of reduce.json */
+  path: string
+  /** the folder's repro.sh (absolute) */
+  script: string
+  /** the minimal nanoBragg command line */
+  command: string
+}
+
 export interface LoadedReport {
   /** path of report.json (or triage.json) */
   path: string
   /** set for a triage report */
   triage?: TriageSummary
+  /** set when the report is the minimal run of a reduction */
+  reduction: Reduction | null
   status: ReportStatus
   firstDivergence: Divergence | null
   /** absolute paths of the files the report's run wrote or compared (report.json excluded) */
@@ -65,14 +79,64 @@ function lineOfPosition(text: string, pos: number): number {
   return line
 }
 
-/** Accepts DIR, DIR/report.json, or a triage folder (DIR/triage.json when DIR holds no report.json). */
+/** The file a reduction writes next to its minimal run's report.json. */
+export const REDUCE_RESULT = 'reduce.json'
+
+/**
+ * Accepts DIR, DIR/report.json, a triage folder (DIR/triage.json when DIR holds no report.json)
+ * or DIR/reduce.json (a reduction: its minimal run's report).
+ */
 export function resolveReportPath(p: string): string {
   try {
     if (statSync(p).isDirectory()) return !existsSync(join(p, 'report.json')) && existsSync(join(p, 'triage.json')) ? join(p, 'triage.json') : join(p, 'report.json')
   } catch {
     /* reported by loadReport */
   }
+  if (basename(p) === REDUCE_RESULT) return join(dirname(p), 'report.json')
   return p
+}
+
+function parseJson(bytes: Buffer, path: string): unknown {
+  // a BOM (some editors add one) is not part of the JSON
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    const msg = (e as Error).message
+    const m = /position (\d+)/.exec(msg)
+    throw new InputError(`invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`, {
+      file: path,
+      line: m ? lineOfPosition(text, Number(m[1])) : undefined,
+    })
+  }
+}
+
+/**
+ * The reduction whose minimal run wrote this report: reduce.json beside it, listed (with its
+ * size and hash) by the folder's manifest, valid against schemas/reduce.schema.json.
+ */
+function reductionOf(reportPath: string, asked: string): Reduction | null {
+  const dir = dirname(resolve(reportPath))
+  const path = join(dir, REDUCE_RESULT)
+  const m = readManifest(dir)
+  const listed = m?.files.find((f) => f.name === REDUCE_RESULT)
+  if (!listed) {
+    if (basename(asked) === REDUCE_RESULT) throw new InputError(`is not listed in the ${MANIFEST} of its folder: not the evidence folder of a reduction`, {file: asked, field: '--report'})
+    return null
+  }
+  const bytes = readBounded(path, {maxBytes: MAX_REPORT_BYTES, what: 'reduce result', field: '--report'})
+  if (createHash('sha256').update(bytes).digest('hex') !== listed.sha256) {
+    throw new InputError(`does not match the ${MANIFEST} of its folder (changed since the run): the evidence and the result must come from one run`, {file: path, field: '--report'})
+  }
+  const o = parseJson(bytes, path)
+  const validate = validatorFor('reduce.schema.json')
+  if (!validate(o)) {
+    const e = explainAjvError(validate.errors![0], o)
+    throw new InputError(`not an nbtrace reduce result: ${e.message}`, {file: path, field: e.pointer})
+  }
+  const r = o as {status: string; minimal: {command: string} | null}
+  if (r.status !== 'reduced' || !r.minimal) throw new InputError(`a reduction with status "${r.status}" has no minimal configuration to record`, {file: path, field: '/status'})
+  return {path, script: join(dir, 'repro.sh'), command: r.minimal.command}
 }
 
 /** The files to cite: the manifest's (checked), else the traces a bare compare report names. */
@@ -116,19 +180,7 @@ export function loadReport(pathArg: string): LoadedReport {
   const path = resolveReportPath(pathArg)
   const bytes = readBounded(path, {maxBytes: MAX_REPORT_BYTES, what: 'report', field: '--report'})
   const sha256 = createHash('sha256').update(bytes).digest('hex')
-  // a BOM (some editors add one) is not part of the JSON
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (e) {
-    const msg = (e as Error).message
-    const m = /position (\d+)/.exec(msg)
-    throw new InputError(`invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}`, {
-      file: path,
-      line: m ? lineOfPosition(text, Number(m[1])) : undefined,
-    })
-  }
+  const data = parseJson(bytes, path)
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError(`expected a JSON object, found ${describe(data)}`, {file: path})
   }
@@ -157,7 +209,8 @@ export function loadReport(pathArg: string): LoadedReport {
       ulps: fd.ulps,
     }
   }
-  return {path, status: o.status as ReportStatus, firstDivergence, artifacts: citedFiles(path, o, sha256), sha256}
+  const artifacts = citedFiles(path, o, sha256)
+  return {path, reduction: reductionOf(path, pathArg), status: o.status as ReportStatus, firstDivergence, artifacts, sha256}
 }
 
 /**
@@ -184,6 +237,7 @@ function loadTriage(path: string, o: Record<string, unknown>, sha256: string): L
   }))].sort()
   return {
     path,
+    reduction: null,
     status: t.status === 'agree' ? 'agree' : 'diverged',
     firstDivergence: null,
     artifacts: cited,

@@ -8,9 +8,19 @@ export interface FaultEntry {
   class: string
   variable: string
   description: string
+  /** what it needs, in words (faults.json needs.text) */
   needs: string
   /** engines that have this fault (default: the TypeScript engine only) */
   engines?: string[]
+}
+
+/** What an entry needs to show its root cause in a trace (faults.json `needs`, schemas/faults.schema.json). */
+export interface Needs {
+  text: string
+  /** alternatives of loop counts (catalogue count names → least value); [] when every loop at 1 shows it */
+  loops: Record<string, number>[]
+  /** nanoBragg flags it cannot do without */
+  inputs: string[]
 }
 
 export interface FaultsFile {
@@ -18,11 +28,30 @@ export interface FaultsFile {
   fixes: FaultEntry[]
 }
 
-let cached: FaultsFile | null = null
+type RawEntry = Omit<FaultEntry, 'needs'> & {needs: Needs | string}
+
+let cached: {file: FaultsFile; needs: Map<string, Needs | null>} | null = null
+
+function load(): {file: FaultsFile; needs: Map<string, Needs | null>} {
+  if (!cached) {
+    const raw = JSON.parse(readFileSync(schemaPath('faults.json'), 'utf8')) as {faults: RawEntry[]; fixes: RawEntry[]}
+    const needs = new Map<string, Needs | null>()
+    const entry = (e: RawEntry): FaultEntry => {
+      needs.set(e.id, typeof e.needs === 'string' ? null : e.needs)
+      return {...e, needs: typeof e.needs === 'string' ? e.needs : e.needs.text}
+    }
+    cached = {file: {faults: raw.faults.map(entry), fixes: raw.fixes.map(entry)}, needs}
+  }
+  return cached
+}
 
 export function loadFaults(): FaultsFile {
-  if (!cached) cached = JSON.parse(readFileSync(schemaPath('faults.json'), 'utf8')) as FaultsFile
-  return cached
+  return load().file
+}
+
+/** What a fault or fix needs, structured (null: an entry that says it in words only). */
+export function faultNeeds(id: string): Needs | null {
+  return load().needs.get(id) ?? null
 }
 
 export interface FixFlags {

@@ -17,7 +17,7 @@ import type {CompareHook} from './compare-hook.js'
 import {DEMO_ARGS, DEMO_PIXEL} from './demo.js'
 import {checkEvidenceFolder, EvidenceStage} from './evidence.js'
 import {reproScript} from './repro.js'
-import {runTemplate, SideFailure, type Role, type SideSpec} from './sides.js'
+import {runTemplate, SideFailure, type Role, type SideSpec, type TemplateRun} from './sides.js'
 
 export interface TraceJob {
   args: string[]
@@ -97,11 +97,20 @@ async function runSideImage(spec: SideSpec, job: TraceJob, args: string[], float
   }
 }
 
-async function runSideTrace(spec: SideSpec, job: TraceJob, args: string[], pixel: PixelIndex, out: string): Promise<void> {
-  if (spec.engine === 'cmd') return runTemplate(spec, {args, pixel, out, cwd: job.cwd, timeoutMs: job.timeoutMs, maxStdoutBytes: job.maxStdoutBytes})
+function runSideTrace(spec: SideSpec, job: TraceJob, args: string[], pixel: PixelIndex, out: string): Promise<void> {
+  return traceSide(spec, {args, pixel, out, cwd: job.cwd, timeoutMs: job.timeoutMs, maxStdoutBytes: job.maxStdoutBytes})
+}
+
+/**
+ * One side's trace of one pixel into run.out: a built-in engine (single-pixel mode) or the
+ * side's command template. What `trace` runs for each side, exported for the commands that trace
+ * many configurations of the same sides (reduce). A side that fails throws SideFailure.
+ */
+export async function traceSide(spec: SideSpec, run: TemplateRun): Promise<void> {
+  if (spec.engine === 'cmd') return runTemplate(spec, run)
   const engine = await loadEngine(spec.engine, `--${spec.role}-engine`)
   try {
-    await engine.run({args, cwd: job.cwd, fixes: spec.fixes, faults: spec.faults, tracePixel: pixel, traceOut: out, timeoutMs: job.timeoutMs})
+    await engine.run({args: run.args, cwd: run.cwd, fixes: spec.fixes, faults: spec.faults, tracePixel: run.pixel, traceOut: run.out, timeoutMs: run.timeoutMs})
   } catch (e) {
     throw sideError(spec.role, e)
   }

@@ -1,5 +1,5 @@
-/* crystal.c - unit cell, -mat orientation, misset, real/reciprocal vectors (physics.md §4),
- * crystal size and oversample auto-selection (§2.2). */
+/* crystal.c - unit cell, -mat orientation, misset, real/reciprocal vectors (docs/ts-engine.md#crystal),
+ * crystal size and oversample auto-selection (#crystal-size-and-oversample). */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +24,13 @@ void nb_crystal(void)
     nb_t *n = &NB;
     double V_cell = 0, V_star;
     vec3 axb, bxc, cxa, a, b, c;
-    if (!n->user_cell && !n->matfilename) nb_die("no unit cell given (-cell or -mat)");
+    /* the -cell values with nanoBragg's defaults */
+    n->cell_a = n->cell[0]; n->cell_b = n->cell[1] <= 0.0 ? n->cell[0] : n->cell[1];
+    n->cell_c = n->cell[2] <= 0.0 ? n->cell[0] : n->cell[2];
+    n->alpha = n->cell[3] <= 0.0 ? M_PI/2 : n->cell[3];
+    n->beta = n->cell[4] <= 0.0 ? M_PI/2 : n->cell[4];
+    n->gamma = n->cell[5] <= 0.0 ? M_PI/2 : n->cell[5];
+    if (!n->matfilename && n->cell_a == 0.0) nb_refuse("no unit cell: give -cell a b c alpha beta gamma or -mat file");
     if (n->user_cell) {
         double A = n->cell_a, B = n->cell_b, C = n->cell_c, al = n->alpha, be = n->beta, ga = n->gamma;
         double aavg = (al + be + ga)/2.0, skew, as_len, bs_len, cs_len, sgs, cas, cbs, cgs;
@@ -53,7 +59,8 @@ void nb_crystal(void)
     }
     if (n->matfilename) read_matrix(n->matfilename);
 
-    if (n->misset[0] == -1) {     /* random misset: 90 passed as radians (Q9) */
+    if (n->misset[0] == -1) {     /* random misset: 90 passed as radians (quirk Q9) */
+        n->misset_random = 1;
         double umat[9], mis[3];
         nb_mosaic_rotation_umat(90.0f, umat, &n->misset_seed, n->misset_draws, NULL);
         nb_umat2misset(umat, mis);
@@ -109,7 +116,7 @@ void nb_crystal(void)
     nb_vector_scale(c, 1e-10, n->c0);
 }
 
-/* §2.2 (after the cell is known) */
+/* docs/ts-engine.md#crystal-size-and-oversample (after the cell is known) */
 void nb_crystal_size(void)
 {
     nb_t *n = &NB;
@@ -125,8 +132,8 @@ void nb_crystal_size(void)
     if (xtalsize_max < lb*n->Nb) xtalsize_max = lb*n->Nb;
     if (xtalsize_max < lc*n->Nc) xtalsize_max = lc*n->Nc;
     reciprocal_pixel_size = n->lambda0*n->distance/n->pixel_size;
-    recommended = (int)ceil(3.0*xtalsize_max/reciprocal_pixel_size);
-    if (recommended <= 1) recommended = 1;
+    recommended = nb_cint(ceil(3.0*xtalsize_max/reciprocal_pixel_size));   /* inf or huge: INT_MIN, as x86 converts */
+    if (recommended <= 0) recommended = 1;
     if (n->oversample <= 0) {
         n->oversample = recommended;
         if (!n->quiet) printf("auto-selected %d-fold oversampling\n", n->oversample);

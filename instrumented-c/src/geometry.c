@@ -1,4 +1,4 @@
-/* geometry.c - detector conventions, rotations and pix0 (physics.md §3). */
+/* geometry.c - detector conventions, rotations and pix0 (docs/ts-engine.md#conventions, #detector-geometry). */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@ const char *const nb_conv_names[] = {"MOSFLM", "DENZO", "ADXV", "XDS", "DIALS", 
 
 static void set3(double *v, double x, double y, double z) { v[0] = x; v[1] = y; v[2] = z; }
 
-/* §3.1: vectors, beam-centre defaults and the forced pivot of each convention */
+/* vectors, beam-centre defaults and the forced pivot of each convention (quirk Q2) */
 void nb_conventions(void)
 {
     nb_t *n = &NB;
@@ -59,7 +59,7 @@ void nb_conventions(void)
     }
 }
 
-/* §3.3 */
+/* docs/ts-engine.md#detector-geometry */
 void nb_detector_geometry(void)
 {
     nb_t *n = &NB;

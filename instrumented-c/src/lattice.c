@@ -1,4 +1,4 @@
-/* lattice.c - lattice (shape-transform) factor F_latt (physics.md §8.2). */
+/* lattice.c - lattice (shape-transform) factor F_latt (docs/ts-engine.md#the-pixel-loop; quirk Q12). */
 #include <math.h>
 #include "nb.h"
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "nb.h"
 #include "nbtrace.h"
 
@@ -28,7 +29,7 @@ void nb_die(const char *fmt, ...)
 #ifdef NBTRACE_ENABLE
     nbt_abort(msg);
 #endif
-    exit(1);
+    exit(2);
 }
 
 #ifdef NBTRACE_ENABLE
@@ -102,7 +103,7 @@ void nb_trace_setup(void)
     NBT_VEC3("b0", L, n->b0);
     NBT_VEC3("c0", L, n->c0);
     NBT_INT("mosaic_seed", L, n->mosaic_seed_initial);
-    if (n->given.misset == 2) NBT_VEC3("misset_rng_draws", L, n->misset_draws);
+    if (n->misset_random) NBT_VEC3("misset_rng_draws", L, n->misset_draws);
     for (d = 0; d < n->mosaic_domains; d++) {
         NBT_VEC3("mosaic_rng_draws", NBT_LDOMAIN(d), n->mosaic_draws + 3*d);
         NBT_SCALAR("mosaic_angle", NBT_LDOMAIN(d), n->mosaic_angles[d]);
@@ -117,32 +118,48 @@ void nb_trace_setup(void)
 }
 #endif
 
+/* The trace output must be a regular file or absent (never a directory, FIFO or device). */
+static void check_trace_target(const char *out)
+{
+    struct stat st;
+    if (stat(out, &st) == 0 && !S_ISREG(st.st_mode))
+        nb_refuse("-trace_out %s: not a regular file (a trace is written to a new or regular file only)", out);
+}
+
 int main(int argc, char **argv)
 {
     nb_t *n = &NB;
+    const char *out = NULL;
+    if (getenv("NBTRACE_POWF")) return nb_powf_service();
     nb_parse(argc, argv);
     if (!n->quiet) printf("nanobragg-nbtrace %s: nanoBragg reference re-implementation with nbtrace tracing\n", NB_VERSION);
     if (n->trace_requested || n->trace_only || n->trace_out) {
 #ifdef NBTRACE_ENABLE
-        const char *out = n->trace_out ? n->trace_out : "trace_C.jsonl";
-        if (!n->trace_requested) nb_die("-trace_only/-trace_out need -trace_pixel S F");
-        if (nbt_open(out, n->trace_slow, n->trace_fast) != 0) nb_die("cannot open trace file %s", out);
+        out = n->trace_out ? n->trace_out : "trace_C.jsonl";
+        if (!n->trace_requested) nb_refuse("-trace_only/-trace_out need -trace_pixel S F");
+        check_trace_target(out);
+        nb_trace_config();   /* the configuration as parsed (set-up changes some of these variables) */
+#else
+        nb_refuse("tracing is compiled out of this binary (use nanobragg-nbtrace)");
+#endif
+    }
+    nb_setup();
+    if (n->trace_requested && (n->trace_slow < 0 || n->trace_slow >= n->spixels || n->trace_fast < 0 || n->trace_fast >= n->fpixels))
+        nb_refuse("-trace_pixel %d %d: pixel is outside the %dx%d detector (slow, fast)", n->trace_slow, n->trace_fast, n->spixels, n->fpixels);
+#ifdef NBTRACE_ENABLE
+    if (out) {
+        if (nbt_open(out, n->trace_slow, n->trace_fast) != 0) nb_refuse("cannot open trace file %s", out);
         nbt_set_producer("nanobragg-nbtrace", NB_VERSION, NB_COMMIT[0] ? NB_COMMIT : NULL, NB_BUILD_FLAGS);
         nbt_set_args(argc, argv);
-        nb_trace_config();
         if (n->hklfilename) nbt_add_input("hkl", n->hklfilename);
+        else if (n->dumpfilename && n->hkls) nbt_add_input("fdump", n->dumpfilename);
         if (n->sourcefilename) nbt_add_input("sourcefile", n->sourcefilename);
         if (n->matfilename) nbt_add_input("matrix", n->matfilename);
         if (n->imginfile) nbt_add_input("img", n->imginfile);
         if (n->maskfile) nbt_add_input("mask", n->maskfile);
         nbt_begin();
         if (!n->quiet) printf("TRACE: tracing pixel (slow %d, fast %d) into %s\n", n->trace_slow, n->trace_fast, out);
-#else
-        nb_die("tracing is compiled out of this binary (use nanobragg-nbtrace)");
-#endif
     }
-    nb_setup();
-#ifdef NBTRACE_ENABLE
     nb_trace_setup();
 #endif
     if (n->trace_only) {
@@ -150,13 +167,23 @@ int main(int argc, char **argv)
     } else {
         nb_render();
         if (n->trace_requested && !nb_pixel_traced)
-            nb_warn("WARNING: traced pixel (slow %d, fast %d) is outside the detector, ROI or mask: no pixel records", n->trace_slow, n->trace_fast);
+            nb_warn("WARNING: traced pixel (slow %d, fast %d) is outside the ROI or mask: no pixel records", n->trace_slow, n->trace_fast);
         nb_stats();
         nb_write_outputs();
     }
 #ifdef NBTRACE_ENABLE
-    nbt_close();
-    if (n->trace_requested) printf("NBTRACE_OUTPUT %s\n", n->trace_out ? n->trace_out : "trace_C.jsonl");
+    if (out) {
+        struct stat st;
+        char part[4096];
+        nbt_close();
+        /* the emitter renames <out>.part into place: make sure it is there, as a regular file */
+        snprintf(part, sizeof part, "%s.part", out);
+        if (stat(out, &st) != 0 || !S_ISREG(st.st_mode) || stat(part, &st) == 0) {
+            remove(part);
+            nb_die("cannot write trace file %s", out);
+        }
+        printf("NBTRACE_OUTPUT %s\n", out);
+    }
 #endif
     {
         char mx[40] = "null", mn[40] = "null";

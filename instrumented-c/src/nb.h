@@ -1,9 +1,10 @@
 /* nb.h - shared state of the nbtrace reference nanoBragg simulator (C99).
- * Written from /work/shared/physics.md (the spec); section numbers refer to it. */
+ * What it computes: docs/ts-engine.md; quirk ids: schemas/faults.json (docs/quirks.md). */
 #ifndef NB_H
 #define NB_H
 #include <stdio.h>
 #include <stddef.h>
+#include "flags_gen.h"
 
 #define NB_VERSION "0.1.0"
 
@@ -17,30 +18,25 @@ enum { FMODE_NEAREST = 0, FMODE_TRICUBIC, FMODE_DEFAULT };
 extern const char *const nb_conv_names[];
 extern const char *const nb_shape_names[];
 
-/* What the user typed (for the config JSON): given flags are tracked separately from physics. */
-typedef struct {
-    int detsize_f, detsize_s, detpixels_f, detpixels_s, pixel, distance, close_distance;
-    int Xbeam, Ybeam, Xclose, Yclose, ORGX, ORGY, rot, twotheta;
-    int beam_vector, fdet_vector, sdet_vector, odet_vector, polar_vector, spindle_vector, twotheta_axis;
-    int lambda, dispersion, dispsteps, hdivrange, vdivrange, hdivstep, vdivstep, hdivsteps, vdivsteps;
-    int Na, Nb, Nc, sample, xtal_shape, fudge, mosaic, mosaic_domains, mosaic_seed, misset_seed, misset;
-    int phi0, osc, phistep, phisteps, oversample, detector_thick, detector_thicksteps, detector_abs;
-    int fluence, flux, exposure, beamsize, polar, interpolate, default_F, dmin, water, roi, seed;
-    int pivot; /* -1 none, else PIVOT_* of the last pivot-setting flag */
-    double detector_abs_m; /* as given (m), may be inf */
-} nb_given;
-
 typedef struct {
     /* ---- command line ---- */
     int argc; char **argv;
-    nb_given given;
-    char *hklfilename, *matfilename, *sourcefilename, *imginfile, *maskfile;
+    unsigned char given[NB_NGIVEN];   /* config given-marks (flags_gen.h) */
+    int pivot_flag;                   /* -1 none, else PIVOT_* of the last pivot-setting flag */
+    char *hklfilename, *matfilename, *sourcefilename, *imginfile, *maskfile, *dumpfilename;
+    char *stolfilename, *stoloutfilename; double stol_file_mult;
     char *floatfile, *intfile, *noisefile, *pgmfile;
-    int write_pgm, calculate_noise, write_noise_file_given;
+    int write_pgm, calculate_noise, floatfile_given, intfile_given, noisefile_given;
     double pgm_scale, intfile_scale, adc_offset;
     int user_cell;
-    double cell_a, cell_b, cell_c, alpha, beta, gamma;  /* Å, rad */
-    double misset[4];
+    double cell[6];                   /* a b c (Å) alpha beta gamma (rad) as given, 0 = not given */
+    double cell_a, cell_b, cell_c, alpha, beta, gamma;  /* with the defaults applied (set-up) */
+    double misset[4]; int misset_random;
+    double density, molecular_weight; int coherent;
+    int printout, printout_fpixel, printout_spixel, progress;
+    double detector_abs_m;            /* -detector_abs as given (m; inf), for the config */
+    vec3 pix0_given;                  /* -pix0_vector: read, never used (recomputed) */
+    char **notes; int nnotes;         /* warnings of the flags themselves (no-op flags) */
     double default_F;
     double Na, Nb, Nc;
     double sample_x, sample_y, sample_z;
@@ -95,6 +91,7 @@ typedef struct {
     /* images */
     float *floatimage;
     unsigned char *maskimage; /* nonzero = use */
+    unsigned char *mask_bytes; size_t mask_nbytes; int mask_header_size, mask_width, mask_height;
     /* trace selection */
     int trace_slow, trace_fast, trace_only, trace_requested;
     char *trace_out;
@@ -118,6 +115,22 @@ void nb_rotate_axis(const double *v, double *out, const double *axis, double phi
 
 /* cli.c */
 int nb_parse(int argc, char **argv);
+void nb_note(const char *text);  /* a warning a flag itself gives (printed once, stderr) */
+void nb_refuse(const char *fmt, ...);  /* a refused input: one line on stderr, exit 2 */
+int nb_flag_cell(int argc, char **argv, int i);
+int nb_flag_misset_random(int argc, char **argv, int i);
+int nb_flag_misset_angles(int argc, char **argv, int i);
+int nb_flag_detector_abs(int argc, char **argv, int i);
+int nb_flag_pivot(int argc, char **argv, int i);
+void nb_cfg_num(const char *k, int given, double v);
+void nb_cfg_int(const char *k, int given, long long v);
+void nb_cfg_vec(const char *k, int given, const double *v);
+void nb_cfg_ints(const char *k, int given, int n, const long long *v);
+void nb_cfg_pair(const char *k, int gf, double vf, int gs, double vs, int as_int);
+void nb_cfg_triple(const char *k, int ga, double a, int gb, double b, int gc, double c);
+void nb_cfg_cell(const char *k, int given);
+void nb_cfg_misset(const char *k, int given);
+/* flags_gen.c (generated from src/sim/flags.ts) */
 void nb_trace_config(void);      /* emits the config JSON into the trace header */
 /* setup.c */
 void nb_setup_steps(void);
@@ -130,10 +143,14 @@ void nb_crystal(void);
 void nb_crystal_size(void);
 /* structure_factor.c */
 void nb_read_hkl(void);
+void nb_write_dump(void);
+void nb_check_stol_table(void);
 double nb_F_cell(double h, double k, double l, int h0, int k0, int l0, int *mode, int check_only);
 int nb_hkl_out_of_range(double h, double k, double l);
+void nb_check_interpolation_index(double h, double k, double l);
 /* sources.c */
 void nb_sources(void);
+int nb_text_columns(const char *line, int ncols, double *v);
 /* rng.c */
 float nb_ran1(long *idum);
 float nb_poidev(float xm, long *idum);
@@ -141,6 +158,7 @@ float nb_gaussdev(long *idum);
 void nb_mosaic_rotation_umat(float mosaicity, double umat[9], long *idum, double draws[3], double *angle);
 void nb_umat2misset(const double umat[9], double *missets);
 void nb_mosaic_domains(void);
+int nb_powf_service(void);
 /* lattice.c */
 double nb_sincg(double x, double N);
 double nb_F_latt(double h, double k, double l, int h0, int k0, int l0, double Fl_abc[3]);
@@ -150,8 +168,11 @@ double nb_polarization_factor(double kahn, double *incident, double *diffracted,
 void nb_render(void);
 void nb_render_one(int spixel, int fpixel);
 extern int nb_pixel_traced;
+/* smv.c */
+int nb_cint(double x);
+void nb_ingest_smv(const char *file, int is_mask);
+void nb_mask_pixels(void);
 /* output.c */
-int nb_read_smv_header(const char *file, int is_mask);
 void nb_stats(void);
 void nb_write_outputs(void);
 /* trace hooks (pixel.c etc.) */

@@ -1,5 +1,5 @@
 /* output.c - float image, SMV int/noise images, PGM, statistics, SMV header ingestion
- * (-img/-mask) (physics.md §8.5, §9). */
+ * (docs/ts-engine.md#outputs). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +24,20 @@ static void close_part(FILE *f, const char *file)
     printf("NBTRACE_OUTPUT %s\n", file);
 }
 
+/* The statistics upstream prints and scales with: maximum, sum and mean over the rendered pixels
+ * (ROI, mask zeros skipped); the rms deviation from that mean over every ROI pixel, masked ones
+ * included; counts below 2 taken as 2 in the divisions (count - 1). Mirrors imageStats (image.ts). */
 void nb_stats(void)
 {
-    nb_t *n = &NB; int s, f; double sum = 0, sumsq = 0, sumd = 0; long N = 0;
+    nb_t *n = &NB; int s, f; double sum = 0, sumsq = 0, sumd = 0; long N = 0, N2 = 0;
     n->max_I = 0.0;
-    for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
-        for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
-            double p = n->floatimage[(size_t)s*n->fpixels + f];
+    for (s = 0; s < n->spixels; s++) {
+        if (s < n->roi_ymin || s > n->roi_ymax) continue;
+        for (f = 0; f < n->fpixels; f++) {
+            size_t i = (size_t)s*n->fpixels + f; double p;
+            if (f < n->roi_xmin || f > n->roi_xmax) continue;
+            if (n->maskimage && n->maskimage[i] == 0) continue;
+            p = n->floatimage[i];
             if (p > n->max_I) {
                 n->max_I = p;
                 n->max_I_x = n->subpixel_size*(f*n->oversample + n->oversample - 1) + n->subpixel_size/2.0;
@@ -38,14 +45,19 @@ void nb_stats(void)
             }
             sum += p; sumsq += p*p; N++;
         }
+    }
     n->stat_n = N;
-    n->mean = N ? sum/N : 0;
-    for (s = n->roi_ymin; s <= n->roi_ymax && s < n->spixels; s++)
-        for (f = n->roi_xmin; f <= n->roi_xmax && f < n->fpixels; f++) {
-            double d = n->floatimage[(size_t)s*n->fpixels + f] - n->mean; sumd += d*d;
+    n->mean = sum/(N <= 0 ? 1 : N);
+    n->rms = sqrt(sumsq/((N <= 1 ? 2 : N) - 1));
+    for (s = 0; s < n->spixels; s++) {
+        if (s < n->roi_ymin || s > n->roi_ymax) continue;
+        for (f = 0; f < n->fpixels; f++) {
+            double d;
+            if (f < n->roi_xmin || f > n->roi_xmax) continue;
+            d = n->floatimage[(size_t)s*n->fpixels + f] - n->mean; sumd += d*d; N2++;
         }
-    n->rms = N > 1 ? sqrt(sumsq/(N - 1)) : 0;
-    n->rmsd = N > 1 ? sqrt(sumd/(N - 1)) : 0;
+    }
+    n->rmsd = sqrt(sumd/((N2 <= 1 ? 2 : N2) - 1));
     if (!n->quiet) {
         printf("solid angle subtended by detector = %g steradian\n", n->omega_sum/n->steps);
         printf("max_I = %g  at %g %g\n", n->max_I, n->max_I_x, n->max_I_y);
@@ -53,11 +65,12 @@ void nb_stats(void)
     }
 }
 
-static void smv_header(char *hdr)
+/* The SMV header as upstream writes it: padded with spaces to 512 bytes, or longer when its
+ * numbers need more room (upstream never truncates it, though it says HEADER_BYTES=512). */
+static size_t smv_header(char *hdr, size_t cap)
 {
     nb_t *n = &NB; int len;
-    memset(hdr, ' ', 512);
-    len = snprintf(hdr, 512,
+    len = snprintf(hdr, cap,
         "{\nHEADER_BYTES=512;\nDIM=2;\nBYTE_ORDER=little_endian;\nTYPE=unsigned_short;\nSIZE1=%d;\nSIZE2=%d;\n"
         "PIXEL_SIZE=%g;\nDISTANCE=%g;\nWAVELENGTH=%g;\nBEAM_CENTER_X=%g;\nBEAM_CENTER_Y=%g;\n"
         "ADXV_CENTER_X=%g;\nADXV_CENTER_Y=%g;\nMOSFLM_CENTER_X=%g;\nMOSFLM_CENTER_Y=%g;\n"
@@ -68,15 +81,17 @@ static void smv_header(char *hdr)
         (n->Sbeam - 0.5*n->pixel_size)*1000.0, (n->Fbeam - 0.5*n->pixel_size)*1000.0,
         n->Sbeam*1000.0, n->Fbeam*1000.0, n->dials_origin[0], n->dials_origin[1], n->dials_origin[2],
         n->ORGX, n->ORGY, n->close_distance*1000.0, n->phi0*RTD, n->phi0*RTD, n->osc*RTD, n->twotheta*RTD);
-    if (len < 512) hdr[len] = ' ';
+    if (len < 0 || (size_t)len >= cap) nb_die("SMV header too long");
+    if (len < 512) { memset(hdr + len, ' ', (size_t)(512 - len)); len = 512; }
+    return (size_t)len;
 }
 
 static void write_smv(const char *file, const unsigned short *img)
 {
-    nb_t *n = &NB; char hdr[513]; size_t npix = (size_t)n->fpixels*n->spixels;
+    nb_t *n = &NB; char hdr[4096]; size_t npix = (size_t)n->fpixels*n->spixels, hl;
     FILE *f = open_part(file);
-    smv_header(hdr);
-    fwrite(hdr, 1, 512, f);
+    hl = smv_header(hdr, sizeof hdr);
+    fwrite(hdr, 1, hl, f);
     fwrite(img, sizeof(unsigned short), npix, f);   /* native = little-endian on x86 */
     close_part(f, file);
 }
@@ -87,6 +102,7 @@ void nb_write_outputs(void)
     FILE *fp;
     unsigned short *img;
     double scale;
+    nb_write_dump();
     fp = open_part(n->floatfile);
     fwrite(n->floatimage, sizeof(float), npix, fp);
     close_part(fp, n->floatfile);
@@ -137,42 +153,3 @@ void nb_write_outputs(void)
 }
 
 /* -img / -mask: SMV header values (and, for -mask, the pixels: 0 = skip) */
-int nb_read_smv_header(const char *file, int is_mask)
-{
-    nb_t *n = &NB; FILE *f = fopen(file, "rb"); char *hdr; long hbytes = 512;
-    char *p; double v;
-    if (!f) { nb_warn("WARNING: cannot open %s", file); return -1; }
-    hdr = calloc(1, 4097);
-    if (!hdr || fread(hdr, 1, 4096, f) < 16 || strncmp(hdr, "{\nHEADER_BYT", 12) != 0) {
-        nb_warn("WARNING: %s is not an SMV image", file); fclose(f); free(hdr); return -1;
-    }
-#define HV(key) ((p = strstr(hdr, key "=")) != NULL && sscanf(p + strlen(key) + 1, "%lf", &v) == 1)
-    if (HV("HEADER_BYTES")) hbytes = (long)v;
-    if (HV("SIZE1")) n->fpixels = (int)v;
-    if (HV("SIZE2")) n->spixels = (int)v;
-    if (HV("PIXEL_SIZE")) n->pixel_size = v/1000.0;
-    if (HV("DISTANCE")) { n->distance = v/1000.0; n->given.distance = 1; }
-    if (HV("CLOSE_DISTANCE")) { n->close_distance = v/1000.0; n->given.close_distance = 1; }
-    if (HV("WAVELENGTH")) { n->lambda0 = v/1e10; n->given.lambda = 1; }
-    if (HV("BEAM_CENTER_X")) { n->Xbeam = v/1000.0; n->given.Xbeam = 1; }
-    if (HV("BEAM_CENTER_Y")) {
-        n->Ybeam = v/1000.0; n->given.Ybeam = 1;
-        if (is_mask) n->Ybeam = n->detsize_s - n->Ybeam;
-    }
-    if (HV("ORGX")) { n->ORGX = v; n->given.ORGX = 1; }
-    if (HV("ORGY")) { n->ORGY = v; n->given.ORGY = 1; }
-    if (HV("PHI")) { n->phi0 = v/RTD; n->given.phi0 = 1; }
-    if (HV("OSC_RANGE")) { n->osc = v/RTD; n->given.osc = 1; }
-#undef HV
-    if (is_mask && n->fpixels > 0 && n->spixels > 0) {
-        size_t npix = (size_t)n->fpixels*n->spixels, i;
-        unsigned short *d = malloc(npix*sizeof *d);
-        n->maskimage = malloc(npix);
-        if (d && n->maskimage && fseek(f, hbytes, SEEK_SET) == 0 && fread(d, sizeof *d, npix, f) == npix) {
-            for (i = 0; i < npix; i++) n->maskimage[i] = d[i] != 0;
-        } else { free(n->maskimage); n->maskimage = NULL; nb_warn("WARNING: could not read mask pixels of %s", file); }
-        free(d);
-    }
-    fclose(f); free(hdr);
-    return 0;
-}

@@ -1,4 +1,4 @@
-/* pixel.c - the per-pixel loop nest in serial order (physics.md §8.1), traced per
+/* pixel.c - the per-pixel loop nest in serial order (docs/ts-engine.md#the-pixel-loop), traced per
  * docs/trace-points.md, and the single-pixel mode with its order-dependent state (Q3, Q8). */
 #include <math.h>
 #include <stdio.h>
@@ -162,7 +162,7 @@ NB_INLINE int pixel_core(int spixel, int fpixel, int scan, double *test_out, int
                             h = nb_dot(a, scattering); k = nb_dot(b, scattering); l = nb_dot(c, scattering);
                             h0 = (int)ceil(h - 0.5); k0 = (int)ceil(k - 0.5); l0 = (int)ceil(l - 0.5);
                             if (scan) {   /* only the fallback can change state here */
-                                if (!nb_hkl_out_of_range(h, k, l)) continue;
+                                if (!nb_hkl_out_of_range(h, k, l)) { nb_check_interpolation_index(h, k, l); continue; }
                                 F_latt = nb_F_latt(h, k, l, h0, k0, l0, Fl);
                                 if (F_latt == 0.0 && n->water_size == 0.0) continue;
                                 nb_F_cell(h, k, l, h0, k0, l0, &mode, 1);

@@ -1,4 +1,4 @@
-/* polarization.c - Kahn polarization factor (physics.md §8.3). The three inputs are unitized
+/* polarization.c - Kahn polarization factor (docs/ts-engine.md#the-pixel-loop). The three inputs are unitized
  * in place, as the reference does (the caller's diffracted vector is rewritten). */
 #include <math.h>
 #include "nb.h"

@@ -1,7 +1,8 @@
 /* rng.c - Numerical Recipes style ran1 with one shared table, the float-precision poidev /
- * gaussdev / gammln, the mosaic rotation matrices (powf) and umat2misset (physics.md §7, §4.3). */
+ * gaussdev / gammln, the mosaic rotation matrices (powf) and umat2misset (docs/ts-engine.md#mosaic-domains-and-random-numbers). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "nb.h"
 #include "nbtrace.h"
 
@@ -151,4 +152,22 @@ void nb_mosaic_domains(void)
     /* domain 0 is the identity (its draws are consumed anyway: Q15) */
     for (d = 0; d < 9; d++) n->mosaic_umats[d] = (d % 4 == 0) ? 1.0 : 0.0;
     if (!n->quiet) printf("  created a total of %d mosaic domains\n", n->mosaic_domains);
+}
+
+/* NBTRACE_POWF=1: answer glibc's powf(x, (float)(1/3)) for the floats given on stdin (hex bits, one
+ * a line), one result a line. The TypeScript engine asks here rather than copy glibc's algorithm:
+ * that powf is not correctly rounded, and the mosaic and random-misset angles depend on it. */
+int nb_powf_service(void)
+{
+    char line[64];
+    while (fgets(line, sizeof line, stdin)) {
+        unsigned long u = strtoul(line, NULL, 16);
+        unsigned int bits = (unsigned int)u, out;
+        float x, y;
+        memcpy(&x, &bits, sizeof x);
+        y = powf(x, (float)(1.0/3.0));
+        memcpy(&out, &y, sizeof out);
+        printf("%x\n", out);
+    }
+    return 0;
 }

@@ -1,17 +1,24 @@
-/* setup.c - set-up in execution order (physics.md §2), including the sampling auto-selection
- * rules of §2.1. */
+/* setup.c - set-up in execution order (docs/ts-engine.md#set-up), including the sampling
+ * auto-selection rules (#sampling) and the sizes refused before allocating (#limits). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "nb.h"
 
-/* the shared range/step/count rule of §2.1 (divergence, dispersion) */
-static void auto_steps(double *R, double *d, int *nn)
+/* a count from ceil(range/step), refused before it is converted to int when too large */
+static int count_of(double c, long limit, const char *what, const char *flag)
+{
+    if (!(c <= (double)limit)) nb_refuse("%s: %s: %.15g is too many (limit %ld)", flag, what, c, limit);
+    return (int)c;
+}
+
+/* the shared range/step/count rule (divergence, dispersion) */
+static void auto_steps(double *R, double *d, int *nn, const char *what, const char *flag)
 {
     double r = *R, s = *d; int n = *nn;
     if (n <= 0) {
         if (r < 0) { if (s <= 0) { n = 1; r = 0; s = 0; } else { r = s; n = 2; } }
-        else { if (s <= 0) { s = r; n = 2; } else n = (int)ceil(r/s); }
+        else { if (s <= 0) { s = r; n = 2; } else n = count_of(ceil(r/s), NB_MAX_SOURCES, what, flag); }
     } else {
         if (r < 0) { if (s <= 0) { r = 1.0; s = r/n; } else { r = s; n = 2; } }
         else if (s <= 0) { if (n <= 1) n = 2; s = r/(n - 1); }
@@ -30,7 +37,7 @@ void nb_setup_steps(void)
             else { n->osc = n->phistep; n->phisteps = 2; }
         } else {
             if (n->phistep <= 0) { n->phisteps = 2; n->phistep = n->osc/2; }
-            else n->phisteps = (int)ceil(n->osc/n->phistep);
+            else n->phisteps = count_of(ceil(n->osc/n->phistep), NB_MAX_PHISTEPS, "phi steps", "-phistep");
         }
     } else {
         if (n->phisteps == 0) n->phisteps = 1;
@@ -39,18 +46,22 @@ void nb_setup_steps(void)
             else { n->osc = n->phistep; n->phisteps = 2; }
         } else if (n->phistep < 0) n->phistep = n->osc/n->phisteps;
     }
-    auto_steps(&n->hdivrange, &n->hdivstep, &n->hdivsteps);
-    auto_steps(&n->vdivrange, &n->vdivstep, &n->vdivsteps);
-    auto_steps(&n->dispersion, &n->dispstep, &n->dispsteps);
-    /* detector thickness */
-    if (n->detector_thicksteps <= 0 && n->detector_thick >= 0) {
-        if (n->detector_thickstep <= 0) { n->detector_thicksteps = 2; n->detector_thickstep = n->detector_thick/2; }
+    auto_steps(&n->hdivrange, &n->hdivstep, &n->hdivsteps, "horizontal divergence points", "-hdivstep");
+    auto_steps(&n->vdivrange, &n->vdivstep, &n->vdivsteps, "vertical divergence points", "-vdivstep");
+    auto_steps(&n->dispersion, &n->dispstep, &n->dispsteps, "wavelengths", "-dispsteps");
+    /* detector thickness: the same rule (a negative thickness with a layer count becomes 0.5 um) */
+    if (n->detector_thicksteps <= 0) {
+        if (n->detector_thick < 0) {
+            if (n->detector_thickstep <= 0) { n->detector_thicksteps = 1; n->detector_thick = 0; n->detector_thickstep = 0; }
+            else { n->detector_thick = n->detector_thickstep; n->detector_thicksteps = 2; }
+        } else if (n->detector_thickstep <= 0) { n->detector_thicksteps = 2; n->detector_thickstep = n->detector_thick/n->detector_thicksteps; }
         else n->detector_thicksteps = (int)ceil(n->detector_thick/n->detector_thickstep);
-    } else if (n->detector_thicksteps > 0 && n->detector_thick >= 0) {
-        if (n->detector_thickstep <= 0) {
-            if (n->detector_thicksteps <= 1) n->detector_thicksteps = 2;
-            n->detector_thickstep = n->detector_thick/(n->detector_thicksteps - 1);
-        }
+    } else if (n->detector_thick < 0) {
+        if (n->detector_thickstep <= 0) { n->detector_thick = 0.5e-6; n->detector_thickstep = n->detector_thick/n->detector_thicksteps; }
+        else { n->detector_thick = n->detector_thickstep; n->detector_thicksteps = 2; }
+    } else if (n->detector_thickstep <= 0) {
+        if (n->detector_thicksteps <= 1) n->detector_thicksteps = 2;
+        n->detector_thickstep = n->detector_thick/(n->detector_thicksteps - 1);
     }
     if (n->detector_thick > 0 && n->detector_mu < 0) n->detector_mu = 1.0/n->detector_thick;
     if (n->detector_thick <= 0 || n->detector_thickstep <= 0 || n->detector_thicksteps <= 0) {
@@ -65,6 +76,13 @@ void nb_setup_steps(void)
         if (n->mosaic_spread < 0) { n->mosaic_spread = 0; n->mosaic_domains = 1; nb_warn("WARNING: no mosaic spread given: 1 domain"); }
         else if (n->mosaic_spread == 0) { n->mosaic_domains = 1; nb_warn("WARNING: zero mosaic spread: 1 domain"); }
     }
+    /* sizes checked before anything is allocated (src/sim/limits.ts) */
+    if (n->mosaic_domains > NB_MAX_DOMAINS) nb_refuse("-mosaic_domains: mosaic domains: %d is too many (limit %ld)", n->mosaic_domains, NB_MAX_DOMAINS);
+    if (n->phisteps > NB_MAX_PHISTEPS) nb_refuse("-phisteps: phi steps: %d is too many (limit %ld)", n->phisteps, NB_MAX_PHISTEPS);
+    if (!n->sourcefilename && (double)n->hdivsteps*n->vdivsteps*n->dispsteps > (double)NB_MAX_SOURCES)
+        nb_refuse("%s: beam sources (%d x %d divergence points x %d wavelengths): %.15g is too many (limit %ld)",
+                  n->dispsteps > n->hdivsteps*(double)n->vdivsteps ? "-dispsteps" : "-divsteps",
+                  n->hdivsteps, n->vdivsteps, n->dispsteps, (double)n->hdivsteps*n->vdivsteps*n->dispsteps, NB_MAX_SOURCES);
 }
 
 void nb_setup(void)
@@ -76,9 +94,12 @@ void nb_setup(void)
     if (n->spixels > 0) n->detsize_s = n->pixel_size*n->spixels;
     n->fpixels = (int)ceil(n->detsize_f/n->pixel_size - 0.5);
     n->spixels = (int)ceil(n->detsize_s/n->pixel_size - 0.5);
+    if ((double)n->fpixels*n->spixels > (double)NB_MAX_PIXELS)
+        nb_refuse("-detpixels: detector of %dx%d pixels is too large (limit %ld pixels)", n->fpixels, n->spixels, NB_MAX_PIXELS);
+    nb_mask_pixels();
     /* 2. fluence */
     if (n->flux != 0.0 && n->exposure > 0.0 && n->beamsize >= 0) n->fluence = n->flux*n->exposure/n->beamsize/n->beamsize;
-    if (n->beamsize > 0.0) {
+    if (n->beamsize >= 0) {   /* with the default 0.1 mm beam too */
         if (n->beamsize < n->sample_y) { nb_warn("WARNING: clipping sample (%g m high) to beam size", n->sample_y); n->sample_y = n->beamsize; }
         if (n->beamsize < n->sample_z) { nb_warn("WARNING: clipping sample (%g m wide) to beam size", n->sample_z); n->sample_z = n->beamsize; }
     }
@@ -122,6 +143,7 @@ void nb_setup(void)
     /* 10. structure factors */
     nb_read_hkl();
     if (n->hkls == 0) n->interpolate = 0;
+    nb_check_stol_table();
     if (n->interpolate == 1 && !n->quiet) printf("auto-selected tricubic interpolation of structure factors\n");
     n->interpolate_initial = n->interpolate;
     /* 11. sources, mosaic, normalization */

@@ -1,5 +1,5 @@
 /* sources.c - beam sources: -sourcefile (with the reference tokenizer's quirks) or the
- * divergence x dispersion grid (physics.md §6). Weights are kept but never used (Q7). */
+ * divergence x dispersion grid (docs/ts-engine.md#sources). Weights are kept but never used (quirk Q7). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,43 +25,45 @@ static void add_source(int *cap, double x, double y, double z, double w, double 
     n->sources++;
 }
 
+/* One line of upstream's generic column reader (read_text_file): leading delimiters skipped, a line
+ * of delimiters and its newline skipped (returns 0); then per column atof(), skip the number
+ * characters, and the line ends as soon as exactly its newline is left; else skip to and over the
+ * next delimiters, and the line ends when its newline is left. Columns never read stay NaN; a CR
+ * before the newline, or a last line without one, is never exactly the newline, so the remaining
+ * columns are read from the empty end of the line as 0. Mirrors parseSourceText (sources.ts). */
+int nb_text_columns(const char *line, int ncols, double *v)
+{
+    const char *p = line; int col;
+    for (col = 0; col < ncols; col++) v[col] = NAN;
+    p += strspn(p, DELIM);
+    if (strcmp(p, "\n") == 0) return 0;
+    for (col = 0; col < ncols; col++) {
+        v[col] = atof(p);
+        p += strspn(p, "0123456789-+.EGeg");
+        if (strcmp(p, "\n") == 0) break;
+        p += strcspn(p, DELIM);
+        p += strspn(p, DELIM);
+        if (strcmp(p, "\n") == 0) break;
+    }
+    return 1;
+}
+
 static void read_sourcefile(int *cap)
 {
     nb_t *n = &NB; FILE *f = fopen(n->sourcefilename, "r");
-    char *line = NULL; size_t lcap = 0; long len;
+    char line[10240];   /* upstream's line buffer: longer lines come in pieces */
     const double source_distance = 10.0;
-    if (!f) nb_die("cannot open source file %s", n->sourcefilename);
-    while (1) {
-        /* read one line including its '\n' (if any) */
-        int ch; len = 0;
-        while ((ch = fgetc(f)) != EOF) {
-            if ((size_t)len + 2 > lcap) { lcap = lcap ? 2*lcap : 256; line = realloc(line, lcap); if (!line) nb_die("out of memory"); }
-            line[len++] = (char)ch;
-            if (ch == '\n') break;
-        }
-        if (len == 0) break;
-        line[len] = 0;
-        {
-            double v[5]; int col; const char *p = line;
-            if (line[strspn(line, DELIM)] == '\n') continue;         /* delimiters-only line */
-            for (col = 0; col < 5; col++) v[col] = NAN;
-            p += strspn(p, DELIM);
-            for (col = 0; col < 5; col++) {
-                if (strcmp(p, "\n") == 0) break;                   /* the line ends on the newline */
-                v[col] = atof(p);
-                p += strspn(p, "0123456789-+.EGeg");
-                p += strcspn(p, DELIM);
-                p += strspn(p, DELIM);
-            }
-            if (isnan(v[0])) v[0] = -source_distance*n->beam_vector[0];
-            if (isnan(v[1])) v[1] = -source_distance*n->beam_vector[1];
-            if (isnan(v[2])) v[2] = -source_distance*n->beam_vector[2];
-            if (isnan(v[3])) v[3] = 1.0;
-            if (isnan(v[4])) v[4] = n->lambda0;
-            add_source(cap, v[0], v[1], v[2], v[3], v[4]);
-        }
+    if (!f) nb_refuse("cannot read sourcefile file '%s'", n->sourcefilename);
+    while (fgets(line, sizeof line, f) != NULL) {
+        double v[5];
+        if (!nb_text_columns(line, 5, v)) continue;
+        if (isnan(v[0])) v[0] = -source_distance*n->beam_vector[0];
+        if (isnan(v[1])) v[1] = -source_distance*n->beam_vector[1];
+        if (isnan(v[2])) v[2] = -source_distance*n->beam_vector[2];
+        if (isnan(v[3])) v[3] = 1.0;
+        if (isnan(v[4])) v[4] = n->lambda0;
+        add_source(cap, v[0], v[1], v[2], v[3], v[4]);
     }
-    free(line);
     fclose(f);
 }
 
@@ -69,7 +71,10 @@ void nb_sources(void)
 {
     nb_t *n = &NB; int cap = 0, i;
     n->sources = 0;
-    if (n->sourcefilename) read_sourcefile(&cap);
+    if (n->sourcefilename) {
+        read_sourcefile(&cap);
+        if (n->sources == 0) nb_refuse("%s: no sources in the file (nanoBragg exits on it)", n->sourcefilename);
+    }
     if (n->sources == 0) {
         int hdiv_tic, vdiv_tic, disp_tic, pass, total = 0;
         for (pass = 0; pass < 2; pass++) {
@@ -93,6 +98,7 @@ void nb_sources(void)
             }
         }
     }
+    if (n->sources == 0) nb_warn("WARNING: no beam sources: -round_div trimmed every divergence point; steps is 0 and the image NaN, as nanoBragg computes it");
     if (!n->quiet) {
         printf("  created a total of %d sources:\n", n->sources);
         for (i = 0; i < n->sources; i++)

@@ -1,4 +1,4 @@
-/* vec.c - vector helpers with the reference's exact operation order (physics.md §0, §3.2). */
+/* vec.c - vector helpers with the reference's exact operation order (docs/ts-engine.md#arithmetic). */
 #include <math.h>
 #include "nb.h"
 

@@ -1,40 +1,21 @@
-// The nanoBragg command-line model (physics.md §1): one left-to-right pass, substring
-// (strstr) matching unless noted, later flags override earlier ones, atof/atoi number parsing.
-// Produces the C variables as parsed (before set-up) and the header `config` object
-// (schemas/config.schema.json: what the user gave, SI units, null when not given).
+// The nanoBragg command-line model, driven by the flag table (src/sim/flags.ts): a pre-pass for
+// the -img/-mask headers, then one left-to-right pass in which every table entry whose test
+// matches the argument (substring, exact, or substring with a length) fires in table order, until
+// an entry that stops the argument; later arguments override earlier ones; numbers are read with
+// atof/atoi (garbage → 0). Produces the variables as nanoBragg holds them right after parsing and
+// the header `config` object (schemas/config.schema.json: what the user gave, SI units, null when
+// not given), both derived from the table. See docs/flags.md.
+import {CONFIG_KEYS, FLAGS, flagMatches, givenMarks, HEADER_GIVEN, PREPASS, UNITS, type FlagSpec} from './flags.js'
+import {readSmv, smvValue, type SmvFrame} from './smv.js'
+import {InputError} from '../util/errors.js'
+import {atof, atoi} from './cnum.js'
 import {degToRad, type Vec3} from './vector.js'
+
+export {atof, atoi}
 
 export type Convention = 'MOSFLM' | 'DENZO' | 'ADXV' | 'XDS' | 'DIALS' | 'CUSTOM'
 export type Pivot = 'beam' | 'sample'
 export type XtalShape = 'square' | 'round' | 'gauss' | 'tophat'
-
-/** C atof: longest valid leading decimal/hex/inf/nan prefix after whitespace, 0 when none. */
-export function atof(s: string | undefined): number {
-  if (s === undefined) return 0
-  const t = s.replace(/^[\s]+/, '')
-  const m = /^[+-]?(?:inf(?:inity)?|nan)/i.exec(t)
-  if (m) {
-    const neg = m[0][0] === '-'
-    if (/nan/i.test(m[0])) return Number.NaN
-    return neg ? -Infinity : Infinity
-  }
-  const d = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(t)
-  return d ? Number(d[0]) : 0
-}
-
-/** C atoi (as used on 64-bit long): leading integer, 0 when none. */
-export function atoi(s: string | undefined): number {
-  if (s === undefined) return 0
-  const m = /^\s*([+-]?\d+)/.exec(s)
-  if (!m) return 0
-  const v = Number(m[1])
-  // atoi returns int: wrap like a 32-bit conversion would (garbage in, garbage out)
-  return v | 0
-}
-
-export interface SmvHeader {
-  [key: string]: string
-}
 
 /** Variables as nanoBragg holds them right after parsing (units as in the C code: metres, radians). */
 export interface ParsedArgs {
@@ -45,11 +26,14 @@ export interface ParsedArgs {
   sourcefilename: string | null
   imginfile: string | null
   maskfile: string | null
+  dumpfilename: string | null
+  stolfilename: string | null
+  stoloutfilename: string | null
+  stolFileMult: number
   floatfilename: string
   intfilename: string
   noisefilename: string
   pgmfilename: string
-  stolfilename: string | null
   writePgm: boolean
   calculateNoise: boolean
   noisefileGiven: boolean
@@ -57,7 +41,8 @@ export interface ParsedArgs {
   floatfileGiven: boolean
   // crystal
   userCell: boolean
-  cell: [number, number, number, number, number, number] // a b c (Å) alpha beta gamma (rad)
+  /** a b c (Å) alpha beta gamma (rad) as given: 0 where no -cell set them (defaults apply in set-up) */
+  cell: [number, number, number, number, number, number]
   misset: [number, number, number, number] // [flag, x, y, z]
   defaultF: number
   Na: number
@@ -66,6 +51,9 @@ export interface ParsedArgs {
   sampleX: number
   sampleY: number
   sampleZ: number
+  density: number
+  molecularWeight: number
+  coherent: boolean
   xtalShape: XtalShape
   fudge: number
   interpolate: number // 0, 1, 2=auto
@@ -101,6 +89,8 @@ export interface ParsedArgs {
   ORGX: number
   ORGY: number
   pivot: Pivot
+  /** the pivot of the last pivot-setting flag (conventions excluded), for the config */
+  pivotFlag: Pivot | null
   convention: Convention
   beamVector: Vec3
   fdetVector: Vec3
@@ -109,11 +99,14 @@ export interface ParsedArgs {
   polarVector: Vec3
   spindleVector: Vec3
   twothetaAxis: Vec3
+  pix0Vector: Vec3
   detectorRotx: number
   detectorRoty: number
   detectorRotz: number
   detectorTwotheta: number
   detectorMu: number
+  /** -detector_abs as given (m; Infinity for inf), for the config */
+  detectorAbs: number
   detectorThick: number
   detectorThicksteps: number
   curvedDetector: boolean
@@ -133,57 +126,55 @@ export interface ParsedArgs {
   dmin: number
   waterSize: number
   seed: number
-  seedGiven: boolean
   mosaicSeed: number
-  misset_seed: number
-  missetSeedGiven: boolean
+  missetSeed: number
   intfileScale: number
   pgmScale: number
   adcOffset: number
-  tracePixel: {slow: number; fast: number} | null
+  // console and nbtrace's own flags
+  printout: boolean
+  printoutPixel: [number, number] | null
+  progress: boolean
+  tracePixel: [number, number] | null
+  traceRequested: boolean
+  traceOut: string | null
+  traceOnly: boolean
+  quiet: boolean
+  /** the -img/-mask frames read by the pre-pass */
+  maskFrame: SmvFrame | null
+  /** config given-marks (src/sim/flags.ts) */
+  given: Set<string>
+  /** what the flags themselves warn about (no-op flags) */
+  notes: string[]
   /** config object for the trace header */
   config: Record<string, unknown>
 }
 
 const DEF_FLUENCE = 125932015286227086360700780544.0
 
-interface Given {
-  [k: string]: unknown
-}
-
-/** Reads the header keys nanoBragg looks at in an SMV file (-img/-mask); null when not SMV. */
-export function parseSmvHeader(buf: Uint8Array): SmvHeader | null {
-  const head = Buffer.from(buf.subarray(0, Math.min(buf.length, 4096))).toString('latin1')
-  if (!head.startsWith('{\nHEADER_BYT')) return null
-  const m = /HEADER_BYTES\s*=\s*(\d+)/.exec(head)
-  const n = m ? Number(m[1]) : 512
-  const text = Buffer.from(buf.subarray(0, n)).toString('latin1')
-  const out: SmvHeader = {}
-  for (const mm of text.matchAll(/([A-Za-z_0-9]+)\s*=\s*([^;\n]*)/g)) out[mm[1]] = mm[2]
-  return out
-}
-
 export interface ParseHooks {
-  /** reads the SMV header of -img/-mask files during the pre-pass */
-  readHeader?: (path: string, isMask: boolean) => SmvHeader | null
+  /** reads an -img/-mask file during the pre-pass (null: not readable) */
+  readFile?: (path: string, isMask: boolean) => Uint8Array | null
   /** the wall-clock default seed (-time(NULL)) */
   timeSeed?: number
 }
 
-export function parseArgs(argv: string[], hooks: ParseHooks = {}): ParsedArgs {
-  const timeSeed = hooks.timeSeed ?? -Math.floor(Date.now() / 1000)
-  const p: ParsedArgs = {
+function defaults(argv: string[], timeSeed: number): ParsedArgs {
+  return {
     args: argv.slice(),
     hklfilename: null,
     matfilename: null,
     sourcefilename: null,
     imginfile: null,
     maskfile: null,
+    dumpfilename: null,
+    stolfilename: null,
+    stoloutfilename: null,
+    stolFileMult: 1.0e10,
     floatfilename: 'floatimage.bin',
     intfilename: 'intimage.img',
     noisefilename: 'noiseimage.img',
     pgmfilename: 'image.pgm',
-    stolfilename: null,
     writePgm: true,
     calculateNoise: true,
     noisefileGiven: false,
@@ -199,6 +190,9 @@ export function parseArgs(argv: string[], hooks: ParseHooks = {}): ParsedArgs {
     sampleX: 0,
     sampleY: 0,
     sampleZ: 0,
+    density: 1.0e6,
+    molecularWeight: 18.0,
+    coherent: false,
     xtalShape: 'square',
     fudge: 1,
     interpolate: 2,
@@ -232,6 +226,7 @@ export function parseArgs(argv: string[], hooks: ParseHooks = {}): ParsedArgs {
     ORGX: Number.NaN,
     ORGY: Number.NaN,
     pivot: 'beam',
+    pivotFlag: null,
     convention: 'MOSFLM',
     beamVector: [1, 0, 0],
     fdetVector: [0, 0, 1],
@@ -240,11 +235,13 @@ export function parseArgs(argv: string[], hooks: ParseHooks = {}): ParsedArgs {
     polarVector: [0, 0, 1],
     spindleVector: [0, 0, 1],
     twothetaAxis: [0, 1, 0],
+    pix0Vector: [0, 0, 0],
     detectorRotx: 0,
     detectorRoty: 0,
     detectorRotz: 0,
     detectorTwotheta: 0,
     detectorMu: -1,
+    detectorAbs: Number.NaN,
     detectorThick: 0,
     detectorThicksteps: -1,
     curvedDetector: false,
@@ -263,450 +260,269 @@ export function parseArgs(argv: string[], hooks: ParseHooks = {}): ParsedArgs {
     dmin: 0,
     waterSize: 0,
     seed: timeSeed,
-    seedGiven: false,
     mosaicSeed: -12345678,
-    misset_seed: timeSeed,
-    missetSeedGiven: false,
+    missetSeed: timeSeed,
     intfileScale: 0,
     pgmScale: 0,
     adcOffset: 40.0,
+    printout: false,
+    printoutPixel: null,
+    progress: true,
     tracePixel: null,
+    traceRequested: false,
+    traceOut: null,
+    traceOnly: false,
+    quiet: false,
+    maskFrame: null,
+    given: new Set(),
+    notes: [],
     config: {},
   }
-  const g: Given = {}
+}
+
+type Fields = Record<string, unknown>
+
+/**
+ * The pre-pass (the -img/-mask headers, mask first as upstream reads them): the detector size,
+ * pixel size, distances, wavelength, beam centre, near point and phi of the frame. Upstream's
+ * header lookup takes the LAST occurrence of the keyword anywhere in the header, so DISTANCE
+ * reads CLOSE_DISTANCE's value when both are present (src/sim/smv.ts).
+ */
+function ingestFrame(p: ParsedArgs, f: SmvFrame, isMask: boolean): void {
+  if (!(f.headerSize > 0)) return
+  p.fpixels = f.width
+  p.spixels = f.height
+  const v = (k: string): number => smvValue(f, k)
+  const given = (key: string): void => void p.given.add(key)
+  let t = v('PIXEL_SIZE')
+  if (!Number.isNaN(t)) p.pixelSize = t / 1000.0
+  p.detsizeF = p.pixelSize * p.fpixels
+  p.detsizeS = p.pixelSize * p.spixels
+  const num = (key: string, set: (x: number) => void): void => {
+    const x = v(key)
+    if (Number.isNaN(x)) return
+    set(x)
+    for (const [k, h] of Object.entries(HEADER_GIVEN)) if (h === key) given(k)
+  }
+  num('DISTANCE', (x) => (p.distance = x / 1000.0))
+  num('CLOSE_DISTANCE', (x) => (p.closeDistance = x / 1000.0))
+  num('WAVELENGTH', (x) => (p.lambda0 = x / 1e10))
+  num('BEAM_CENTER_X', (x) => (p.Xbeam = x / 1000.0))
+  num('BEAM_CENTER_Y', (x) => (p.Ybeam = isMask ? p.detsizeS - x / 1000.0 : x / 1000.0))
+  num('ORGX', (x) => (p.ORGX = x))
+  num('ORGY', (x) => (p.ORGY = x))
+  num('PHI', (x) => (p.phi0 = degToRad(x)))
+  num('OSC_RANGE', (x) => (p.osc = degToRad(x)))
+  t = v('TWOTHETA') // read into a variable nothing uses, as upstream does
+  if (isMask) p.maskFrame = f
+}
+
+/** Runs one table entry on argument i; returns true when it stops the argument. */
+function fire(f: FlagSpec, p: ParsedArgs, argv: string[], i: number): boolean {
+  const q = p as unknown as Fields
+  const arg = (k: number): string => argv[i + k]
+  const a = f.action
+  let stop = f.stop === true
+  switch (a.do) {
+    case 'num': {
+      const v = UNITS[a.unit].ts(atof(arg(1)))
+      for (const t of a.to) q[t] = v
+      break
+    }
+    case 'int':
+      for (const t of a.to) q[t] = atoi(arg(1))
+      break
+    case 'negint':
+      for (const t of a.to) q[t] = -atoi(arg(1))
+      break
+    case 'str':
+      for (const t of a.to) q[t] = arg(1)
+      break
+    case 'const':
+      for (const t of a.to) q[t] = a.value
+      break
+    case 'vec3':
+      q[a.to] = [atof(arg(1)), atof(arg(2)), atof(arg(3))]
+      break
+    case 'ints':
+      q[a.to] = Array.from({length: a.n}, (_, k) => atoi(arg(k + 1)))
+      break
+    case 'special': {
+      const r = special(a.name, p, argv, i)
+      stop = r.stop || stop
+      if (!r.fired) return stop
+      break
+    }
+    case 'refuse':
+      throw new InputError(`${argv[i]}: ${a.why}`, {field: argv[i]})
+    case 'none':
+      break
+  }
+  for (const g of f.given ?? []) p.given.add(g)
+  if (f.pivot) {
+    p.pivot = f.pivot
+    p.pivotFlag = f.pivot
+  }
+  if (f.convention) p.convention = f.convention
+  for (const [field, value] of f.also ?? []) q[field] = value
+  if (f.warn && !p.notes.includes(f.warn)) p.notes.push(f.warn)
+  return stop
+}
+
+/** The handlers the table names (`special`): fired when they acted (else the entry's side effects are skipped). */
+function special(name: string, p: ParsedArgs, argv: string[], i: number): {stop: boolean; fired: boolean} {
   const argc = argv.length
-  const has = (i: number, n: number): boolean => argc > i + n
-  const arg = (i: number): string => argv[i]
-  const v3 = (i: number): Vec3 => [atof(argv[i + 1]), atof(argv[i + 2]), atof(argv[i + 3])]
-
-  // pre-pass: -img and -mask headers (§9)
-  const ingest = (file: string, isMask: boolean): void => {
-    const h = hooks.readHeader?.(file, isMask)
-    if (!h) return
-    const num = (k: string): number | null => (h[k] !== undefined ? atof(h[k]) : null)
-    const size1 = num('SIZE1')
-    const size2 = num('SIZE2')
-    if (size1 !== null) p.fpixels = Math.trunc(size1)
-    if (size2 !== null) p.spixels = Math.trunc(size2)
-    const pix = num('PIXEL_SIZE')
-    if (pix !== null) p.pixelSize = pix / 1000.0
-    const dist = num('DISTANCE')
-    if (dist !== null) {
-      p.distance = dist / 1000.0
-      g.distance_m = p.distance
-    }
-    const cd = num('CLOSE_DISTANCE')
-    if (cd !== null) {
-      p.closeDistance = cd / 1000.0
-      g.close_distance_m = p.closeDistance
-    }
-    const wl = num('WAVELENGTH')
-    if (wl !== null) {
-      p.lambda0 = wl / 1e10
-      g.lambda0_m = p.lambda0
-    }
-    const bx = num('BEAM_CENTER_X')
-    if (bx !== null) {
-      p.Xbeam = bx / 1000.0
-      g.Xbeam_m = p.Xbeam
-    }
-    const by = num('BEAM_CENTER_Y')
-    if (by !== null) {
-      p.Ybeam = by / 1000.0
-      if (isMask) p.Ybeam = p.detsizeS - p.Ybeam
-      g.Ybeam_m = p.Ybeam
-    }
-    const ox = num('ORGX')
-    if (ox !== null) {
-      p.ORGX = ox
-      g.ORGX = ox
-    }
-    const oy = num('ORGY')
-    if (oy !== null) {
-      p.ORGY = oy
-      g.ORGY = oy
-    }
-    const phi = num('PHI')
-    if (phi !== null) {
-      p.phi0 = degToRad(phi)
-      g.phi0_rad = p.phi0
-    }
-    const osc = num('OSC_RANGE')
-    if (osc !== null) {
-      p.osc = degToRad(osc)
-      g.osc_rad = p.osc
-    }
-    if (size1 !== null || size2 !== null) {
-      p.detsizeF = p.pixelSize * p.fpixels
-      p.detsizeS = p.pixelSize * p.spixels
-    }
-  }
-  for (let i = 0; i < argc; i++) {
-    if (arg(i).includes('-img') && has(i, 1)) {
-      p.imginfile = argv[i + 1]
-      ingest(argv[i + 1], false)
-    }
-    if (arg(i).includes('-mask') && has(i, 1)) {
-      p.maskfile = argv[i + 1]
-      ingest(argv[i + 1], true)
-    }
-  }
-
-  const setPivot = (pv: Pivot): void => {
-    p.pivot = pv
-    g.pivot_flag = pv
-  }
-  const detpix: [number | null, number | null] = [null, null]
-  const detsize: [number | null, number | null] = [null, null]
-  const ncells: [number | null, number | null, number | null] = [null, null, null]
-  const sampleGiven = {x: false, y: false, z: false}
-
-  for (let i = 0; i < argc; i++) {
-    const a = arg(i)
-    if (a[0] !== '-') continue
-    const s = (flag: string): boolean => a.includes(flag)
-    const eq = (flag: string): boolean => a === flag
-
-    // crystal
-    if (s('-cell') && has(i, 1)) {
+  const done = (stop = false): {stop: boolean; fired: boolean} => ({stop, fired: true})
+  switch (name) {
+    case 'cell': {
+      // values in order until the end or an argument starting with '-'; an early end stops the argument
       p.userCell = true
-      const vals: number[] = []
       for (let k = 1; k <= 6; k++) {
-        if (!has(i, k) || argv[i + k][0] === '-') break
-        vals.push(atof(argv[i + k]))
+        if (argc <= i + k || argv[i + k][0] === '-') return done(true)
+        p.cell[k - 1] = k <= 3 ? atof(argv[i + k]) : degToRad(atof(argv[i + k]))
       }
-      const A = vals[0] ?? 0
-      const B = vals.length > 1 ? vals[1] : A
-      const C = vals.length > 2 ? vals[2] : A
-      const ang = [vals[3], vals[4], vals[5]].map((x) => (x === undefined || x <= 0 ? 90.0 : x))
-      p.cell = [A, B, C, degToRad(ang[0]), degToRad(ang[1]), degToRad(ang[2])]
-      g.cell = p.cell.slice()
+      return done()
     }
-    if (s('-mat') && has(i, 1)) {
-      p.matfilename = argv[i + 1]
-      g.matrix_file = true
-    }
-    if (s('-misset') && has(i, 1)) {
-      if (argv[i + 1].includes('rand')) {
-        p.misset[0] = -1
-        g.misset = 'random'
-      } else if (has(i, 3)) {
-        // upstream strstr: -misset_seed S a b also lands here (Q14)
-        const m: Vec3 = [degToRad(atof(argv[i + 1])), degToRad(atof(argv[i + 2])), degToRad(atof(argv[i + 3]))]
-        p.misset = [1, m[0], m[1], m[2]]
-        g.misset = m
-      }
-    }
-    if (s('-hkl') && has(i, 1)) p.hklfilename = argv[i + 1]
-    if (s('-default_F') && has(i, 1)) {
-      p.defaultF = atof(argv[i + 1])
-      g.default_F = p.defaultF
-    }
-    if (eq('-N') && has(i, 1)) {
-      p.Na = p.Nb = p.Nc = atoi(argv[i + 1])
-      ncells[0] = ncells[1] = ncells[2] = p.Na
-    }
-    if (s('-Na') && has(i, 1)) ncells[0] = p.Na = atoi(argv[i + 1])
-    if (s('-Nb') && has(i, 1)) ncells[1] = p.Nb = atoi(argv[i + 1])
-    if (s('-Nc') && has(i, 1)) ncells[2] = p.Nc = atoi(argv[i + 1])
-    if ((s('-xtalsize') || s('-xtal_size') || s('-samplesize') || s('-sample_size')) && has(i, 1)) {
-      p.sampleX = p.sampleY = p.sampleZ = atof(argv[i + 1]) / 1000
-      sampleGiven.x = sampleGiven.y = sampleGiven.z = true
-    }
-    if ((s('-xtal_thick') || s('-sample_thick') || s('-sample_x')) && has(i, 1)) {
-      p.sampleX = atof(argv[i + 1]) / 1000
-      sampleGiven.x = true
-    }
-    if ((s('-xtal_width') || s('-sample_width') || s('-sample_y')) && has(i, 1)) {
-      p.sampleY = atof(argv[i + 1]) / 1000
-      sampleGiven.y = true
-    }
-    if ((s('-xtal_heigh') || s('-sample_heigh') || s('-sample_z')) && has(i, 1)) {
-      p.sampleZ = atof(argv[i + 1]) / 1000
-      sampleGiven.z = true
-    }
-    if (s('-round_xtal')) g.xtal_shape = p.xtalShape = 'round'
-    if (s('-square_xtal')) g.xtal_shape = p.xtalShape = 'square'
-    if (s('-gauss_xtal')) g.xtal_shape = p.xtalShape = 'gauss'
-    if (s('-tophat_spots') || s('-binary_spots')) g.xtal_shape = p.xtalShape = 'tophat'
-    if (s('-fudge') && has(i, 1)) g.fudge = p.fudge = atof(argv[i + 1])
-    if (s('-interpolate')) {
-      p.interpolate = 1
-      g.interpolate = true
-    }
-    if (s('-nointerpolate')) {
-      p.interpolate = 0
-      g.interpolate = false
-    }
-    // beam
-    if ((s('-lambda') || s('-wave')) && has(i, 1)) g.lambda0_m = p.lambda0 = atof(argv[i + 1]) / 1.0e10
-    if (s('-energy') && has(i, 1)) g.lambda0_m = p.lambda0 = 12398.42 / atof(argv[i + 1]) / 1.0e10
-    if (s('-dispersion') && has(i, 1)) g.dispersion = p.dispersion = atof(argv[i + 1]) / 100.0
-    if (s('-dispsteps') && has(i, 1)) g.dispsteps = p.dispsteps = atoi(argv[i + 1])
-    if (s('-divergence') && has(i, 1)) {
-      p.hdivrange = p.vdivrange = atof(argv[i + 1]) / 1000.0
-      g.hdivrange_rad = g.vdivrange_rad = p.hdivrange
-    }
-    if (s('-hdivrange') && has(i, 1)) g.hdivrange_rad = p.hdivrange = atof(argv[i + 1]) / 1000.0
-    if (s('-vdivrange') && has(i, 1)) g.vdivrange_rad = p.vdivrange = atof(argv[i + 1]) / 1000.0
-    if (s('-hdivstep') && a.length === 9 && has(i, 1)) g.hdivstep_rad = p.hdivstep = atof(argv[i + 1]) / 1000.0
-    if (s('-vdivstep') && a.length === 9 && has(i, 1)) g.vdivstep_rad = p.vdivstep = atof(argv[i + 1]) / 1000.0
-    if (s('-hdivsteps') && has(i, 1)) g.hdivsteps = p.hdivsteps = atoi(argv[i + 1])
-    if (s('-vdivsteps') && has(i, 1)) g.vdivsteps = p.vdivsteps = atoi(argv[i + 1])
-    if (s('-divsteps') && has(i, 1)) {
-      p.hdivsteps = p.vdivsteps = atoi(argv[i + 1])
-      g.hdivsteps = g.vdivsteps = p.hdivsteps
-    }
-    if (s('-round_div')) p.roundDiv = true
-    if (s('-square_div')) p.roundDiv = false
-    if (s('-sourcefile') && has(i, 1)) {
-      p.sourcefilename = argv[i + 1]
-      g.source_file = true
-    }
-    if (s('-fluence') && has(i, 1)) g.fluence = p.fluence = atof(argv[i + 1])
-    if (s('-flux') && has(i, 1)) g.flux = p.flux = atof(argv[i + 1])
-    if (s('-exposure') && has(i, 1)) g.exposure_s = p.exposure = atof(argv[i + 1])
-    if (s('-beamsize') && has(i, 1)) g.beamsize_m = p.beamsize = atof(argv[i + 1]) / 1000
-    if (s('-polar') && a.length === 6 && has(i, 1)) {
-      g.kahn_factor = p.polarization = atof(argv[i + 1])
-      p.nopolar = false
-      g.nopolar = false
-    }
-    if (s('-nopolar')) g.nopolar = p.nopolar = true
-    // detector
-    if (s('-distance') && has(i, 1)) {
-      g.distance_m = p.distance = atof(argv[i + 1]) / 1000.0
-      setPivot('beam')
-    }
-    if (s('-close_distance') && has(i, 1)) {
-      g.close_distance_m = p.closeDistance = atof(argv[i + 1]) / 1000.0
-      setPivot('sample')
-    }
-    if (s('-detsize') && a.length === 8 && has(i, 1)) {
-      p.detsizeF = p.detsizeS = atof(argv[i + 1]) / 1000.0
-      detsize[0] = detsize[1] = p.detsizeF
-    }
-    if (s('-detsize_f') && has(i, 1)) detsize[0] = p.detsizeF = atof(argv[i + 1]) / 1000.0
-    if (s('-detsize_s') && has(i, 1)) detsize[1] = p.detsizeS = atof(argv[i + 1]) / 1000.0
-    if (s('-detpixels') && a.length === 10 && has(i, 1)) {
-      p.fpixels = p.spixels = atoi(argv[i + 1])
-      detpix[0] = detpix[1] = p.fpixels
-    }
-    if ((s('-detpixels_f') || s('-detpixels_x')) && has(i, 1)) detpix[0] = p.fpixels = atoi(argv[i + 1])
-    if ((s('-detpixels_s') || s('-detpixels_y')) && has(i, 1)) detpix[1] = p.spixels = atoi(argv[i + 1])
-    if (s('-pixel') && has(i, 1)) g.pixel_size_m = p.pixelSize = atof(argv[i + 1]) / 1000.0
-    if (s('-Xbeam') && has(i, 1)) {
-      g.Xbeam_m = p.Xbeam = atof(argv[i + 1]) / 1000.0
-      setPivot('beam')
-    }
-    if (s('-Ybeam') && has(i, 1)) {
-      g.Ybeam_m = p.Ybeam = atof(argv[i + 1]) / 1000.0
-      setPivot('beam')
-    }
-    if (s('-Xclose') && has(i, 1)) {
-      g.Xclose_m = p.Xclose = atof(argv[i + 1]) / 1000.0
-      setPivot('sample')
-    }
-    if (s('-Yclose') && has(i, 1)) {
-      g.Yclose_m = p.Yclose = atof(argv[i + 1]) / 1000.0
-      setPivot('sample')
-    }
-    if (s('-ORGX') && has(i, 1)) {
-      g.ORGX = p.ORGX = atof(argv[i + 1])
-      setPivot('sample')
-    }
-    if (s('-ORGY') && has(i, 1)) {
-      g.ORGY = p.ORGY = atof(argv[i + 1])
-      setPivot('sample')
-    }
-    if (s('-pivot') && has(i, 1)) {
-      if (argv[i + 1].includes('sample')) setPivot('sample')
-      if (argv[i + 1].includes('beam')) setPivot('beam')
-    }
-    if (s('-mosflm')) g.convention = p.convention = 'MOSFLM'
-    if (s('-xds')) g.convention = p.convention = 'XDS'
-    if (s('-adxv')) g.convention = p.convention = 'ADXV'
-    if (s('-denzo')) g.convention = p.convention = 'DENZO'
-    if (s('-dials')) g.convention = p.convention = 'DIALS'
-    const vecFlag = (flag: string, key: string, set: (v: Vec3) => void): void => {
-      if (s(flag) && has(i, 3)) {
-        const v = v3(i)
-        set(v)
-        g[key] = v
-        g.convention = p.convention = 'CUSTOM'
-      }
-    }
-    vecFlag('-fdet_vector', 'fdet_vector', (v) => (p.fdetVector = v))
-    vecFlag('-sdet_vector', 'sdet_vector', (v) => (p.sdetVector = v))
-    vecFlag('-odet_vector', 'odet_vector', (v) => (p.odetVector = v))
-    vecFlag('-beam_vector', 'beam_vector', (v) => (p.beamVector = v))
-    vecFlag('-polar_vector', 'polar_vector', (v) => (p.polarVector = v))
-    vecFlag('-spindle_axis', 'spindle_vector', (v) => (p.spindleVector = v))
-    if (s('-pix0_vector') && has(i, 3)) g.convention = p.convention = 'CUSTOM'
-    if (s('-twotheta') && has(i, 1)) {
-      // also matches -twotheta_axis (Q14): its first number becomes the angle
-      g.twotheta_rad = p.detectorTwotheta = degToRad(atof(argv[i + 1]))
-      setPivot('sample')
-    }
-    vecFlag('-twotheta_axis', 'twotheta_axis', (v) => (p.twothetaAxis = v))
-    const rot = (flag: string, k: 0 | 1 | 2): void => {
-      if (s(flag) && has(i, 1)) {
-        const r = degToRad(atof(argv[i + 1]))
-        if (k === 0) p.detectorRotx = r
-        if (k === 1) p.detectorRoty = r
-        if (k === 2) p.detectorRotz = r
-        g.detector_rotation_rad = [p.detectorRotx, p.detectorRoty, p.detectorRotz]
-      }
-    }
-    rot('-detector_rotx', 0)
-    rot('-detector_roty', 1)
-    rot('-detector_rotz', 2)
-    if (s('-detector_abs') && has(i, 1)) {
+    case 'misset_random':
+      if (!argv[i + 1].includes('rand')) return {stop: false, fired: false}
+      p.misset[0] = -1
+      return done(true)
+    case 'misset_angles':
+      p.misset = [1, degToRad(atof(argv[i + 1])), degToRad(atof(argv[i + 2])), degToRad(atof(argv[i + 3]))]
+      return done()
+    case 'detector_abs': {
       const t = argv[i + 1]
       const v = atof(t)
-      g.detector_abs_m = t.includes('inf') ? Infinity : v * 1e-6
-      if (t.includes('inf') || v === 0) {
-        p.detectorMu = 0
-        p.detectorThick = 0
+      p.detectorAbs = t.includes('inf') ? Infinity : v * 1e-6
+      if (t.includes('inf') || v === 0.0) {
+        p.detectorThick = 0.0
+        p.detectorMu = 0.0
       } else p.detectorMu = 1.0 / (v * 1e-6)
+      return done()
     }
-    if (s('-detector_thick') && a.length === 15 && has(i, 1)) g.detector_thick_m = p.detectorThick = atof(argv[i + 1]) * 1e-6
-    if ((s('-detector_thicksteps') || s('-thicksteps')) && has(i, 1)) g.detector_thicksteps = p.detectorThicksteps = atoi(argv[i + 1])
-    if (s('-curved_det') && has(i, 1)) g.curved_detector = p.curvedDetector = true
-    if (s('-point_pixel')) g.point_pixel = p.pointPixel = true
-    if (eq('-oversample') && has(i, 1)) g.oversample = p.oversample = atoi(argv[i + 1])
-    if (s('-oversample_thick')) g.oversample_thick = p.oversampleThick = true
-    if (s('-oversample_polar')) g.oversample_polar = p.oversamplePolar = true
-    if (s('-oversample_omega')) g.oversample_omega = p.oversampleOmega = true
-    if (s('-roi') && has(i, 4)) {
-      p.roi = [atoi(argv[i + 1]), atoi(argv[i + 2]), atoi(argv[i + 3]), atoi(argv[i + 4])]
-      g.roi = p.roi.slice()
-    }
-    // mosaic / phi
-    if (((s('-mosaic') && a.length === 7) || s('-mosaici') || s('-mosaic_spr')) && has(i, 1)) {
-      g.mosaic_spread_rad = p.mosaicSpread = degToRad(atof(argv[i + 1]))
-    }
-    if (s('-mosaic_dom') && has(i, 1)) g.mosaic_domains = p.mosaicDomains = atoi(argv[i + 1])
-    if (s('-phi') && a.length === 4 && has(i, 1)) g.phi0_rad = p.phi0 = degToRad(atof(argv[i + 1]))
-    if (s('-osc') && has(i, 1)) g.osc_rad = p.osc = degToRad(atof(argv[i + 1]))
-    if (s('-phistep') && a.length === 8 && has(i, 1)) g.phistep_rad = p.phistep = degToRad(atof(argv[i + 1]))
-    if (s('-phisteps') && has(i, 1)) g.phisteps = p.phisteps = atoi(argv[i + 1])
-    if (s('-dmin') && has(i, 1)) g.dmin_m = p.dmin = atof(argv[i + 1]) * 1e-10
-    if (s('-water') && has(i, 1)) g.water_size_m = p.waterSize = atof(argv[i + 1]) / 1e6
-    if (eq('-seed') && has(i, 1)) {
-      g.seed = p.seed = -atoi(argv[i + 1])
-      p.seedGiven = true
-    }
-    if (s('-mosaic_seed') && has(i, 1)) g.mosaic_seed = p.mosaicSeed = -atoi(argv[i + 1])
-    if (s('-misset_seed') && has(i, 1)) {
-      g.misset_seed = p.misset_seed = -atoi(argv[i + 1])
-      p.missetSeedGiven = true
-    }
-    // outputs
-    if ((s('-floatfile') || s('-floatimage')) && has(i, 1)) {
-      p.floatfilename = argv[i + 1]
-      p.floatfileGiven = true
-    }
-    if ((s('-intfile') || s('-intimage')) && has(i, 1)) {
-      p.intfilename = argv[i + 1]
-      p.intfileGiven = true
-    }
-    if ((s('-noisefile') || s('-noiseimage')) && has(i, 1)) {
-      p.noisefilename = argv[i + 1]
-      p.noisefileGiven = true
-      p.calculateNoise = true
-    }
-    if (s('-nonoise')) p.calculateNoise = false
-    if (s('-pgmfile') && has(i, 1)) {
-      p.pgmfilename = argv[i + 1]
-      p.writePgm = true
-    }
-    if (s('-pgmscale') && has(i, 1)) {
-      p.pgmScale = atof(argv[i + 1])
-      p.writePgm = true
-    }
-    if (s('-nopgm')) p.writePgm = false
-    if (eq('-scale') && has(i, 1)) p.intfileScale = atof(argv[i + 1])
-    if (s('-adc') && has(i, 1)) p.adcOffset = atof(argv[i + 1])
-    if (((s('-stol') && a.length === 5) || s('-4stol') || eq('-Q')) && has(i, 1)) p.stolfilename = argv[i + 1]
-    if ((s('-trace_pixel') || s('-dump_pixel')) && has(i, 2)) p.tracePixel = {slow: atoi(argv[i + 1]), fast: atoi(argv[i + 2])}
+    case 'pivot':
+      if (argv[i + 1].includes('sample')) p.pivot = p.pivotFlag = 'sample'
+      if (argv[i + 1].includes('beam')) p.pivot = p.pivotFlag = 'beam'
+      return done()
   }
-  if (p.seed === timeSeed && !p.seedGiven) {
-    /* wall-clock seed */
+  throw new Error(`flag table names an unknown handler '${name}'`)
+}
+
+/** The -cell values with nanoBragg's defaults (missing lengths → a, angles → 90°). */
+export function resolvedCell(p: ParsedArgs): [number, number, number, number, number, number] {
+  const [a, b, c, al, be, ga] = p.cell
+  const right = Math.PI / 2
+  return [a, b <= 0 ? a : b, c <= 0 ? a : c, al <= 0 ? right : al, be <= 0 ? right : be, ga <= 0 ? right : ga]
+}
+
+/** The config object, from the table's config keys. */
+function configOf(p: ParsedArgs): Record<string, unknown> {
+  const q = p as unknown as Fields
+  const g = (k: string): boolean => p.given.has(k)
+  const out: Record<string, unknown> = {}
+  for (const k of CONFIG_KEYS) {
+    const d = k.def
+    const marks = givenMarks(k)
+    switch (d.kind) {
+      case 'num':
+      case 'int':
+      case 'str':
+        out[k.key] = g(k.key) ? q[d.from] : null
+        break
+      case 'vec3':
+      case 'ints':
+        out[k.key] = g(k.key) ? (q[d.from] as number[]).slice() : null
+        break
+      case 'always':
+        out[k.key] = q[d.from]
+        break
+      case 'bool':
+        out[k.key] = q[d.from] === true
+        break
+      case 'notnull':
+        out[k.key] = q[d.from] !== null
+        break
+      case 'pair':
+        out[k.key] = marks.some(g) ? d.from.map((f, j) => (g(marks[j]) ? q[f] : null)) : null
+        break
+      case 'triple':
+        out[k.key] = d.from.map((f, j) => (g(marks[j]) ? q[f] : null))
+        break
+      case 'allof':
+        out[k.key] = g(k.key) ? d.from.map((f) => q[f]) : null
+        break
+      case 'cell':
+        out[k.key] = g(k.key) ? resolvedCell(p) : null
+        break
+      case 'misset':
+        out[k.key] = !g(k.key) ? null : p.misset[0] === -1 ? 'random' : p.misset[0] === 1 ? p.misset.slice(1) : null
+        break
+      case 'pivot':
+        out[k.key] = p.pivotFlag
+        break
+      case 'interpolate':
+        out[k.key] = g(k.key) ? p.interpolate === 1 : null
+        break
+    }
   }
-  const anySample = sampleGiven.x || sampleGiven.y || sampleGiven.z
-  p.config = {
-    convention: p.convention,
-    pivot_flag: g.pivot_flag ?? null,
-    detsize_m: detsize[0] === null && detsize[1] === null ? null : detsize,
-    detpixels: detpix[0] === null && detpix[1] === null ? null : detpix,
-    pixel_size_m: g.pixel_size_m ?? null,
-    distance_m: g.distance_m ?? null,
-    close_distance_m: g.close_distance_m ?? null,
-    Xbeam_m: g.Xbeam_m ?? null,
-    Ybeam_m: g.Ybeam_m ?? null,
-    Xclose_m: g.Xclose_m ?? null,
-    Yclose_m: g.Yclose_m ?? null,
-    ORGX: g.ORGX ?? null,
-    ORGY: g.ORGY ?? null,
-    detector_rotation_rad: g.detector_rotation_rad ?? null,
-    twotheta_rad: g.twotheta_rad ?? null,
-    beam_vector: g.beam_vector ?? null,
-    fdet_vector: g.fdet_vector ?? null,
-    sdet_vector: g.sdet_vector ?? null,
-    odet_vector: g.odet_vector ?? null,
-    polar_vector: g.polar_vector ?? null,
-    spindle_vector: g.spindle_vector ?? null,
-    twotheta_axis: g.twotheta_axis ?? null,
-    curved_detector: p.curvedDetector,
-    point_pixel: p.pointPixel,
-    lambda0_m: g.lambda0_m ?? null,
-    source_file: p.sourcefilename !== null,
-    dispersion: g.dispersion ?? null,
-    dispsteps: g.dispsteps ?? null,
-    hdivrange_rad: g.hdivrange_rad ?? null,
-    vdivrange_rad: g.vdivrange_rad ?? null,
-    hdivstep_rad: g.hdivstep_rad ?? null,
-    vdivstep_rad: g.vdivstep_rad ?? null,
-    hdivsteps: g.hdivsteps ?? null,
-    vdivsteps: g.vdivsteps ?? null,
-    round_div: p.roundDiv,
-    cell: g.cell ?? null,
-    matrix_file: p.matfilename !== null,
-    misset: g.misset ?? null,
-    misset_seed: g.misset_seed ?? null,
-    N_cells: ncells,
-    sample_size_m: anySample ? [p.sampleX, p.sampleY, p.sampleZ] : null,
-    xtal_shape: g.xtal_shape ?? null,
-    fudge: g.fudge ?? null,
-    mosaic_spread_rad: g.mosaic_spread_rad ?? null,
-    mosaic_domains: g.mosaic_domains ?? null,
-    mosaic_seed: g.mosaic_seed ?? null,
-    phi0_rad: g.phi0_rad ?? null,
-    osc_rad: g.osc_rad ?? null,
-    phistep_rad: g.phistep_rad ?? null,
-    phisteps: g.phisteps ?? null,
-    oversample: g.oversample ?? null,
-    oversample_thick: p.oversampleThick,
-    oversample_polar: p.oversamplePolar,
-    oversample_omega: p.oversampleOmega,
-    detector_thick_m: g.detector_thick_m ?? null,
-    detector_thicksteps: g.detector_thicksteps ?? null,
-    detector_abs_m: g.detector_abs_m ?? null,
-    fluence: g.fluence ?? null,
-    flux: g.flux ?? null,
-    exposure_s: g.exposure_s ?? null,
-    beamsize_m: g.beamsize_m ?? null,
-    kahn_factor: g.kahn_factor ?? null,
-    nopolar: p.nopolar,
-    interpolate: g.interpolate ?? null,
-    default_F: g.default_F ?? null,
-    dmin_m: g.dmin_m ?? null,
-    water_size_m: g.water_size_m ?? null,
-    roi: g.roi ?? null,
-    mask: p.maskfile !== null,
-    noise: p.calculateNoise,
-    seed: g.seed ?? null,
+  return out
+}
+
+export function parseArgs(argv: string[], hooks: ParseHooks = {}): ParsedArgs {
+  const timeSeed = hooks.timeSeed ?? -Math.floor(Date.now() / 1000)
+  const p = defaults(argv, timeSeed)
+  const argc = argv.length
+
+  // pre-pass: the last -img and -mask names; the mask header is read first, then the image's
+  for (let i = 0; i < argc; i++) {
+    if (argv[i][0] !== '-' || argc <= i + 1) continue
+    if (argv[i].includes(PREPASS.img)) p.imginfile = argv[i + 1]
+    if (argv[i].includes(PREPASS.mask)) p.maskfile = argv[i + 1]
   }
+  for (const [file, isMask] of [
+    [p.maskfile, true],
+    [p.imginfile, false],
+  ] as const) {
+    if (file === null) continue
+    const buf = hooks.readFile?.(file, isMask)
+    if (buf) ingestFrame(p, readSmv(buf, file), isMask)
+  }
+
+  for (let i = 0; i < argc; i++) {
+    const a = argv[i]
+    if (a[0] !== '-') continue
+    for (const f of FLAGS) {
+      if (!flagMatches(f, a) || !(argc > i + f.need)) continue
+      const stop = fire(f, p, argv, i)
+      // nbtrace's own flags consume their values
+      if (!f.upstream) i += f.need
+      if (stop) break
+    }
+  }
+  p.config = configOf(p)
   return p
+}
+
+/**
+ * For each argument: the table entries whose tests match it, and those that would fire (enough
+ * arguments follow, no earlier entry stopped the argument), as parseArgs runs them.
+ */
+export function firedEntries(argv: string[], _what: 'all' = 'all'): {matching: FlagSpec[][]; fired: FlagSpec[][]} {
+  const p = defaults(argv, 0)
+  const matching: FlagSpec[][] = argv.map(() => [])
+  const fired: FlagSpec[][] = argv.map(() => [])
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a[0] !== '-') continue
+    let stopped = false
+    for (const f of FLAGS) {
+      if (!flagMatches(f, a)) continue
+      matching[i].push(f)
+      if (stopped || !(argv.length > i + f.need)) continue
+      fired[i].push(f)
+      if (f.action.do === 'refuse') continue
+      stopped = fire(f, p, argv, i)
+    }
+  }
+  return {matching, fired}
 }

@@ -1,5 +1,8 @@
 // Crystal orientation: reciprocal cell from -cell (with the triclinic c* quirk Q1) or from a
-// MOSFLM -mat file, misset (fixed or random), real/reciprocal regeneration (physics.md §4).
+// MOSFLM -mat file, misset (fixed or random), real/reciprocal regeneration (docs/ts-engine.md#crystal, quirks Q1 and Q9).
+import {InputError} from '../util/errors.js'
+import {resolvedCell, type ParsedArgs} from './cli.js'
+import {cInt} from './cnum.js'
 import {Ran1, mosaicRotationUmat, umat2misset, type Seed} from './rng.js'
 import {cross, dot, magnitude, rescale, rotate, scale, type Vec3} from './vector.js'
 
@@ -131,4 +134,54 @@ export function parseMatrix(text: string): number[] {
     if (nums.length === 9) break
   }
   return nums
+}
+
+export interface CrystalSize {
+  Na: number
+  Nb: number
+  Nc: number
+  oversample: number
+  recommended: number
+  warnings: string[]
+}
+
+/**
+ * Unit cells from the crystal size when one is given (N = ceil(size/|a|)), N below 1 taken as 1,
+ * and the sub-pixel count: the user's, or the recommended ceil(3 x largest crystal edge /
+ * (λ distance / pixel)) converted to int as C does (infinite or huge → INT_MIN → 1).
+ */
+export function crystalSize(p: ParsedArgs, c: Crystal, distance: number, pixelSize: number, sampleY: number, sampleZ: number): CrystalSize {
+  const warnings: string[] = []
+  const la = magnitude(c.a), lb = magnitude(c.b), lc = magnitude(c.c)
+  let Na = p.Na, Nb = p.Nb, Nc = p.Nc
+  if (p.sampleX > 0) Na = Math.ceil(p.sampleX / la)
+  if (sampleY > 0) Nb = Math.ceil(sampleY / lb)
+  if (sampleZ > 0) Nc = Math.ceil(sampleZ / lc)
+  if (Na <= 1) Na = 1
+  if (Nb <= 1) Nb = 1
+  if (Nc <= 1) Nc = 1
+  let xtalsizeMax = la * Na
+  if (xtalsizeMax < lb * Nb) xtalsizeMax = lb * Nb
+  if (xtalsizeMax < lc * Nc) xtalsizeMax = lc * Nc
+  const reciprocalPixel = (p.lambda0 * distance) / pixelSize
+  let recommended = cInt(Math.ceil((3.0 * xtalsizeMax) / reciprocalPixel))
+  if (recommended <= 0) recommended = 1
+  let oversample = p.oversample
+  if (oversample <= 0) {
+    oversample = recommended
+    if (!Number.isFinite((3.0 * xtalsizeMax) / reciprocalPixel)) warnings.push(`the recommended oversample is not finite (distance ${distance} m, wavelength ${p.lambda0} m): using ${recommended}, as the reference's integer conversion does`)
+  } else if (oversample < recommended) warnings.push(`-oversample ${oversample} is below the recommended ${recommended}`)
+  return {Na, Nb, Nc, oversample, recommended, warnings}
+}
+
+/** The crystal of the command line: -cell (with its defaults), or the -mat file's vectors. */
+export function crystalOf(p: ParsedArgs, readMatrix: (file: string) => string, rng: Ran1, fixQ1: boolean): Crystal {
+  let matrix: number[] | null = null
+  if (p.matfilename) {
+    matrix = parseMatrix(readMatrix(p.matfilename))
+    if (matrix.length < 9) throw new InputError('expected 9 numbers (MOSFLM A matrix)', {file: p.matfilename, field: '-mat'})
+  }
+  const cell = resolvedCell(p)
+  if (!matrix && cell[0] === 0) throw new InputError('no unit cell: give -cell a b c alpha beta gamma or -mat file', {field: '-cell'})
+  return buildCrystal({userCell: p.userCell, cell, matrix, lambda0: p.lambda0, misset: p.misset, fixQ1}, rng, {v: p.missetSeed})
 }

@@ -1,4 +1,5 @@
-// Detector conventions (physics.md §3.1), rotations (§3.2), pix0 and distances (§3.3).
+// Detector conventions, pivots (quirk Q2), rotations, pix0 and distances (docs/ts-engine.md#conventions,
+// #detector-geometry).
 import type {Convention, ParsedArgs, Pivot} from './cli.js'
 import {cross, dot, magnitude, rotate, rotateAxis, unitize, type Vec3} from './vector.js'
 
@@ -48,7 +49,7 @@ export interface GeometryFaults {
   pix0InMm?: boolean
 }
 
-/** Detector size (§2 step 1), beam/near-point defaults (step 3), conventions (step 4), unit vectors (step 5). */
+/** Detector size, beam/near-point defaults, conventions and unit vectors (docs/ts-engine.md#set-up), then the geometry. */
 export function detectorGeometry(p: ParsedArgs, faults: GeometryFaults = {}): DetectorGeometry {
   const warnings: string[] = []
   const pix = p.pixelSize
@@ -152,7 +153,7 @@ export function detectorGeometry(p: ParsedArgs, faults: GeometryFaults = {}): De
   spindle = unitize(spindle)
   const vert = unitize(cross(beam, polar))
 
-  // §3.3
+  // docs/ts-engine.md#detector-geometry
   const rx = p.detectorRotx
   const ry = p.detectorRoty
   const rz = p.detectorRotz

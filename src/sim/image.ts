@@ -1,4 +1,4 @@
-// Outputs (physics.md §9): raw float image, SMV int and noise images with the reference's
+// Outputs (docs/ts-engine.md#outputs): raw float image, SMV int and noise images with the reference's
 // header, PGM; plus the statistics the reference prints.
 import type {Model} from './model.js'
 import {Deviates, type Seed} from './rng.js'
@@ -33,7 +33,11 @@ export interface ImageStats {
   rmsd: number
 }
 
-/** Statistics over the ROI pixels that were computed (mask zeros skipped), in the float image. */
+/**
+ * The statistics upstream prints and scales with: maximum, sum and mean over the pixels it
+ * rendered (ROI, mask zeros skipped); the rms deviation from that mean over every ROI pixel,
+ * masked ones included; counts below 2 taken as 2 in the divisions (count - 1).
+ */
 export function imageStats(m: Model, img: Float32Array): ImageStats {
   const k = m.kernel
   let maxI = 0
@@ -60,20 +64,20 @@ export function imageStats(m: Model, img: Float32Array): ImageStats {
       count++
     }
   }
-  const mean = count > 0 ? sum / count : 0
-  const rms = count > 1 ? Math.sqrt(sumsq / (count - 1)) : 0
+  const mean = sum / (count <= 0 ? 1 : count)
+  const rms = Math.sqrt(sumsq / ((count <= 1 ? 2 : count) - 1))
   let dev = 0
+  let n2 = 0
   for (let s = 0; s < k.spixels; s++) {
     if (s < k.roiYmin || s > k.roiYmax) continue
     for (let f = 0; f < k.fpixels; f++) {
       if (f < k.roiXmin || f > k.roiXmax) continue
-      const idx = s * k.fpixels + f
-      if (k.mask && k.mask[idx] === 0) continue
-      const d = img[idx] - mean
+      const d = img[s * k.fpixels + f] - mean
       dev += d * d
+      n2++
     }
   }
-  const rmsd = count > 1 ? Math.sqrt(dev / (count - 1)) : 0
+  const rmsd = Math.sqrt(dev / ((n2 <= 1 ? 2 : n2) - 1))
   return {maxI, maxIx, maxIy, sum, sumsq, count, mean, rms, rmsd}
 }
 
@@ -100,14 +104,16 @@ export function smvHeader(m: Model): string {
   h += `XDS_ORGX=${fmtG(g.ORGX)};\nXDS_ORGY=${fmtG(g.ORGY)};\nCLOSE_DISTANCE=${mm(g.closeDistance)};\n`
   h += `PHI=${fmtG(p.phi0 * RTD)};\nOSC_START=${fmtG(p.phi0 * RTD)};\nOSC_RANGE=${fmtG(m.osc * RTD)};\n`
   h += `TWOTHETA=${fmtG(g.twotheta * RTD)};\nDETECTOR_SN=000;\nBEAMLINE=fake;\n}\f`
+  // padded to 512 bytes, or longer when the numbers need more room (upstream never truncates it)
   return h.padEnd(512, ' ')
 }
 
 function smvBytes(header: string, data: Uint16Array): Uint8Array {
-  const out = new Uint8Array(512 + data.length * 2)
-  out.set(Buffer.from(header, 'latin1').subarray(0, 512))
+  const hb = Buffer.from(header, 'latin1')
+  const out = new Uint8Array(hb.length + data.length * 2)
+  out.set(hb)
   const dv = new DataView(out.buffer)
-  for (let i = 0; i < data.length; i++) dv.setUint16(512 + 2 * i, data[i], true)
+  for (let i = 0; i < data.length; i++) dv.setUint16(hb.length + 2 * i, data[i], true)
   return out
 }
 
@@ -138,7 +144,7 @@ export function intImage(m: Model, img: Float32Array, scale: number): Uint8Array
   return smvBytes(smvHeader(m), data)
 }
 
-/** Poisson-noise SMV (§9): one poidev per ROI pixel in row-major order. */
+/** Poisson-noise SMV: one poidev per ROI pixel in row-major order. */
 export function noiseImage(m: Model, img: Float32Array, seed: Seed): {bytes: Uint8Array; overloads: number} {
   const data = new Uint16Array(img.length)
   const dev = new Deviates(m.rng)

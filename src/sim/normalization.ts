@@ -1,4 +1,4 @@
-// Normalization constants (physics.md §2 step 2, §8.4).
+// Normalization constants: fluence, r_e², steps and the water background (docs/ts-engine.md).
 
 /** Classical electron radius squared, m² (r_e² = σ_T/(8π/3)). */
 export const R_E_SQR = 7.94079248018965e-30
@@ -14,21 +14,24 @@ export interface FluenceResult {
   warnings: string[]
 }
 
-/** Fluence from flux*exposure/beamsize² when a flux is given; clips the sample to the beam. */
+/**
+ * Fluence from flux*exposure/beamsize² when a flux is given; a crystal wider than the beam is
+ * clipped to it whenever the beam size is not negative (with the default 0.1 mm beam too).
+ */
 export function fluenceFrom(fluenceIn: number, flux: number, exposure: number, beamsize: number, sampleY: number, sampleZ: number): FluenceResult {
   let fluence = fluenceIn
   let y = sampleY
   let z = sampleZ
   const warnings: string[] = []
-  if (flux !== 0 && exposure > 0 && beamsize >= 0) {
-    fluence = (flux * exposure) / beamsize / beamsize
-    if (y > beamsize) {
+  if (flux !== 0 && exposure > 0 && beamsize >= 0) fluence = (flux * exposure) / beamsize / beamsize
+  if (beamsize >= 0) {
+    if (beamsize < y) {
+      warnings.push(`crystal clipped to the beam: ${y} m high, beam ${beamsize} m`)
       y = beamsize
-      warnings.push('sample y clipped to the beam size')
     }
-    if (z > beamsize) {
+    if (beamsize < z) {
+      warnings.push(`crystal clipped to the beam: ${z} m wide, beam ${beamsize} m`)
       z = beamsize
-      warnings.push('sample z clipped to the beam size')
     }
   }
   return {fluence, flux, sampleY: y, sampleZ: z, warnings}

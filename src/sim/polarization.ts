@@ -1,4 +1,4 @@
-// Kahn polarization factor (physics.md §8.3). The reference unitizes its three vector
+// Kahn polarization factor (docs/ts-engine.md#the-pixel-loop). The reference unitizes its three vector
 // arguments in place; callers receive the unitized incident/diffracted back through `out`.
 
 /**

@@ -1,7 +1,7 @@
 // Numerical Recipes ran1 with nanoBragg's shared static table, and the float-typed deviates
-// (physics.md §7). Every seed variable is a `Seed` box (the C `long *idum`); the table
+// (docs/ts-engine.md#mosaic-domains-and-random-numbers). Every seed variable is a `Seed` box (the C `long *idum`); the table
 // (iy, iv) is shared by all of them, exactly like the C statics.
-import {powf} from './libm.js'
+import {prefetchPowfThird, powfThird} from './libm.js'
 
 const IA = 16807
 const IM = 2147483647
@@ -53,16 +53,28 @@ export interface UmatDraw {
   umat: number[]
 }
 
-/** mosaic_rotation_umat(float mosaicity, umat, seed) (§7.3). */
-export function mosaicRotationUmat(rng: Ran1, mosaicity: number, seed: Seed): UmatDraw {
+/** The three draws of one random rotation (mosaic_rotation_umat's), from the shared generator. */
+export function rotationDraws(rng: Ran1, seed: Seed): [number, number, number] {
   const d1 = rng.next(seed)
   const d2 = rng.next(seed)
   const d3 = rng.next(seed)
+  return [d1, d2, d3]
+}
+
+/** The powf argument of a rotation's angle: (float)(1 - r3²), r3 = 2·d3 - 1. */
+export const rotationPowfArg = (d: readonly number[]): number => f32(1.0 - (2.0 * d[2] - 1.0) * (2.0 * d[2] - 1.0))
+
+/**
+ * mosaic_rotation_umat(float mosaicity, umat, seed) from its draws: the axis from d1, d2 and the
+ * angle (float)(mosaicity · powf(1 - r3², 1/3)) in single precision (quirk Q15; libm.ts).
+ */
+export function rotationFromDraws(draws: [number, number, number], mosaicity: number): UmatDraw {
+  const [d1, d2, d3] = draws
   const r1 = 2.0 * d1 - 1.0
   const r2 = 2.0 * d2 - 1.0
   const r3 = 2.0 * d3 - 1.0
   const xyrad = Math.sqrt(1.0 - r2 * r2)
-  const rot = f32(f32(mosaicity) * powf(f32(1.0 - r3 * r3), f32(1.0 / 3.0)))
+  const rot = f32(f32(mosaicity) * powfThird(f32(1.0 - r3 * r3)))
   const v1 = xyrad * Math.sin(Math.PI * r1)
   const v2 = xyrad * Math.cos(Math.PI * r1)
   const v3 = r2
@@ -83,7 +95,14 @@ export function mosaicRotationUmat(rng: Ran1, mosaicity: number, seed: Seed): Um
   return {draws: [d1, d2, d3], angle: rot, umat}
 }
 
-/** umat2misset: rotation matrix back to x, y, z misset angles (radians) (§4.3). */
+/** mosaic_rotation_umat(float mosaicity, umat, seed): three draws, then the rotation. */
+export function mosaicRotationUmat(rng: Ran1, mosaicity: number, seed: Seed): UmatDraw {
+  const d = rotationDraws(rng, seed)
+  prefetchPowfThird([rotationPowfArg(d)])
+  return rotationFromDraws(d, mosaicity)
+}
+
+/** umat2misset: rotation matrix back to x, y, z misset angles (radians) (docs/ts-engine.md#crystal). */
 export function umat2misset(u: readonly number[]): [number, number, number] {
   const rows = [0, 3, 6].map((o) => {
     const m = Math.sqrt(u[o] * u[o] + u[o + 1] * u[o + 1] + u[o + 2] * u[o + 2])
@@ -100,7 +119,7 @@ export function umat2misset(u: readonly number[]): [number, number, number] {
   return [pi, pi / 2, Math.atan2(uxy, -uyy)]
 }
 
-/** Poisson and Gaussian deviates with the C float semantics and statics (§7.4). */
+/** Poisson and Gaussian deviates with the C float semantics and statics (docs/ts-engine.md#outputs). */
 export class Deviates {
   private oldm = -1
   private g = 0
@@ -171,4 +190,29 @@ export class Deviates {
     }
     return em
   }
+}
+
+export interface MosaicDomain {
+  draws: number[]
+  angle: number
+  umat: number[]
+}
+
+/**
+ * The mosaic domains: one random rotation per domain from the mosaic seed (three draws each);
+ * domain 0 is then forced to the identity, its draws still consumed (quirk Q15).
+ */
+export function mosaicDomains(rng: Ran1, spread: number, count: number, seed: Seed, opts: {extraDraw?: boolean; domain0Rotated?: boolean} = {}): {domains: MosaicDomain[]; umats: Float64Array} {
+  if (opts.extraDraw) rng.next(seed)
+  // every domain's draws first, so glibc's powf is asked once for all of them
+  const draws = Array.from({length: count}, () => rotationDraws(rng, seed))
+  prefetchPowfThird(draws.map(rotationPowfArg))
+  const domains: MosaicDomain[] = draws.map((d) => {
+    const u = rotationFromDraws(d, spread)
+    return {draws: u.draws, angle: u.angle, umat: u.umat}
+  })
+  if (!opts.domain0Rotated) domains[0].umat = [1, 0, 0, 0, 1, 0, 0, 0, 1]
+  const umats = new Float64Array(9 * count)
+  domains.forEach((d, i) => umats.set(d.umat, 9 * i))
+  return {domains, umats}
 }

@@ -1,18 +1,53 @@
 // The TypeScript engine end to end: build the model, render (serial or worker threads) or
-// trace one pixel, write the files nanoBragg would write, summarize.
+// trace one pixel, write the files nanoBragg would write, summarize. The physics does not know
+// its runner: the options and result types are declared here, and src/engines adapts to them.
 import {isAbsolute, resolve} from 'node:path'
-import type {EngineRunOptions, EngineRunResult, EngineSummary} from '../engines/engine.js'
 import {MemorySink, writeTrace} from '../trace/writer.js'
 import type {HeaderRecord, ValueRecord} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
 import {writeFileAtomicSync} from '../util/atomic.js'
 import {floatFileBytes, imageStats, intImage, intScale, noiseImage, pgmImage, type ImageStats} from './image.js'
-import {checkPixelCount} from './args-check.js'
 import {buildModel, type Model} from './model.js'
 import {initialCarry} from './pixel.js'
 import {renderRows} from './render.js'
 import {renderThreaded} from './threads.js'
 import {traceHeader, tracePixel} from './trace.js'
+
+/** A run of the TypeScript engine. */
+export interface SimRunOptions {
+  /** nanoBragg command-line arguments, exactly as a user would give them */
+  args: string[]
+  /** directory that relative input and output paths in args are resolved against */
+  cwd: string
+  /** reference quirks switched to the physically intended behaviour (ids of schemas/faults.json "fixes") */
+  fixes?: string[]
+  /** planted porting faults (ids of schemas/faults.json "faults") */
+  faults?: string[]
+  /** worker threads for full images */
+  threads?: number
+  /** trace this pixel only and write a contract trace to traceOut */
+  tracePixel?: {slow: number; fast: number}
+  traceOut?: string
+  /** progress callback (fraction done, 0..1) */
+  onProgress?: (fraction: number) => void
+}
+
+export interface SimSummary {
+  fpixels: number
+  spixels: number
+  sources: number
+  steps: number
+  oversample: number
+  maxI: number
+  meanI: number
+}
+
+export interface SimRunResult {
+  /** files written (absolute paths) */
+  outputs: string[]
+  summary: SimSummary | null
+  warnings: string[]
+}
 
 export interface SimulationResult {
   model: Model
@@ -34,9 +69,8 @@ export async function renderImage(m: Model, threads = 1, onProgress?: (f: number
 }
 
 /** Runs a full simulation and writes nanoBragg's output files relative to opts.cwd. */
-export async function simulate(opts: EngineRunOptions): Promise<SimulationResult> {
+export async function simulate(opts: SimRunOptions): Promise<SimulationResult> {
   const m = buildModel(opts.args, {cwd: opts.cwd, fixes: opts.fixes, faults: opts.faults})
-  checkPixelCount(m.kernel.fpixels, m.kernel.spixels)
   const img = await renderImage(m, opts.threads ?? 1, opts.onProgress)
   const stats = imageStats(m, img)
   const p = m.parsed
@@ -50,6 +84,7 @@ export async function simulate(opts: EngineRunOptions): Promise<SimulationResult
     }
     outputs.push(full)
   }
+  for (const f of m.sideFiles) out(f.file, f.bytes)
   out(p.floatfilename, floatFileBytes(img))
   const scale = intScale(m, stats)
   out(p.intfilename, intImage(m, img, scale))
@@ -63,7 +98,7 @@ export async function simulate(opts: EngineRunOptions): Promise<SimulationResult
   return {model: m, image: img, stats, outputs, warnings: m.warnings, overloads}
 }
 
-export function summaryOf(m: Model, stats: ImageStats | null): EngineSummary {
+export function summaryOf(m: Model, stats: ImageStats | null): SimSummary {
   const k = m.kernel
   return {
     fpixels: k.fpixels,
@@ -98,7 +133,7 @@ export function traceInMemory(opts: {args: string[]; cwd: string; pixel: {slow: 
 }
 
 /** The Engine entry: a full run, or one traced pixel written to opts.traceOut. */
-export async function runTs(opts: EngineRunOptions): Promise<EngineRunResult> {
+export async function runTs(opts: SimRunOptions): Promise<SimRunResult> {
   if (opts.tracePixel) {
     if (!opts.traceOut) throw new InputError('--trace-pixel needs --trace-out FILE', {field: '--trace-out'})
     const t = traceInMemory({args: opts.args, cwd: opts.cwd, pixel: opts.tracePixel, fixes: opts.fixes, faults: opts.faults})

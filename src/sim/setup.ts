@@ -1,4 +1,7 @@
-// Step auto-selection (physics.md §2.1): phi, divergence, dispersion, detector layers, mosaic.
+// Step auto-selection (docs/ts-engine.md, set-up): phi, divergence, dispersion, detector layers,
+// mosaic, and the sizes both engines refuse before allocating (src/sim/limits.ts).
+import type {ParsedArgs} from './cli.js'
+import {checkCount, MAX_DOMAINS, MAX_PHISTEPS, MAX_SOURCES} from './limits.js'
 
 export interface PhiSteps {
   phi0: number
@@ -98,23 +101,39 @@ export interface ThickSteps {
   mu: number
 }
 
+/** Detector layers (thickness, step, count) with the same rule as the other ranges, then the attenuation default. */
 export function selectThick(thickIn: number, thickstepIn: number, stepsIn: number, muIn: number): ThickSteps {
   let thick = thickIn
   let thickstep = thickstepIn
   let steps = stepsIn
   let mu = muIn
-  if (steps <= 0 && thick >= 0) {
-    if (thickstep <= 0) {
+  if (steps <= 0) {
+    if (thick < 0) {
+      if (thickstep <= 0) {
+        steps = 1
+        thick = 0
+        thickstep = 0
+      } else {
+        thick = thickstep
+        steps = 2
+      }
+    } else if (thickstep <= 0) {
       steps = 2
-      thickstep = thick / 2
+      thickstep = thick / steps
     } else {
       steps = Math.ceil(thick / thickstep)
     }
-  } else if (steps > 0 && thick >= 0) {
+  } else if (thick < 0) {
     if (thickstep <= 0) {
-      if (steps <= 1) steps = 2
-      thickstep = thick / (steps - 1)
+      thick = 0.5e-6
+      thickstep = thick / steps
+    } else {
+      thick = thickstep
+      steps = 2
     }
+  } else if (thickstep <= 0) {
+    if (steps <= 1) steps = 2
+    thickstep = thick / (steps - 1)
   }
   if (thick > 0 && mu < 0) mu = 1 / thick
   if (thick <= 0 || thickstep <= 0 || steps <= 0) {
@@ -154,4 +173,35 @@ export function selectMosaic(spreadIn: number, domainsIn: number): MosaicSel {
     warning = 'zero mosaic spread: one domain'
   }
   return {spread, domains, warning}
+}
+
+export interface Sampling {
+  phi: PhiSteps
+  hdiv: RangeSteps
+  vdiv: RangeSteps
+  disp: RangeSteps
+  thick: ThickSteps
+  mosaic: MosaicSel
+}
+
+/**
+ * Every sampling choice of the set-up from the parsed flags, with the counts checked before
+ * anything is allocated: more mosaic domains, divergence x dispersion sources or phi steps than
+ * memory holds are refused with one line.
+ */
+export function samplingSteps(p: ParsedArgs): Sampling {
+  const s: Sampling = {
+    phi: selectPhi(p.phi0, p.osc, p.phistep, p.phisteps),
+    hdiv: selectRange(p.hdivrange, p.hdivstep, p.hdivsteps),
+    vdiv: selectRange(p.vdivrange, p.vdivstep, p.vdivsteps),
+    disp: selectRange(p.dispersion, -1, p.dispsteps),
+    thick: selectThick(p.detectorThick, -1, p.detectorThicksteps, p.detectorMu),
+    mosaic: selectMosaic(p.mosaicSpread, p.mosaicDomains),
+  }
+  checkCount(s.mosaic.domains, MAX_DOMAINS, 'mosaic domains', '-mosaic_domains', 9 * 8)
+  checkCount(s.phi.phisteps, MAX_PHISTEPS, 'phi steps', '-phisteps', 9 * 8)
+  if (p.sourcefilename === null) {
+    checkCount(s.hdiv.steps * s.vdiv.steps * s.disp.steps, MAX_SOURCES, `beam sources (${s.hdiv.steps} x ${s.vdiv.steps} divergence points x ${s.disp.steps} wavelengths)`, s.disp.steps > s.hdiv.steps * s.vdiv.steps ? '-dispsteps' : '-divsteps', 5 * 8)
+  }
+  return s
 }

@@ -1,7 +1,9 @@
-// Beam sources (physics.md §6): the -sourcefile tokenizer with its quirks, or the generated
+// Beam sources (docs/ts-engine.md#sources, quirk Q7): the -sourcefile tokenizer with its quirks, or the generated
 // divergence x dispersion grid. Positions are sample->source vectors, unitized at the end.
-import {atof} from './cli.js'
-import {selectRange} from './setup.js'
+import {InputError} from '../util/errors.js'
+import type {ParsedArgs} from './cli.js'
+import {atof} from './cnum.js'
+import {selectRange, type Sampling} from './setup.js'
 import {rotateAxis, unitize, type Vec3} from './vector.js'
 
 export interface Source {
@@ -13,32 +15,41 @@ export interface Source {
 const DELIMS = ' \t,;:!'
 const NUMCHARS = '0123456789-+.EGeg'
 
+/** The line buffer of upstream's text reader: fgets reads at most 10239 characters a call. */
+const LINE_MAX = 10239
+
 /**
- * Parses 5-column source text (X Y Z weight lambda) like the reference's generic reader: leading
- * delimiters skipped, delimiter-only lines skipped, columns read until the line's own newline (a
- * CR before it, or a last line without one, makes the missing columns 0, not their defaults).
+ * Parses column text (sources: X Y Z weight lambda) like the reference's generic reader. Each
+ * line (as fgets returns it, long lines in 10239-character pieces): leading delimiters skipped,
+ * a line of delimiters and its newline skipped; then per column atof(), skip the number
+ * characters, and the line ends as soon as exactly its newline is left; else skip to and over the
+ * next delimiters, and the line ends when its newline is left. Columns never read stay NaN (their
+ * defaults apply); a CR before the newline, or a last line without one, is never "exactly the
+ * newline", so the remaining columns are read from the empty end of the line as 0.
  * lineNumbers, when given, receives the 1-based line of each row.
  */
-export function parseSourceText(text: string, lineNumbers?: number[]): number[][] {
-  const lines = text.split(/(?<=\n)/) // keep the newline on each line
+export function parseSourceText(text: string, lineNumbers?: number[], ncols = 5): number[][] {
   const rows: number[][] = []
   let lineNo = 0
-  for (const line of lines) {
+  for (const whole of text.split(/(?<=\n)/)) {
     lineNo++
-    if (line.length === 0) continue
-    let pos = 0
-    while (pos < line.length && DELIMS.includes(line[pos])) pos++
-    if (line[pos] === '\n') continue
-    const row = [NaN, NaN, NaN, NaN, NaN]
-    for (let col = 0; col < 5; col++) {
-      if (line.slice(pos) === '\n') break
-      row[col] = atof(line.slice(pos))
-      while (pos < line.length && NUMCHARS.includes(line[pos])) pos++
-      while (pos < line.length && !DELIMS.includes(line[pos])) pos++
+    for (let o = 0; o < whole.length; o += LINE_MAX) {
+      const line = whole.slice(o, o + LINE_MAX)
+      let pos = 0
       while (pos < line.length && DELIMS.includes(line[pos])) pos++
+      if (line.slice(pos) === '\n') continue
+      const row: number[] = Array(ncols).fill(NaN)
+      for (let col = 0; col < ncols; col++) {
+        row[col] = atof(line.slice(pos))
+        while (pos < line.length && NUMCHARS.includes(line[pos])) pos++
+        if (line.slice(pos) === '\n') break
+        while (pos < line.length && !DELIMS.includes(line[pos])) pos++
+        while (pos < line.length && DELIMS.includes(line[pos])) pos++
+        if (line.slice(pos) === '\n') break
+      }
+      rows.push(row)
+      lineNumbers?.push(lineNo)
     }
-    rows.push(row)
-    lineNumbers?.push(lineNo)
   }
   return rows
 }
@@ -94,3 +105,48 @@ export function sourcesFromGrid(g: SourceGridInput): Source[] {
 }
 
 export {selectRange}
+
+export interface SourceSetup {
+  sources: Source[]
+  warnings: string[]
+}
+
+/**
+ * The sources of the set-up: the -sourcefile rows (missing columns defaulted; a row read as
+ * wavelength 0 is reported by line), or the divergence x dispersion grid.
+ */
+export function beamSources(p: ParsedArgs, beam: Vec3, polar: Vec3, vert: Vec3, s: Sampling, readSourceFile: (file: string) => string, ghostRow = false): SourceSetup {
+  const warnings: string[] = []
+  if (p.sourcefilename) {
+    const rowLines: number[] = []
+    const rows = parseSourceText(readSourceFile(p.sourcefilename), rowLines)
+    if (rows.length === 0) throw new InputError('no sources in the file (nanoBragg exits on it)', {file: p.sourcefilename, field: '-sourcefile'})
+    // planted fault ghost-comment-source: one more row, all columns missing
+    if (ghostRow) rows.push([NaN, NaN, NaN, NaN, NaN])
+    const sources = sourcesFromFile(rows, beam, p.lambda0)
+    // faithful: the reference reads these as wavelength 0 too; say which line did it
+    const zero = sources.map((x, j) => (x.lambda === 0 ? j : -1)).filter((j) => j >= 0 && j < rowLines.length)
+    if (zero.length) {
+      const more = zero.length > 1 ? ` (and ${zero.length - 1} more: line${zero.length > 2 ? 's' : ''} ${zero.slice(1, 6).map((j) => rowLines[j]).join(', ')}${zero.length > 6 ? ', …' : ''})` : ''
+      warnings.push(`${p.sourcefilename}:${rowLines[zero[0]]}: source ${zero[0]} has wavelength 0 (a comment line, a missing column, CRLF or no final newline; read as nanoBragg reads it): the image will be NaN${more}`)
+    }
+    return {sources, warnings}
+  }
+  const sources = sourcesFromGrid({
+    beam,
+    polar,
+    vert,
+    lambda0: p.lambda0,
+    hdivrange: s.hdiv.range,
+    hdivstep: s.hdiv.step,
+    hdivsteps: s.hdiv.steps,
+    vdivrange: s.vdiv.range,
+    vdivstep: s.vdiv.step,
+    vdivsteps: s.vdiv.steps,
+    dispersion: s.disp.range,
+    dispstep: s.disp.step,
+    dispsteps: s.disp.steps,
+    roundDiv: p.roundDiv,
+  })
+  return {sources, warnings}
+}

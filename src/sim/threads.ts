@@ -1,10 +1,10 @@
 // --threads N: worker_threads over contiguous row chunks, bit-identical to the serial loop.
 //
-// Two pieces of state cross pixel boundaries in the reference's serial loop (physics.md Q3, Q8);
+// Two pieces of state cross pixel boundaries in the reference's serial loop (quirks Q3 and Q8, docs/ts-engine.md#order-dependent-state-threads-and-single-pixel-traces);
 // each chunk starts from exactly the state serial execution has at its first pixel:
-//  * phi carry-over (Q3): ap/bp/cp at a pixel are a0/b0/c0 if no earlier pixel evaluated a
+//  * phi carry-over (quirk Q3): ap/bp/cp at a pixel are a0/b0/c0 if no earlier pixel evaluated a
 //    source, else the rotation by the last non-zero phi of the phi list (render.ts carryAt);
-//  * sticky interpolation fallback (Q8): the main thread finds, once, the pixel where the
+//  * sticky interpolation fallback (quirk Q8): the main thread finds, once, the pixel where the
 //    fallback fires in serial order (a scan of the loop without F_cell); chunks starting after
 //    it begin with interpolate = 0, the chunk containing it fires it itself at the same term.
 // Each pixel is written exactly once, so the float32 accumulation is order independent.

@@ -1,5 +1,5 @@
 // 3-vectors as plain [x, y, z] arrays (0-based; nanoBragg's 1-based arrays with a cached
-// magnitude are not modelled). Evaluation order follows physics.md §0 exactly (left to right,
+// magnitude are not modelled). Evaluation order follows the reference exactly (docs/ts-engine.md#arithmetic) (left to right,
 // divisions not reciprocal multiplies) so results match the reference bit for bit.
 
 export type Vec3 = [number, number, number]
@@ -42,7 +42,7 @@ export function rescale(v: readonly number[], m: number): Vec3 {
   return [f * v[0], f * v[1], f * v[2]]
 }
 
-/** rotate(v, rx, ry, rz): about x, then y, then z, each only when its angle is non-zero (§3.2). */
+/** rotate(v, rx, ry, rz): about x, then y, then z, each only when its angle is non-zero (docs/ts-engine.md#detector-geometry). */
 export function rotate(v: readonly number[], rx: number, ry: number, rz: number): Vec3 {
   let x = v[0]
   let y = v[1]
@@ -74,7 +74,7 @@ export function rotate(v: readonly number[], rx: number, ry: number, rz: number)
   return [x, y, z]
 }
 
-/** rotate_axis(v, u, phi): Rodrigues rotation about the unit axis u (§3.2). */
+/** rotate_axis(v, u, phi): Rodrigues rotation about the unit axis u (docs/ts-engine.md#detector-geometry). */
 export function rotateAxis(v: readonly number[], u: readonly number[], phi: number): Vec3 {
   const s = Math.sin(phi)
   const c = Math.cos(phi)

@@ -6,8 +6,10 @@ import {cpus, tmpdir, totalmem} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import Table from 'cli-table3'
+import {benchFmt} from './fmt.js'
 import {generateTrace} from './gen.js'
 import {interleaved, median, run} from './stats.js'
+import {benchUpstream} from './upstream.js'
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..')
 const C_TRACE = join(ROOT, 'instrumented-c/build/nanobragg-nbtrace')
@@ -116,6 +118,9 @@ async function main(): Promise<void> {
       vRuns.push(performance.now() - t)
     }
     add({case: '5', what: 'validate records/s (schema + catalogue)', value: Math.round(n / (median(vRuns) / 1000)), unit: 'rec/s'})
+
+    await benchUpstream(tmp, add, {quick, rounds: ROUNDS})
+    benchFmt(tmp, add, {quick})
   } finally {
     rmSync(tmp, {recursive: true, force: true})
   }

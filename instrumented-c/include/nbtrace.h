@@ -5,21 +5,31 @@
  *     #include "nbtrace.h"
  * and compile everything with -DNBTRACE_ENABLE. Without NBTRACE_ENABLE every NBT_* macro expands
  * to nothing (arguments are not evaluated) and no code or data of the emitter is linked in.
- * With NBTRACE_ENABLE but no pixel selected, each trace point costs one predictable branch on the
- * global `nbt_on`.
  *
- * Typical use (see docs/instrumenting-nanobragg.md):
- *     nbt_open("trace.jsonl", slow, fast);         // arms tracing for that pixel
+ * Typical use (docs/instrumenting-nanobragg.md applies it to upstream nanoBragg.c):
+ *     nbt_take_args(&argc, argv);        // takes -trace_pixel S F -trace_out FILE out of argv, opens
  *     nbt_set_producer("mynanobragg", "1.0", NULL, "{\"cc\":\"gcc\",\"opt\":\"-O2\"}");
- *     nbt_set_args(argc, argv);
- *     nbt_cfg_num("distance_m", 0.1); ... or nbt_set_config_json("{...}");
+ *     nbt_cfg_bool("nopolar", nopolar); ...   // the configuration you know (any subset of keys)
  *     nbt_add_input("hkl", "P1.hkl");
- *     nbt_begin();                                  // writes the header
- *     nbt_on = nbt_armed;  NBT_INT("fpixels", NBT_L0, fpixels); ...  nbt_on = 0;
+ *     nbt_begin();                       // writes the header
+ *     NBT_SETUP_BEGIN(); NBT_INT("fpixels", NBT_L0, fpixels); ... NBT_SETUP_END();
  *     in the pixel loop:  NBT_PIXEL(spixel, fpixel);  ... NBT_SCALAR("airpath", NBT_LSUB(t,s,f), airpath);
  *                         after the pixel: NBT_PIXEL_END();
- *     nbt_close();                                  // footer, then atomic rename
- * An early exit (exit(), a fatal signal) writes a footer with status "aborted" and a reason.
+ *     nbt_close();                       // footer, then atomic rename; on EVERY return from main
+ * (nbt_open(path, slow, fast) + nbt_set_args(argc, argv) do the same as nbt_take_args when your
+ * program parses its own trace flags.) An exit without nbt_close() (exit(), a return that skips
+ * it, a fatal signal) writes a footer with status "aborted" and a reason.
+ *
+ * Threads (OpenMP or pthreads over pixels). `nbt_on`, the flag every trace point tests, is
+ * thread-local: NBT_PIXEL sets it in the thread that computes the pixel and only there, so only
+ * that thread emits, and no other thread reads or writes any shared trace state. The macros
+ * name no global variable (NBT_PIXEL calls an inline function), so a
+ * `#pragma omp parallel for ... default(none)` region needs no extra names in its clauses:
+ * thread-local variables are predetermined threadprivate. The traced pixel's records are then
+ * the serial run's, byte for byte (apart from the header's timestamp), at any thread count.
+ *
+ * Cost with NBTRACE_ENABLE and no pixel selected: NBT_PIXEL is one branch per pixel (the
+ * trace is not armed); each trace point executed is a test of the thread-local flag.
  *
  * Numbers are written exactly like JavaScript's String(x): shortest round-trip digits, exponent
  * form below 1e-6 and from 1e21 (1e-7, 1.5e+29, 0.000001), -0 as -0, and the strings "NaN",
@@ -37,11 +47,22 @@
 #define NBT_PHI    16u
 #define NBT_MOSAIC 32u
 
+/* thread-local storage class (the trace flag is per thread) */
+#if defined(__GNUC__) || defined(__clang__) || defined(__INTEL_COMPILER)
+#define NBT_THREAD_LOCAL __thread
+#elif defined(_MSC_VER)
+#define NBT_THREAD_LOCAL __declspec(thread)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L && !defined(__STDC_NO_THREADS__)
+#define NBT_THREAD_LOCAL _Thread_local
+#else
+#define NBT_THREAD_LOCAL   /* no TLS: correct serially only */
+#endif
+
 /* Named loop coordinates of one value: bit i of mask set when coordinate i is present
  * (order thick, subS, subF, source, phi, mosaic). */
 typedef struct { unsigned mask; int v[6]; } nbt_loop;
 
-static nbt_loop nbt_mkloop(unsigned mask, int t, int s, int f, int src, int phi, int mos)
+static inline nbt_loop nbt_mkloop(unsigned mask, int t, int s, int f, int src, int phi, int mos)
 {
     nbt_loop l; l.mask = mask; l.v[0] = t; l.v[1] = s; l.v[2] = f; l.v[3] = src; l.v[4] = phi; l.v[5] = mos;
     return l;
@@ -67,11 +88,21 @@ void nbt_sha256_hex(const void *data, size_t len, char *hex);
 int nbt_sha256_file(const char *path, char *hex);
 
 /* --- state --- */
-extern int nbt_on;     /* 1 while the selected pixel (or set-up block) is being traced */
-extern int nbt_armed;  /* 1 after a successful nbt_open() */
+extern NBT_THREAD_LOCAL int nbt_on;  /* this thread is tracing now (the selected pixel, or the set-up block) */
+extern int nbt_armed;                /* 1 after a successful nbt_open(); read-only afterwards */
 extern int nbt_sel_slow, nbt_sel_fast;
+/* is (slow, fast) the traced pixel? A function, so that parallel regions name no global */
+static inline int nbt_selected(int slow, int fast) { return nbt_armed && slow == nbt_sel_slow && fast == nbt_sel_fast; }
+static inline int nbt_is_armed(void) { return nbt_armed; }
 
 /* --- lifecycle --- */
+/* Takes the trace flags out of argv before your parser sees them, and opens the trace:
+ *     -trace_pixel S F   trace pixel (slow S, fast F)        -trace_out FILE   (default trace_C.jsonl)
+ * anywhere on the command line, so they can neither be read as another option's values nor
+ * change how the remaining arguments parse. The remaining arguments are recorded as the header's
+ * `args`. Returns 1 when a trace was opened, 0 when none was asked for, -1 on a bad flag or an
+ * unwritable file (the reason on stderr). */
+int  nbt_take_args(int *argc, char **argv);
 int  nbt_open(const char *path, int slow, int fast);   /* slow/fast < 0: no pixel (header pixel null). 0 on success */
 void nbt_set_producer(const char *name, const char *version, const char *commit, const char *flags_json);
 void nbt_set_args(int argc, char **argv);
@@ -80,7 +111,9 @@ void nbt_begin(void);                                    /* writes the header (i
 void nbt_close(void);                                    /* footer "complete", rename into place */
 void nbt_abort(const char *reason);                      /* footer "aborted", rename into place */
 
-/* --- config object (keys are sorted on output; the canonical text is hashed into configHash) --- */
+/* --- config object (keys are sorted on output; the canonical text is hashed into configHash).
+ * Any subset of the keys of schemas/config.schema.json: a key you do not set is "not recorded"
+ * and compared only where both sides state it. --- */
 void nbt_cfg_null(const char *key);
 void nbt_cfg_bool(const char *key, int v);
 void nbt_cfg_int(const char *key, long long v);
@@ -111,8 +144,11 @@ void nbt_enum(const char *name, nbt_loop l, const char *s);
 #define NBT_IVEC3(name, l, a, b, c)   do { if (nbt_on) nbt_ivec3((name), (l), (a), (b), (c)); } while (0)
 #define NBT_MAT3(name, l, m)          do { if (nbt_on) nbt_mat3((name), (l), (m)); } while (0)
 #define NBT_ENUM(name, l, s)          do { if (nbt_on) nbt_enum((name), (l), (s)); } while (0)
-#define NBT_PIXEL(slow, fast)         (nbt_on = (nbt_armed && (slow) == nbt_sel_slow && (fast) == nbt_sel_fast))
+#define NBT_PIXEL(slow, fast)         (nbt_on = nbt_selected((slow), (fast)))
 #define NBT_PIXEL_END()               (nbt_on = 0)
+#define NBT_SETUP_BEGIN()             (nbt_on = nbt_is_armed())
+#define NBT_SETUP_END()               (nbt_on = 0)
+#define NBT_CLOSE()                   nbt_close()
 #define NBT_IF_ON                     if (nbt_on)
 #else
 #define NBT_SCALAR(name, l, x)        ((void)0)
@@ -124,6 +160,9 @@ void nbt_enum(const char *name, nbt_loop l, const char *s);
 #define NBT_ENUM(name, l, s)          ((void)0)
 #define NBT_PIXEL(slow, fast)         ((void)0)
 #define NBT_PIXEL_END()               ((void)0)
+#define NBT_SETUP_BEGIN()             ((void)0)
+#define NBT_SETUP_END()               ((void)0)
+#define NBT_CLOSE()                   ((void)0)
 #define NBT_IF_ON                     if (0)
 /* inside NBT_IF_ON blocks the record functions vanish too, so no emitter code is needed at -O0 */
 #ifndef NBTRACE_IMPLEMENTATION
@@ -146,70 +185,203 @@ void nbt_enum(const char *name, nbt_loop l, const char *s);
 #include <string.h>
 #include <time.h>
 
-int nbt_on = 0;
+NBT_THREAD_LOCAL int nbt_on = 0;
 int nbt_armed = 0;
 int nbt_sel_slow = -1, nbt_sel_fast = -1;
 
-/* ---------------- number formatting (JavaScript Number.prototype.toString) ---------------- */
-static int nbt__digits(double ax, int p, char *digits, int *exp10)
-{   /* nearest p-significant-digit decimal of ax: digits (NUL-terminated), exponent of first digit */
-    char tmp[64]; char *e; int i, k = 0;
-    snprintf(tmp, sizeof tmp, "%.*e", p - 1, ax);
-    for (i = 0; tmp[i] && tmp[i] != 'e'; i++) if (tmp[i] >= '0' && tmp[i] <= '9') digits[k++] = tmp[i];
-    digits[k] = 0;
-    e = strchr(tmp, 'e');
-    *exp10 = e ? atoi(e + 1) : 0;
-    return k;
-}
-static double nbt__value(const char *digits, int exp10)
+/* ---------------- number formatting (JavaScript Number.prototype.toString) ----------------
+ * Shortest round-trip decimal digits by the Ryu method (Adams, PLDI 2018): the rounding interval
+ * of the double, scaled by a power of ten whose 125-bit approximation is exact enough that
+ * removing digits from the scaled bounds gives the shortest digit string inside the interval,
+ * and of those the one nearest the double (ties to even). JavaScript's Number#toString asks for
+ * exactly that digit string; only the layout below (exponent form, "-0", ...) is JS's own.
+ * The power-of-five tables are not stored: each entry is computed with exact big-integer
+ * arithmetic the first time a number of that magnitude is printed (a few microseconds each;
+ * a trace needs a few dozen). Only the thread that emits calls this, so the lazy tables need
+ * no lock; call nbt_fmt_num from one thread at a time. */
+typedef unsigned long long nbt__u64;
+#define NBT__P5_BITS 125
+#define NBT__P5_N 326      /* 5^i, i < 326: multipliers for binary exponents below 0 */
+#define NBT__P5INV_N 342   /* 2^k / 5^q, q < 342: multipliers for binary exponents from 0 */
+static nbt__u64 nbt__p5[NBT__P5_N][2], nbt__p5inv[NBT__P5INV_N][2];   /* [low, high] 64-bit words */
+static unsigned char nbt__p5_ok[NBT__P5_N], nbt__p5inv_ok[NBT__P5INV_N];
+
+/* ceil(log2(5^e)) (1 for e = 0), floor(log10(2^e)), floor(log10(5^e)): exact for the ranges used */
+static int nbt__pow5bits(int e) { return (int)(((unsigned long)e * 1217359UL) >> 19) + 1; }
+static int nbt__log10pow2(int e) { return (int)(((unsigned long)e * 78913UL) >> 18); }
+static int nbt__log10pow5(int e) { return (int)(((unsigned long)e * 732923UL) >> 20); }
+
+/* little-endian 32-bit-limb big integers, enough for 2^(125 + 796) */
+#define NBT__BIG 32
+typedef struct { unsigned long w[NBT__BIG]; int n; } nbt__big;   /* w[i] < 2^32 */
+static void nbt__big_pow5(nbt__big *b, int e)
 {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%c.%se%d", digits[0], digits + 1, exp10);
-    return strtod(tmp, NULL);
-}
-/* add delta (+1/-1) to a p-digit decimal string; returns 0 when the digit count would change */
-static int nbt__bump(char *d, int delta)
-{
-    int i = (int)strlen(d) - 1;
-    if (delta > 0) {
-        while (i >= 0 && d[i] == '9') d[i--] = '0';
-        if (i < 0) return 0;
-        d[i]++;
-    } else {
-        while (i >= 0 && d[i] == '0') d[i--] = '9';
-        if (i < 0) return 0;
-        d[i]--;
-        if (d[0] == '0') return 0;
+    int i; b->w[0] = 1; b->n = 1;
+    while (e > 0) {
+        int s = e > 13 ? 13 : e; unsigned long long m = 1, carry = 0;   /* 5^13 < 2^32 */
+        while (s-- > 0) { m *= 5; e--; }
+        for (i = 0; i < b->n; i++) { carry += (unsigned long long)b->w[i] * m; b->w[i] = (unsigned long)(carry & 0xffffffffUL); carry >>= 32; }
+        if (carry) b->w[b->n++] = (unsigned long)carry;
     }
-    return 1;
+}
+static int nbt__big_bits(const nbt__big *b)
+{
+    int bits = 32 * (b->n - 1); unsigned long top = b->w[b->n - 1];
+    while (top) { bits++; top >>= 1; }
+    return bits;
+}
+static int nbt__big_bit(const nbt__big *b, int i) { return i / 32 < b->n ? (int)((b->w[i / 32] >> (i % 32)) & 1u) : 0; }
+/* bits [lo, lo+125) of b (lo may be negative: zeros shifted in) as two 64-bit words */
+static void nbt__big_window(const nbt__big *b, int lo, nbt__u64 *out)
+{
+    int i; out[0] = out[1] = 0;
+    for (i = 0; i < NBT__P5_BITS; i++) if (lo + i >= 0 && nbt__big_bit(b, lo + i)) out[i / 64] |= 1ULL << (i % 64);
+}
+static const nbt__u64 *nbt__pow5(int i)
+{   /* 5^i scaled to exactly 125 bits: floor(5^i / 2^(pow5bits(i) - 125)) */
+    if (!nbt__p5_ok[i]) {
+        nbt__big b; nbt__big_pow5(&b, i);
+        nbt__big_window(&b, nbt__big_bits(&b) - NBT__P5_BITS, nbt__p5[i]);
+        nbt__p5_ok[i] = 1;
+    }
+    return nbt__p5[i];
+}
+static const nbt__u64 *nbt__pow5inv(int q)
+{   /* floor(2^(pow5bits(q) - 1 + 125) / 5^q) + 1, by long division one quotient bit at a time */
+    if (!nbt__p5inv_ok[q]) {
+        nbt__big d, r; int bits, step, i; nbt__u64 quo[2] = {0, 0};
+        nbt__big_pow5(&d, q);
+        bits = nbt__big_bits(&d);
+        memset(&r, 0, sizeof r); r.n = d.n + 1;
+        r.w[(bits - 1) / 32] = 1UL << ((bits - 1) % 32);     /* remainder after the leading bits: 2^(bits-1) < 5^q (or = 1 = 5^0) */
+        for (step = 0; step < NBT__P5_BITS + (q == 0); step++) {
+            int ge = 1; unsigned long carry = 0;
+            if (step > 0 || q != 0) {   /* r = 2r (not before the first bit when q = 0) */
+                for (i = 0; i < r.n; i++) { unsigned long v = r.w[i]; r.w[i] = ((v << 1) | carry) & 0xffffffffUL; carry = v >> 31; }
+            }
+            for (i = r.n - 1; i >= 0; i--) {   /* r >= d ? */
+                unsigned long dv = i < d.n ? d.w[i] : 0;
+                if (r.w[i] != dv) { ge = r.w[i] > dv; break; }
+            }
+            quo[1] = (quo[1] << 1) | (quo[0] >> 63); quo[0] <<= 1;
+            if (ge) {
+                long long borrow = 0;
+                for (i = 0; i < r.n; i++) {
+                    long long v = (long long)r.w[i] - (long long)(i < d.n ? d.w[i] : 0) - borrow;
+                    borrow = v < 0; r.w[i] = (unsigned long)(v + (borrow << 32));
+                }
+                quo[0] |= 1;
+            }
+        }
+        quo[0] += 1; if (quo[0] == 0) quo[1] += 1;
+        nbt__p5inv[q][0] = quo[0]; nbt__p5inv[q][1] = quo[1];
+        nbt__p5inv_ok[q] = 1;
+    }
+    return nbt__p5inv[q];
+}
+
+/* (m * mul) >> j for a 64-bit m and a 128-bit mul, j >= 64 */
+static nbt__u64 nbt__mulshift(nbt__u64 m, const nbt__u64 *mul, int j)
+{
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128;
+    u128 b0 = (u128)m * mul[0], b2 = (u128)m * mul[1];
+    return (nbt__u64)(((b0 >> 64) + b2) >> (j - 64));
+#else
+    /* portable: 64x64 -> 128 from 32-bit halves */
+    nbt__u64 lo0, hi0, lo2, hi2, s_lo, s_hi;
+    {
+        nbt__u64 a = m, b = mul[0], al = a & 0xffffffffULL, ah = a >> 32, bl = b & 0xffffffffULL, bh = b >> 32;
+        nbt__u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+        nbt__u64 mid = (ll >> 32) + (lh & 0xffffffffULL) + (hl & 0xffffffffULL);
+        lo0 = (mid << 32) | (ll & 0xffffffffULL); hi0 = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    }
+    {
+        nbt__u64 a = m, b = mul[1], al = a & 0xffffffffULL, ah = a >> 32, bl = b & 0xffffffffULL, bh = b >> 32;
+        nbt__u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+        nbt__u64 mid = (ll >> 32) + (lh & 0xffffffffULL) + (hl & 0xffffffffULL);
+        lo2 = (mid << 32) | (ll & 0xffffffffULL); hi2 = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    }
+    (void)lo0;
+    s_lo = hi0 + lo2; s_hi = hi2 + (s_lo < hi0);   /* (b0 >> 64) + b2 */
+    j -= 64;
+    return j == 0 ? s_lo : j >= 64 ? s_hi >> (j - 64) : (s_hi << (64 - j)) | (s_lo >> j);
+#endif
+}
+static int nbt__pow5factor(nbt__u64 v) { int c = 0; while (v % 5 == 0) { v /= 5; c++; } return c; }
+
+/* shortest digits of a finite positive double: *digits (at most 17 of them) x 10^*exp10 */
+static void nbt__shortest(double x, nbt__u64 *digits, int *exp10)
+{
+    nbt__u64 bits, ieee_m, m2, mv, vr, vp, vm, out;
+    int ieee_e, e2, e10, mm_shift, accept, vm_tz = 0, vr_tz = 0, removed = 0, last = 0;
+    memcpy(&bits, &x, sizeof bits);
+    ieee_m = bits & ((1ULL << 52) - 1); ieee_e = (int)((bits >> 52) & 0x7ff);
+    if (ieee_e == 0) { e2 = 1 - 1023 - 52 - 2; m2 = ieee_m; }
+    else { e2 = ieee_e - 1023 - 52 - 2; m2 = (1ULL << 52) | ieee_m; }
+    accept = (m2 & 1) == 0;                 /* even significand: the interval bounds read back to x */
+    mv = 4 * m2;
+    mm_shift = ieee_m != 0 || ieee_e <= 1;  /* the gap below is half as wide at a power of two */
+    if (e2 >= 0) {
+        int q = nbt__log10pow2(e2) - (e2 > 3), k = NBT__P5_BITS + nbt__pow5bits(q) - 1, i = -e2 + q + k;
+        const nbt__u64 *mul = nbt__pow5inv(q);
+        e10 = q;
+        vr = nbt__mulshift(mv, mul, i); vp = nbt__mulshift(mv + 2, mul, i); vm = nbt__mulshift(mv - 1 - mm_shift, mul, i);
+        if (q <= 21) {   /* the scaled values may be exact: find out whether dropped digits are all zero */
+            if (mv % 5 == 0) vr_tz = nbt__pow5factor(mv) >= q;
+            else if (accept) vm_tz = nbt__pow5factor(mv - 1 - mm_shift) >= q;
+            else vp -= nbt__pow5factor(mv + 2) >= q;
+        }
+    } else {
+        int q = nbt__log10pow5(-e2) - (-e2 > 1), i = -e2 - q, k = nbt__pow5bits(i) - NBT__P5_BITS, j = q - k;
+        const nbt__u64 *mul = nbt__pow5(i);
+        e10 = q + e2;
+        vr = nbt__mulshift(mv, mul, j); vp = nbt__mulshift(mv + 2, mul, j); vm = nbt__mulshift(mv - 1 - mm_shift, mul, j);
+        if (q <= 1) {
+            vr_tz = 1;
+            if (accept) vm_tz = mm_shift == 1; else --vp;
+        } else if (q < 63) {
+            vr_tz = (mv & ((1ULL << q) - 1)) == 0;
+        }
+    }
+    if (vm_tz || vr_tz) {   /* rare: exact decimal neighbours, round half to even */
+        for (;;) {
+            nbt__u64 vp10 = vp / 10, vm10 = vm / 10;
+            if (vp10 <= vm10) break;
+            vm_tz &= vm % 10 == 0; vr_tz &= last == 0;
+            last = (int)(vr % 10); vr /= 10; vp = vp10; vm = vm10; removed++;
+        }
+        if (vm_tz) for (;;) {
+            if (vm % 10 != 0) break;
+            vr_tz &= last == 0;
+            last = (int)(vr % 10); vr /= 10; vp /= 10; vm /= 10; removed++;
+        }
+        if (vr_tz && last == 5 && vr % 2 == 0) last = 4;
+        out = vr + ((vr == vm && (!accept || !vm_tz)) || last >= 5);
+    } else {
+        int up = 0;
+        if (vp / 100 > vm / 100) { up = vr % 100 >= 50; vr /= 100; vp /= 100; vm /= 100; removed += 2; }
+        for (;;) {
+            nbt__u64 vp10 = vp / 10, vm10 = vm / 10;
+            if (vp10 <= vm10) break;
+            up = vr % 10 >= 5; vr /= 10; vp = vp10; vm = vm10; removed++;
+        }
+        out = vr + (vr == vm || up);
+    }
+    *digits = out; *exp10 = e10 + removed;
 }
 
 char *nbt_fmt_num(char *buf, double x)
 {
-    char d[32], best[32]; int p, e = 0, k, n, i, pos = 0, found = 0;
-    double ax;
-    if (x != x) { strcpy(buf, "\"NaN\""); return buf; }
-    if (x == HUGE_VAL) { strcpy(buf, "\"Infinity\""); return buf; }
-    if (x == -HUGE_VAL) { strcpy(buf, "\"-Infinity\""); return buf; }
+    char best[24]; nbt__u64 d; int e, k = 0, n, i, pos = 0;
+    if (x != x) { memcpy(buf, "\"NaN\"", 6); return buf; }
+    if (x == HUGE_VAL) { memcpy(buf, "\"Infinity\"", 11); return buf; }
+    if (x == -HUGE_VAL) { memcpy(buf, "\"-Infinity\"", 12); return buf; }
     if (x == 0.0) { strcpy(buf, signbit(x) ? "-0" : "0"); return buf; }
-    ax = fabs(x);
-    for (p = 1; p <= 17 && !found; p++) {
-        double v;
-        nbt__digits(ax, p, d, &e);
-        v = nbt__value(d, e);
-        if (v == ax) { strcpy(best, d); found = 1; break; }
-        {   /* the nearest p-digit decimal misses; a neighbour may still round-trip (asymmetric
-               rounding interval at powers of two): try the one on the far side of x first */
-            char c1[32], c2[32]; int d1 = (v < ax) ? 1 : -1;
-            strcpy(c1, d); strcpy(c2, d);
-            if (nbt__bump(c1, d1) && nbt__value(c1, e) == ax) { strcpy(best, c1); found = 1; break; }
-            if (nbt__bump(c2, -d1) && nbt__value(c2, e) == ax) { strcpy(best, c2); found = 1; break; }
-        }
-    }
-    if (!found) { nbt__digits(ax, 17, best, &e); }
-    k = (int)strlen(best);
-    while (k > 1 && best[k - 1] == '0') best[--k] = 0;
-    n = e + 1;  /* value = 0.best x 10^n */
+    nbt__shortest(fabs(x), &d, &e);
+    { char rev[24]; while (d) { rev[k++] = (char)('0' + d % 10); d /= 10; } for (i = 0; i < k; i++) best[i] = rev[k - 1 - i]; }
+    while (k > 1 && best[k - 1] == '0') { k--; e++; }
+    n = e + k;   /* value = 0.best x 10^n */
     if (x < 0) buf[pos++] = '-';
     if (k <= n && n <= 21) {
         memcpy(buf + pos, best, (size_t)k); pos += k;
@@ -223,9 +395,13 @@ char *nbt_fmt_num(char *buf, double x)
         for (i = 0; i < -n; i++) buf[pos++] = '0';
         memcpy(buf + pos, best, (size_t)k); pos += k;
     } else {
+        int ex = n - 1, ea = ex < 0 ? -ex : ex;
         buf[pos++] = best[0];
         if (k > 1) { buf[pos++] = '.'; memcpy(buf + pos, best + 1, (size_t)(k - 1)); pos += k - 1; }
-        pos += sprintf(buf + pos, "e%c%d", (n - 1) < 0 ? '-' : '+', abs(n - 1));
+        buf[pos++] = 'e'; buf[pos++] = ex < 0 ? '-' : '+';
+        if (ea >= 100) buf[pos++] = (char)('0' + ea / 100);
+        if (ea >= 10) buf[pos++] = (char)('0' + ea / 10 % 10);
+        buf[pos++] = (char)('0' + ea % 10);
     }
     buf[pos] = 0;
     return buf;
@@ -364,10 +540,13 @@ static const char *nbt__jstring(const char *p, nbt__str *raw)
             case 'f': nbt__put(raw, "\f", 1); break; case 'n': nbt__put(raw, "\n", 1); break;
             case 'r': nbt__put(raw, "\r", 1); break; case 't': nbt__put(raw, "\t", 1); break;
             case 'u': {
-                unsigned long cp = strtoul((char[5]){p[1], p[2], p[3], p[4], 0}, NULL, 16);
+                char hx[5]; unsigned long cp;
+                if (!p[1] || !p[2] || !p[3] || !p[4]) return NULL;   /* \u needs four hex digits */
+                memcpy(hx, p + 1, 4); hx[4] = 0; cp = strtoul(hx, NULL, 16);
                 p += 4;
                 if (cp >= 0xD800 && cp < 0xDC00 && p[1] == '\\' && p[2] == 'u') {
-                    unsigned long lo = strtoul((char[5]){p[3], p[4], p[5], p[6], 0}, NULL, 16);
+                    unsigned long lo = 0;
+                    if (p[3] && p[4] && p[5] && p[6]) { memcpy(hx, p + 3, 4); lo = strtoul(hx, NULL, 16); }
                     if (lo >= 0xDC00 && lo < 0xE000) { cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00); p += 6; }
                 }
                 nbt__utf8(raw, cp);
@@ -486,6 +665,37 @@ int nbt_open(const char *path, int slow, int fast)
     signal(SIGINT, nbt__signal); signal(SIGTERM, nbt__signal); signal(SIGSEGV, nbt__signal);
     signal(SIGABRT, nbt__signal); signal(SIGFPE, nbt__signal);
     return 0;
+}
+
+static int nbt__int_arg(const char *s, int *v)
+{
+    char *end; long x = strtol(s, &end, 10);
+    if (end == s || *end || x < 0 || x > 2147483647L) return -1;
+    *v = (int)x;
+    return 0;
+}
+int nbt_take_args(int *argc, char **argv)
+{
+    int i, j = 1, slow = -1, fast = -1, want = 0;
+    const char *out = "trace_C.jsonl";
+    for (i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "-trace_pixel")) {
+            if (i + 2 >= *argc || nbt__int_arg(argv[i + 1], &slow) || nbt__int_arg(argv[i + 2], &fast)) {
+                fprintf(stderr, "nbtrace: -trace_pixel needs two pixel indices, slow then fast (got %s %s)\n",
+                        i + 1 < *argc ? argv[i + 1] : "nothing", i + 2 < *argc ? argv[i + 2] : "");
+                return -1;
+            }
+            want = 1; i += 2;
+        } else if (!strcmp(argv[i], "-trace_out")) {
+            if (i + 1 >= *argc) { fprintf(stderr, "nbtrace: -trace_out needs a file name\n"); return -1; }
+            out = argv[++i];
+        } else argv[j++] = argv[i];
+    }
+    *argc = j; argv[j] = NULL;   /* argv[argc] is NULL, as for any main() */
+    if (!want) return 0;
+    if (nbt_open(out, slow, fast)) { fprintf(stderr, "nbtrace: cannot write %s.part\n", out); return -1; }
+    nbt_set_args(*argc, argv);
+    return 1;
 }
 
 void nbt_set_producer(const char *name, const char *version, const char *commit, const char *flags_json)

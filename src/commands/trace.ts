@@ -13,12 +13,18 @@ export default class Trace extends BaseCommand {
 Reference defaults to the C engine, candidate to the TypeScript engine. nanoBragg arguments go
 after "--"; with none, a built-in demonstration configuration is used. External programs take a
 command template with the placeholders {args} {slow} {fast} {out} {cwd} (without {out}, the
-trace is read from the program's stdout); they may write contract traces or legacy logs.`
+trace is read from the program's stdout); they may write contract traces or legacy logs.
+Put the trace flags first and {args} last, as in the examples: nanoBragg's parser matches
+options by substring and lets some options read the arguments after them (-misset_seed S
+followed by three more is read as misset angles), so trace flags after {args} can change the
+run. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
+(docs/instrumenting-nanobragg.md).`
   static override examples = [
     '<%= config.bin %> trace --cand-inject steps-no-oversample2',
     '<%= config.bin %> trace --pixel 33,33 --out ev -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5',
     '<%= config.bin %> trace --pixel auto --cand-fix Q3 -- -cell 100 100 100 90 90 90 -default_F 100 -detpixels 64 -N 5 -phi 0 -osc 3 -phisteps 3',
-    `<%= config.bin %> trace --pixel 10,12 --cand-cmd 'python3 my_port.py {args} -trace_pixel {slow} {fast} -trace_out {out}' -- -cell 50 50 50 90 90 90 -default_F 1`,
+    `<%= config.bin %> trace --pixel 10,12 --cand-cmd 'python3 my_port.py -trace_pixel {slow} {fast} -trace_out {out} {args}' -- -cell 50 50 50 90 90 90 -default_F 1`,
+    `<%= config.bin %> trace --pixel 33,33 --ref-cmd './nanoBragg -trace_pixel {slow} {fast} -trace_out {out} {args}' --cand-engine ts -- -cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5 -nonoise`,
   ]
   static override strict = false
   static override flags = {

@@ -7,8 +7,13 @@ import {createHash} from 'node:crypto'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {canonicalJson, decodeNumber, encodeNumber} from '../../src/trace/numbers.js'
 import {CDIR, readJsonl, traceValidator} from './helpers.js'
+
+const CC = process.env.CC || 'gcc'
+const STRICT = ['-O2', '-fno-fast-math', '-ffp-contract=off']
+const FMT_CHECK = fileURLToPath(new URL('./fmt-check.c', import.meta.url))
 
 const PROGRAM = String.raw`
 #define NBTRACE_IMPLEMENTATION
@@ -203,4 +208,141 @@ describe('nbtrace.h emitter', function () {
     if (nm.status === 0) assert.ok(!/nbt_/.test(nm.stdout), 'no emitter symbols linked')
     assert.equal(spawnSync(join(dir, 'off')).status, 0)
   })
+
+  it('prints the shortest round-trip digits on 10^6 random doubles (subnormals included), checked with printf %.Ne + strtod, and the old formatter\'s text on 5x10^4', function () {
+    this.timeout(600000)   // about 4 s of CPU; much more wall time on a loaded machine
+    const bin = join(dir, 'fmt-check')
+    const b = spawnSync(CC, ['-std=c99', ...STRICT, '-D_DEFAULT_SOURCE', '-Wall', '-Wextra', `-I${join(CDIR, 'include')}`, FMT_CHECK, '-o', bin, '-lm'], {encoding: 'utf8'})
+    assert.equal(b.status, 0, b.stderr)
+    assert.equal(b.stderr.trim(), '', 'fmt-check compiles without warnings')
+    // a different slice of the 10^7 that bench/fmt.ts checks (seed 1 there)
+    let r = spawnSync(bin, ['check', '1000000', '20240601'], {encoding: 'utf8'})
+    assert.equal(r.status, 0, r.stderr)
+    const res = JSON.parse(r.stdout)
+    assert.deepEqual([res.roundTripFailures, res.notShortest, res.notNearest, res.printf17gFailures], [0, 0, 0, 0])
+    assert.ok(res.subnormal > 50000, `subnormals exercised (${res.subnormal})`)
+    r = spawnSync(bin, ['ref', '50000', '7'], {encoding: 'utf8'})
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(JSON.parse(r.stdout).referenceDifferences, 0)
+  })
+
+  it('prints what JavaScript prints on 200 000 more doubles of the same mix', function () {
+    this.timeout(300000)
+    const bin = join(dir, 'fmt-check')
+    if (!existsSync(bin)) this.skip()
+    const r = spawnSync(bin, ['print', '200000', '99'], {encoding: 'utf8', maxBuffer: 1 << 26})
+    assert.equal(r.status, 0, r.stderr)
+    const buf = new DataView(new ArrayBuffer(8))
+    const bad: string[] = []
+    for (const line of r.stdout.trim().split('\n')) {
+      const [hex, text] = line.split(' ')
+      buf.setBigUint64(0, BigInt('0x' + hex))
+      const js = encodeNumber(buf.getFloat64(0))
+      if (String(js) !== text) bad.push(`${hex}: C ${text}, JS ${js}`)
+    }
+    assert.deepEqual(bad.slice(0, 10), [])
+  })
+
+  it('nbt_take_args removes the trace flags wherever they are, so the program parses exactly the other arguments', () => {
+    const src = join(dir, 'args.c')
+    writeFileSync(src, String.raw`
+#define NBTRACE_IMPLEMENTATION
+#include "nbtrace.h"
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+    int i, r = nbt_take_args(&argc, argv);
+    printf("%d %d", r, argc);
+    for (i = 1; i < argc; i++) printf(" [%s]", argv[i]);
+    printf(" %s\n", argv[argc] == NULL ? "null" : "?");
+    if (r == 1) { nbt_begin(); nbt_close(); }
+    return r < 0 ? 2 : 0;
+}
+`)
+    const bin = join(dir, 'args')
+    const b = spawnSync(CC, ['-std=c99', ...STRICT, '-Wall', '-Wextra', '-DNBTRACE_ENABLE', `-I${join(CDIR, 'include')}`, src, '-o', bin, '-lm'], {encoding: 'utf8'})
+    assert.equal(b.status, 0, b.stderr)
+    const out = join(dir, 'args.jsonl')
+    // upstream-style parsers read "-misset_seed 5" followed by three more arguments as misset
+    // angles: the trace flags after it must vanish before the program looks
+    let r = spawnSync(bin, ['-cell', '1', '-misset_seed', '5', '-trace_pixel', '7', '9', '-trace_out', out], {encoding: 'utf8'})
+    assert.equal(r.stdout.trim(), '1 5 [-cell] [1] [-misset_seed] [5] null')
+    const h = readJsonl(out)[0]
+    assert.deepEqual(h.pixel, {slow: 7, fast: 9})
+    assert.deepEqual(h.args, ['-cell', '1', '-misset_seed', '5'])
+    r = spawnSync(bin, ['-trace_out', out, '-pixel', '0.1', '-trace_pixel', '3', '4', '-N', '5'], {encoding: 'utf8'})
+    assert.equal(r.stdout.trim(), '1 5 [-pixel] [0.1] [-N] [5] null')
+    assert.deepEqual(readJsonl(out)[0].pixel, {slow: 3, fast: 4})
+    r = spawnSync(bin, ['-N', '5'], {encoding: 'utf8'})
+    assert.equal(r.stdout.trim(), '0 3 [-N] [5] null', 'no trace flags: nothing opened')
+    for (const bad of [['-trace_pixel', '3'], ['-trace_pixel', '3', 'x'], ['-trace_pixel', '-1', '2'], ['-trace_pixel', '1', '2', '-trace_out']]) {
+      r = spawnSync(bin, bad, {encoding: 'utf8'})
+      assert.equal(r.status, 2, bad.join(' '))
+      assert.match(r.stderr, /^nbtrace: -trace_(pixel|out) needs/)
+    }
+  })
+
+  it('under OpenMP with default(none), only the thread computing the traced pixel emits: 1, 2 and 16 threads write the serial trace byte for byte', function () {
+    this.timeout(300000)
+    if (spawnSync(CC, ['-fopenmp', '-x', 'c', '-', '-o', join(dir, 'omp-probe')], {input: 'int main(void){return 0;}'}).status !== 0) {
+      console.log('      (skipped: this compiler has no -fopenmp)')
+      this.skip()
+    }
+    // the region names only its own variables: the trace macros need no clause entries
+    const src = join(dir, 'omp.c')
+    writeFileSync(src, String.raw`
+#define NBTRACE_IMPLEMENTATION
+#include "nbtrace.h"
+#include <math.h>
+#include <stdio.h>
+static double img[48 * 48];
+int main(int argc, char **argv)
+{
+    int s, f, n = 48; double sum = 0;
+    if (nbt_take_args(&argc, argv) < 0) return 2;
+    nbt_begin();
+    NBT_SETUP_BEGIN(); NBT_INT("fpixels", NBT_L0, n); NBT_SETUP_END();
+    #pragma omp parallel for schedule(static, 1) private(f) shared(n, img) reduction(+:sum) default(none)
+    for (s = 0; s < n; s++) {
+        for (f = 0; f < n; f++) {
+            double I = 0; int m;
+            NBT_PIXEL(s, f);
+            for (m = 0; m < 40; m++) {
+                I += sin(0.1 * s + 0.01 * f + m);
+                NBT_SCALAR("I_sum", NBT_LMOS(0, 0, 0, 0, 0, m), I);
+            }
+            NBT_SCALAR("I_before_scaling", NBT_L0, I);
+            img[s * n + f] = I;
+            NBT_SCALAR("float_pixel", NBT_L0, (double)(float)I);
+            NBT_PIXEL_END();
+            sum += I;
+        }
+    }
+    nbt_close();
+    printf("%.17g\n", sum);
+    return 0;
+}
+`)
+    const build = (flags: string[], name: string): string => {
+      const bin = join(dir, name)
+      const b = spawnSync(CC, ['-std=gnu99', ...STRICT, '-Wall', '-Wextra', '-DNBTRACE_ENABLE', ...flags, `-I${join(CDIR, 'include')}`, src, '-o', bin, '-lm'], {encoding: 'utf8'})
+      assert.equal(b.status, 0, b.stderr)
+      assert.equal(b.stderr.trim(), '', `${name} compiles without warnings`)
+      return bin
+    }
+    const serial = build(['-Wno-unknown-pragmas'], 'omp-serial')
+    const par = build(['-fopenmp'], 'omp-par')
+    const body = (bin: string, threads: number, tag: string): string => {
+      const out = join(dir, `omp-${tag}.jsonl`)
+      const r = spawnSync(bin, ['-trace_pixel', '17', '29', '-trace_out', out], {encoding: 'utf8', env: {...process.env, OMP_NUM_THREADS: String(threads)}})
+      assert.equal(r.status, 0, r.stderr)
+      return readFileSync(out, 'utf8').replace(/"created":"[^"]*"/, '"created":""')
+    }
+    const ref = body(serial, 1, 'serial')
+    const recs = ref.trim().split('\n').map((l) => JSON.parse(l))
+    assert.equal(recs.length, 1 + 1 + 40 + 2 + 1)
+    assert.deepEqual(recs[0].pixel, {slow: 17, fast: 29})
+    for (const t of [1, 2, 16]) assert.equal(body(par, t, `t${t}`), ref, `${t} threads`)
+  })
 })
+

@@ -2,6 +2,7 @@
 // re-implementation with the nbtrace emitter compiled in) as a child process.
 import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {hookCleanup} from '../util/atomic.js'
@@ -13,6 +14,16 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** Path of the traced binary (override with NBTRACE_C_BINARY). */
 export function cBinaryPath(): string {
   return process.env.NBTRACE_C_BINARY || join(ROOT, 'instrumented-c', 'build', 'nanobragg-nbtrace')
+}
+
+/** Threads the binary uses when not told (instrumented-c/src/threads.c reads the same):
+ * NBTRACE_THREADS, else the leading count of OMP_NUM_THREADS, else every CPU. */
+export function cDefaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const own = /^\d+$/.exec(env.NBTRACE_THREADS ?? '')
+  if (own && Number(own[0]) >= 1) return Math.min(256, Number(own[0]))
+  const omp = /^\d+/.exec(env.OMP_NUM_THREADS ?? '')
+  if (omp && Number(omp[0]) >= 1) return Math.min(256, Number(omp[0]))
+  return Math.min(256, availableParallelism())
 }
 
 /** Default trace file name when tracePixel is set without traceOut. */
@@ -73,6 +84,7 @@ export const cEngine: Engine = {
     return new Promise((resolvePromise, reject) => {
       const env = {...process.env}
       if (opts.onProgress) env.NBTRACE_PROGRESS = '1'
+      if (opts.threads) env.NBTRACE_THREADS = String(opts.threads)
       const child = spawn(cBinaryPath(), args, {cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env})
       // interrupted (SIGINT/SIGTERM end through 'exit' once outputs are tracked): the binary must
       // not run on and write its images after nbtrace is gone

@@ -38,7 +38,7 @@ function inputsHash() {
     tsVersion = require('typescript/package.json').version
   } catch {}
   h.update(`typescript ${tsVersion}\0`)
-  const inputs = [...files(join(root, 'src')).sort(), join(root, 'tsconfig.json'), join(root, 'package.json'), join(root, 'scripts', 'manifest.js')]
+  const inputs = [...files(join(root, 'src')).sort(), join(root, 'tsconfig.json'), join(root, 'package.json'), join(root, 'scripts', 'manifest.js'), join(root, 'scripts', 'validators.js'), ...files(join(root, 'schemas')).sort()]
   for (const f of inputs) h.update(relative(root, f) + '\0').update(readFileSync(f)).update('\0')
   return h.digest('hex')
 }
@@ -57,5 +57,7 @@ const run = (args) => spawnSync(process.execPath, args, {cwd: root, stdio: 'inhe
 let r = run([tscBin, '-p', 'tsconfig.json'])
 if (r.status !== 0) process.exit(r.status ?? 1)
 r = run([join(root, 'scripts', 'manifest.js')])
+if (r.status !== 0) process.exit(r.status ?? 1)
+r = run([join(root, 'scripts', 'validators.js')])
 if (r.status !== 0) process.exit(r.status ?? 1)
 writeFileSync(stamp, hash + '\n')

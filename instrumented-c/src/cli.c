@@ -11,7 +11,7 @@
 #include "nb.h"
 #include "nbtrace.h"
 
-nb_t NB;
+NB_THREAD_LOCAL nb_t NB;
 const char *const nb_shape_names[] = {"square", "round", "gauss", "tophat"};
 
 static void defaults(void)

@@ -132,6 +132,7 @@ int main(int argc, char **argv)
     const char *out = NULL;
     if (getenv("NBTRACE_POWF")) return nb_powf_service();
     nb_parse(argc, argv);
+    nb_thread_count();   /* NBTRACE_THREADS refused here, before any output is opened */
     if (!n->quiet) printf("nanobragg-nbtrace %s: nanoBragg reference re-implementation with nbtrace tracing\n", NB_VERSION);
     if (n->trace_requested || n->trace_only || n->trace_out) {
 #ifdef NBTRACE_ENABLE
@@ -186,10 +187,11 @@ int main(int argc, char **argv)
     }
 #endif
     {
-        char mx[40] = "null", mn[40] = "null";
-        if (!n->trace_only) { snprintf(mx, sizeof mx, "%.17g", n->max_I); snprintf(mn, sizeof mn, "%.17g", n->mean); }
-        printf("NBTRACE_SUMMARY {\"fpixels\":%d,\"spixels\":%d,\"sources\":%d,\"steps\":%d,\"oversample\":%d,\"maxI\":%s,\"meanI\":%s}\n",
-               n->fpixels, n->spixels, n->sources, n->steps, n->oversample, mx, mn);
+        /* omegaSum: the solid angle summed over pixels in serial order, exact at any thread count */
+        char mx[40] = "null", mn[40] = "null", om[40] = "null";
+        if (!n->trace_only) { snprintf(mx, sizeof mx, "%.17g", n->max_I); snprintf(mn, sizeof mn, "%.17g", n->mean); snprintf(om, sizeof om, "%.17g", n->omega_sum); }
+        printf("NBTRACE_SUMMARY {\"fpixels\":%d,\"spixels\":%d,\"sources\":%d,\"steps\":%d,\"oversample\":%d,\"maxI\":%s,\"meanI\":%s,\"omegaSum\":%s}\n",
+               n->fpixels, n->spixels, n->sources, n->steps, n->oversample, mx, mn, om);
     }
     return 0;
 }

@@ -105,7 +105,16 @@ typedef struct {
     int quiet;
 } nb_t;
 
-extern nb_t NB;
+/* Thread-local storage class. NB is one per thread: a render thread starts from a copy of the
+ * main thread's NB after set-up, so what the pixel loop writes into it (the sticky interpolation
+ * switch, the polarization axis unitized in place, the solid-angle sum) stays in that thread
+ * (threads.c). */
+#if defined(__GNUC__) || defined(__clang__)
+#define NB_THREAD_LOCAL __thread
+#else
+#define NB_THREAD_LOCAL _Thread_local
+#endif
+extern NB_THREAD_LOCAL nb_t NB;
 
 /* vec.c */
 double nb_dot(const double *x, const double *y);
@@ -177,6 +186,20 @@ double nb_polarization_factor(double kahn, double *incident, double *diffracted,
 void nb_render(void);
 void nb_render_one(int spixel, int fpixel);
 extern int nb_pixel_traced;
+/* the order-dependent state of the serial loop (Q3, Q8, the polarization axis), for chunks of rows */
+typedef struct {
+    long first_eval;      /* first pixel (slow*fpixels + fast) that evaluates a source; -1: none */
+    long fallback_at;     /* pixel where the interpolation fallback fires (Q8); -1: never */
+    int interpolate0;     /* NB.interpolate before the loop */
+    int polar_called;     /* an evaluated source calls the polarization factor */
+    vec3 polar0, polar_unit;
+} nb_order_state;
+int nb_order_scan(nb_order_state *o);
+void nb_chunk_start(const nb_order_state *o, long first_pixel);
+void nb_render_rows(int row0, int row1, double *omega, long *nomega);
+/* threads.c */
+int nb_thread_count(void);
+int nb_render_threaded(int threads);
 /* smv.c */
 int nb_cint(double x);
 void nb_ingest_smv(const char *file, int is_mask);

@@ -21,8 +21,9 @@
 
 static const char *const fmode_names[] = {"nearest", "tricubic", "default"};
 
-/* phi-rotated cell in effect; only updated when phi != 0 (Q3 carry-over across pixels) */
-static vec3 ap, bp, cp;
+/* phi-rotated cell in effect; only updated when phi != 0 (Q3 carry-over across pixels); one per
+ * render thread, set at the start of each chunk of rows (nb_chunk_start, threads.c) */
+static NB_THREAD_LOCAL vec3 ap, bp, cp;
 static int state_ready = 0;
 static vec3 *phi_a, *phi_b, *phi_c;  /* rotate_axis(a0, spindle, phi) per phi step (identical bits) */
 static int *phi_nonzero;
@@ -244,29 +245,98 @@ static int pixel_used(int spixel, int fpixel)
     return 1;
 }
 
-void nb_render(void)
+/* Rows [row0, row1) in serial order. omega == NULL: the solid angles add into NB.omega_sum as the
+ * serial loop adds them; else each used pixel's omega_pixel is stored in omega[(*nomega)++] for
+ * the caller to add in serial order (threads.c: the sum is order dependent). */
+void nb_render_rows(int row0, int row1, double *omega, long *nomega)
 {
     nb_t *n = &NB; int spixel, fpixel;
-    size_t npix = (size_t)n->fpixels*n->spixels;
-    prepare_state();
-    n->floatimage = calloc(npix ? npix : 1, sizeof(float));
-    if (!n->floatimage) nb_die("out of memory for the float image");
-    const char *progress = getenv("NBTRACE_PROGRESS");
-    int every = n->spixels/20 > 0 ? n->spixels/20 : 1;
-    for (spixel = 0; spixel < n->spixels; spixel++) {
-        if (progress && spixel % every == 0 && spixel > 0) { printf("NBTRACE_PROGRESS %.4f\n", (double)spixel/n->spixels); fflush(stdout); }
+    for (spixel = row0; spixel < row1; spixel++) {
         for (fpixel = 0; fpixel < n->fpixels; fpixel++) {
             size_t idx = (size_t)spixel*n->fpixels + fpixel;
             double test;
             if (!pixel_used(spixel, fpixel)) continue;
+            if (omega) n->omega_sum = 0.0;   /* 0 + omega_pixel is omega_pixel exactly */
 #ifdef NBTRACE_ENABLE
             if (NBT_PIXEL(spixel, fpixel)) pixel_traced(spixel, fpixel, &test);
             else
 #endif
             pixel_plain(spixel, fpixel, 0, &test, NULL);
+            if (omega) omega[(*nomega)++] = n->omega_sum;
             n->floatimage[idx] = (float)(n->floatimage[idx] + test);
             NBT_SCALAR("float_pixel", NBT_L0, (double)n->floatimage[idx]);
             NBT_PIXEL_END();
+        }
+    }
+}
+
+/* What the serial loop carries from pixel to pixel, found by one scan in serial order (the loop
+ * without F_cell, as in the single-pixel mode): the first pixel that evaluates a source (after it
+ * the phi-rotated cell is the one of the last non-zero phi step, Q3, and the polarization axis is
+ * unitized) and the pixel where the interpolation fallback fires (Q8). Returns 0 when the
+ * polarization axis is not a fixed point of unitizing (its bits would depend on how many pixels
+ * came before: only the serial loop reproduces that). The scan leaves NB as it found it. */
+int nb_order_scan(nb_order_state *o)
+{
+    nb_t *n = &NB; int s, f, done = 0;
+    prepare_state();
+    o->first_eval = -1;
+    o->fallback_at = -1;
+    o->interpolate0 = n->interpolate;
+    memcpy(o->polar0, n->polar_vector, sizeof o->polar0);
+    nb_unitize(n->polar_vector, o->polar_unit);
+    {
+        vec3 twice;
+        nb_unitize(o->polar_unit, twice);
+        if (memcmp(twice, o->polar_unit, sizeof twice) != 0) return 0;
+    }
+    o->polar_called = !n->nopolar || n->oversample_polar;
+    for (s = 0; s < n->spixels && !done; s++) {
+        for (f = 0; f < n->fpixels && !done; f++) {
+            long idx = (long)s*n->fpixels + f;
+            int evaluated = 0;
+            if (!pixel_used(s, f)) continue;
+            if (pixel_plain(s, f, 1, NULL, &evaluated)) done = 1;
+            if (evaluated && o->first_eval < 0) o->first_eval = idx;
+            if (o->interpolate0 == 1 && n->interpolate != 1 && o->fallback_at < 0) o->fallback_at = idx;
+        }
+    }
+    n->interpolate = o->interpolate0;
+    memcpy(n->polar_vector, o->polar0, sizeof o->polar0);
+    memcpy(ap, n->a0, sizeof ap); memcpy(bp, n->b0, sizeof bp); memcpy(cp, n->c0, sizeof cp);
+    return 1;
+}
+
+/* Sets this thread's carried state to what the serial loop has on reaching pixel index p. */
+void nb_chunk_start(const nb_order_state *o, long p)
+{
+    nb_t *n = &NB; int t, last = -1;
+    int after_eval = o->first_eval >= 0 && o->first_eval < p;
+    for (t = 0; t < n->phisteps; t++) if (phi_nonzero[t]) last = t;
+    if (after_eval && last >= 0) {
+        memcpy(ap, phi_a[last], sizeof ap); memcpy(bp, phi_b[last], sizeof bp); memcpy(cp, phi_c[last], sizeof cp);
+    } else {
+        memcpy(ap, n->a0, sizeof ap); memcpy(bp, n->b0, sizeof bp); memcpy(cp, n->c0, sizeof cp);
+    }
+    n->interpolate = (o->fallback_at >= 0 && o->fallback_at < p) ? 0 : o->interpolate0;
+    memcpy(n->polar_vector, after_eval && o->polar_called ? o->polar_unit : o->polar0, sizeof n->polar_vector);
+}
+
+void nb_render(void)
+{
+    nb_t *n = &NB;
+    size_t npix = (size_t)n->fpixels*n->spixels;
+    int threads = nb_thread_count();
+    prepare_state();
+    n->floatimage = calloc(npix ? npix : 1, sizeof(float));
+    if (!n->floatimage) nb_die("out of memory for the float image");
+    if (threads > 1 && n->spixels > 1 && nb_render_threaded(threads)) return;
+    {
+        const char *progress = getenv("NBTRACE_PROGRESS");
+        int every = n->spixels/20 > 0 ? n->spixels/20 : 1, spixel;
+        for (spixel = 0; spixel < n->spixels; spixel++) {
+            if (progress && spixel % every == 0 && spixel > 0) { printf("NBTRACE_PROGRESS %.4f\n", (double)spixel/n->spixels); fflush(stdout); }
+            nb_render_rows(spixel, spixel + 1, NULL, NULL);
         }
     }
 }

@@ -49,7 +49,7 @@ the files nanoBragg would write are written relative to the current directory. W
   static override strict = false
   static override flags = {
     engine: Flags.string({description: 'simulator engine', options: ['ts', 'c'], default: 'ts'}),
-    threads: Flags.integer({description: 'worker threads over detector rows (ts engine; image stays bit-identical)', default: 1, min: 1}),
+    threads: Flags.integer({description: 'threads over detector rows, the image stays bit-identical (default: 1 for ts; for c, NBTRACE_THREADS or OMP_NUM_THREADS, else every CPU)', min: 1}),
     fix: Flags.string({description: 'reference quirks to switch to the physically intended behaviour (comma-separated ids, see --list-fixes)'}),
     inject: Flags.string({description: 'planted porting faults (comma-separated ids, see --list-faults)'}),
     'trace-pixel': Flags.string({description: 'trace only this pixel, given as SLOW,FAST'}),
@@ -90,6 +90,7 @@ the files nanoBragg would write are written relative to the current directory. W
     // the C engine has a few planted faults (the engine refuses the others) and no quirk fixes
     if (engineName === 'c' && fixes.length) throw new InputError('--fix applies to the ts engine only', {field: '--engine'})
     const engine = await loadEngine(engineName, '--engine')
+    const threads = flags.threads ?? (engineName === 'c' ? (await import('../engines/c.js')).cDefaultThreads() : 1)
     // one-line refusal of missing/non-numeric values and impossible detectors before any work;
     // unknown flags are warnings (nanoBragg ignores them, and so do both engines)
     const argWarnings = checkNanoBraggArgs(args, process.cwd()).warnings
@@ -104,7 +105,7 @@ the files nanoBragg would write are written relative to the current directory. W
       cwd: process.cwd(),
       fixes,
       faults,
-      threads: flags.threads,
+      threads,
       tracePixel: pixel ?? undefined,
       traceOut: flags['trace-out'],
       onProgress: (f) => progress.update(f),
@@ -124,7 +125,7 @@ the files nanoBragg would write are written relative to the current directory. W
       engine: engineName,
       mode: pixel ? 'trace' : 'image',
       args,
-      threads: flags.threads,
+      threads,
       fixes,
       faults,
       pixel,

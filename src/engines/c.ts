@@ -5,6 +5,7 @@
 // onto the target only after the program exited 0, and the images' ".part" files (the program
 // renames them itself when complete) are removed when a run is cut short.
 import {existsSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
 import {basename, dirname, join, resolve} from 'node:path'
 import {runChild, tailLines} from '../util/child.js'
 import {onCleanup} from '../util/cleanup.js'
@@ -16,6 +17,16 @@ import type {Engine, EngineRunOptions, EngineRunResult, EngineSummary} from './e
 import {nanoBraggFiles} from './files.js'
 
 export {cBinaryPath} from './c-binary.js'
+
+/** Threads the binary uses when not told (instrumented-c/src/threads.c reads the same):
+ * NBTRACE_THREADS, else the leading count of OMP_NUM_THREADS, else every CPU. */
+export function cDefaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const own = /^\d+$/.exec(env.NBTRACE_THREADS ?? '')
+  if (own && Number(own[0]) >= 1) return Math.min(256, Number(own[0]))
+  const omp = /^\d+/.exec(env.OMP_NUM_THREADS ?? '')
+  if (omp && Number(omp[0]) >= 1) return Math.min(256, Number(omp[0]))
+  return Math.min(256, availableParallelism())
+}
 
 /** Default trace file name when tracePixel is set without traceOut. */
 export const C_DEFAULT_TRACE = 'trace_C.jsonl'
@@ -87,6 +98,7 @@ export const cEngine: Engine = {
     const disposeCleanup = onCleanup(removePartial)
     const env = {...process.env}
     if (opts.onProgress) env.NBTRACE_PROGRESS = '1'
+    if (opts.threads) env.NBTRACE_THREADS = String(opts.threads)
     let pending = ''
     const outputs: string[] = []
     const warnings: string[] = []

@@ -10,7 +10,8 @@ export interface EngineRunOptions {
   fixes?: string[]
   /** Planted porting faults (ids from schemas/faults.json "faults"). */
   faults?: string[]
-  /** Worker threads for full images (TypeScript engine). */
+  /** Threads over detector rows for full images: worker threads (TypeScript engine, default 1),
+   * POSIX threads (C engine, NBTRACE_THREADS; default: its environment, else every CPU). */
   threads?: number
   /** Trace this pixel only (fast, no full image) and write a contract trace to traceOut. */
   tracePixel?: Pixel

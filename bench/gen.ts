@@ -37,7 +37,7 @@ export async function generateTrace(file: string, n: number, opts: {perturbAt?: 
     if (ls === opts.perturbAt) value = Array.isArray(value) ? value.map((x) => x * 1.001) : value * 1.001
     const ok = out.write(encodeRecord({type: 'value', seq, name, loop, value}) + '\n')
     seq++
-    if (!ok) await new Promise((r) => out.stream.once('drain', r))
+    if (!ok) await new Promise<void>((r) => out.stream.once('drain', () => r()))
   }
   if (opts.order === 'variable') {
     for (let j = 0; j < N; j++) for (let i = 0; i * N + j < n; i++) await emit(i, j)

@@ -54,7 +54,7 @@ export function saveFixture(fx: FuzzFixture, dir = FUZZ_FIXTURES): string {
 }
 
 export function loadFixtures(dir = FUZZ_FIXTURES): FuzzFixture[] {
-  let names: string[] = []
+  let names: string[]
   try {
     names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
   } catch {

@@ -25,7 +25,7 @@
 //   window around the first divergence and to its partners.
 import type {LoopName, Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
-import {loopKey, loopText, type LoopKey} from './keys.js'
+import {loopKey, type LoopKey} from './keys.js'
 import {nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/side.js'
 import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'

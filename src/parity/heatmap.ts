@@ -282,7 +282,7 @@ export function renderHeatmap(ref: ParityImage, cand: ParityImage, o: HeatmapOpt
   }
   const unit = unitOf(ref)
 
-  const {bin, zoom, dw, dh, W, H, per} = displayGrid(ref.fast, ref.slow)
+  const {bin, zoom, dw, dh, W, H} = displayGrid(ref.fast, ref.slow)
 
   // layout
   const pad = 14

@@ -11,7 +11,9 @@ export function fmtG(x: number, prec = 6): string {
   const P = prec === 0 ? 1 : prec
   const exp = Number(x.toExponential(P - 1).split('e')[1])
   if (exp < -4 || exp >= P) {
-    let [mant, e] = x.toExponential(P - 1).split('e')
+    const parts = x.toExponential(P - 1).split('e')
+    let mant = parts[0]
+    const e = parts[1]
     if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '')
     const en = Number(e)
     return `${mant}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`

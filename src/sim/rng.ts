@@ -134,9 +134,13 @@ export class Deviates {
     let y = x
     let tmp = x + 5.5
     tmp -= (x + 0.5) * Math.log(tmp)
+    // the Numerical Recipes constants as the reference spells them: both languages round each
+    // literal to the same nearest double, so the digits beyond a double's are harmless
     let ser = 1.000000000190015
+    // eslint-disable-next-line no-loss-of-precision
     const cof = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5]
     for (let j = 0; j < 6; j++) ser += cof[j] / ++y
+    // eslint-disable-next-line no-loss-of-precision
     return f32(-tmp + Math.log((2.5066282746310005 * ser) / x))
   }
 

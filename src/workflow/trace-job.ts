@@ -165,7 +165,7 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
       const need = [
         !job.refImage && runSideImage(job.ref, job, args, refImg, stage.path('ref.int.img'), part(0)),
         !job.candImage && runSideImage(job.cand, job, args, candImg, stage.path('cand.int.img'), part(1)),
-      ].filter(Boolean)
+      ].filter((p): p is Exclude<typeof p, false> => p !== false)
       if (need.length) say(`running full images (${need.length}) to choose the pixel…`)
       await Promise.all(need)
       const {runParity} = await import('../parity/index.js')

@@ -12,7 +12,7 @@ import {join} from 'node:path'
 import {BIN_NOTRACE, BIN_TRACE, caseArgs, ensureBuilt, GOLDEN, goldenCases, stageCase} from './helpers.js'
 
 function runAt(bin: string, args: string[], cwd: string, threads: number): {status: number | null; stdout: string; stderr: string} {
-  const env = {...process.env, NBTRACE_THREADS: String(threads)}
+  const env: NodeJS.ProcessEnv = {...process.env, NBTRACE_THREADS: String(threads)}
   delete env.NBTRACE_PROGRESS
   const r = spawnSync(bin, args, {cwd, env, encoding: 'utf8', maxBuffer: 1 << 26})
   return {status: r.status, stdout: r.stdout, stderr: r.stderr}

@@ -104,7 +104,7 @@ describe('C reference engine: traces of the golden pixels', function () {
         let compared = 0
         for (const [cname, cvals] of tc.values) {
           if (cname in MAP) {
-            let [ours, filt, f] = MAP[cname]
+            const [ours, filt, f] = MAP[cname]
             // with -oversample_X the reference prints the cached factor; ours is then 1 (moved into the sum)
             const moved = {capture_fraction: 'oversample_thick', polar: 'oversample_polar', omega_pixel: 'oversample_omega'}[cname]
             if (moved && tc.values.get(moved)?.[0][0] === 1) {

@@ -44,7 +44,10 @@ export function smvBytes(fast: number, slow: number, values: ArrayLike<number>, 
   const header = Buffer.from(text, 'latin1')
   const data = Buffer.alloc(2 * values.length)
   const big = o.byteOrder === 'big_endian'
-  for (let i = 0; i < values.length; i++) big ? data.writeUInt16BE(values[i], 2 * i) : data.writeUInt16LE(values[i], 2 * i)
+  for (let i = 0; i < values.length; i++) {
+    if (big) data.writeUInt16BE(values[i], 2 * i)
+    else data.writeUInt16LE(values[i], 2 * i)
+  }
   let out = Buffer.concat([header, o.dataBytes !== undefined ? data.subarray(0, o.dataBytes) : data])
   if (o.truncateTo !== undefined) out = out.subarray(0, o.truncateTo)
   return out
@@ -86,7 +89,6 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
   return {status: r.status, stdout: r.stdout, stderr: stripProcessWarnings(r.stderr)}
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const Ajv = (A as any).default
 
 export function schemaValidator(file: string): (data: unknown) => {ok: boolean; errors: string} {

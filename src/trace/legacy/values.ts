@@ -28,17 +28,26 @@ export function parseLegacyNumber(tok: string): number | undefined {
   if (word === 'inf' || word === 'infinity') return sign * Infinity
   if (word === 'nan') return Number.NaN
   let digits = 0
-  while (i < n && isDigit(t.charCodeAt(i))) (i++, digits++)
+  while (i < n && isDigit(t.charCodeAt(i))) {
+    i++
+    digits++
+  }
   if (i < n && t.charCodeAt(i) === 46) {
     i++
-    while (i < n && isDigit(t.charCodeAt(i))) (i++, digits++)
+    while (i < n && isDigit(t.charCodeAt(i))) {
+    i++
+    digits++
+  }
   }
   if (digits === 0) return undefined
   if (i < n && (t.charCodeAt(i) === 101 || t.charCodeAt(i) === 69)) {
     i++
     if (i < n && (t.charCodeAt(i) === 43 || t.charCodeAt(i) === 45)) i++
     let e = 0
-    while (i < n && isDigit(t.charCodeAt(i))) (i++, e++)
+    while (i < n && isDigit(t.charCodeAt(i))) {
+      i++
+      e++
+    }
     if (e === 0) return undefined
   }
   if (i !== n) return undefined

@@ -48,11 +48,6 @@ const num = (t: Trace, name: string): number => {
   if (typeof v !== 'number') throw new Error(`${name} is not a scalar`)
   return v
 }
-const vec = (t: Trace, name: string): number[] => {
-  const v = valueOf(t, name)
-  if (!Array.isArray(v)) throw new Error(`${name} is not a vector`)
-  return v
-}
 
 // ---- number formats --------------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ describe('hardening #14.6: bounded reads, capped output, trace\'s own errors', f
     await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-image', 'x.bin', '--', ...ARGS], cwd, 'nbtrace: --ref-image: --ref-image/--cand-image choose the pixel: they go with --pixel auto')
     // fixes and faults: known ids, on an engine that has them, refused before either side runs
     await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--cand-inject', 'nope', '--', ...ARGS], cwd, "nbtrace: --cand-inject: unknown fault 'nope' (see nbtrace simulate --list-faults)")
-    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-fix', 'Q3', '--', ...ARGS], cwd, 'nbtrace: --ref-fix: the C engine is the faithful reference: it has no quirk fixes; use --ref-engine ts')
+    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-fix', 'Q3', '--', ...ARGS], cwd, 'nbtrace: --ref-fix: the C engine is the faithful reference: it has no quirk fixes; Q3 needs --ref-engine ts')
     assert.equal(existsSync(join(cwd, 'ev')), false)
     assert.deepEqual(leftovers(cwd), [])
   })

@@ -123,7 +123,7 @@ describe('nbtrace triage', function () {
       [['--ref-image', 'missing.bin', '--cand-image', 'same.bin'], /^nbtrace: missing\.bin: --ref-image: no such file$/],
       [['--ref-image', 'same.bin', '--cand-image', 'a.hkl'], /^nbtrace: .*a\.hkl.*(float32|size|pixels)/],
       [['--ref-cmd', 'true {out}'], /^nbtrace: --ref-image: triage with --ref-cmd needs --ref-image/],
-      [['--cand-inject', 'no-such-fault'], /^nbtrace: --inject: unknown fault 'no-such-fault'/],
+      [['--cand-inject', 'no-such-fault'], /^nbtrace: --cand-inject: unknown fault 'no-such-fault'/],
     ]
     for (const [flags, re] of cases) {
       const r = await runCli(['triage', '--out', 'bad', ...flags, '--', ...A.args], {cwd: wd})

@@ -9,14 +9,12 @@ import {spawn, execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
-import {ROOT, runCli, validateAgainst} from '../helpers/cli.js'
+import {CLI, ROOT, runCli, validateAgainst} from '../helpers/cli.js'
 
 const ARGS = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -pixel 0.1 -N 2 -detpixels 64'.split(' ')
 /** a TS full image of a few seconds (-detpixels 512 -oversample 3 takes 0.4 s here: too quick to interrupt) */
 const BIG = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -pixel 0.1 -N 5 -detpixels 1024 -oversample 6'.split(' ')
 /** the tsx loader the CLI helper uses (import.meta.resolve is not there under every mocha set-up) */
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
 const LEFTOVER = /\.nbtrace-tmp-|\.nbtrace-stage-|\.part$/
 const cBuilt = existsSync(process.env.NBTRACE_C_BINARY || join(ROOT, 'instrumented-c', 'build', 'nanobragg-nbtrace'))
 
@@ -42,7 +40,7 @@ function running(marker: string): boolean {
 /** Starts the CLI, sends sig once stderr matches `when` (or after whenMs), resolves with how it ended. */
 function interrupt(args: string[], cwd: string, sig: NodeJS.Signals, when: RegExp): Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'bin', 'dev.js'), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
     let sent = false
     const send = (): void => {

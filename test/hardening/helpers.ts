@@ -6,12 +6,11 @@ import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
-import {ROOT, runCli} from '../helpers/cli.js'
+import {CLI, ROOT, runCli, TSX_LOADER} from '../helpers/cli.js'
 
-export {ROOT, runCli}
-export const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
-/** the CLI from source, as a command line (for repro and shell use) */
-export const CLI = [process.execPath, '--import', TSX, join(ROOT, 'bin', 'dev.js')]
+export {CLI, ROOT, runCli}
+/** tsx's loader, for the tests' own TypeScript workers */
+export const TSX = TSX_LOADER
 export const ARGS = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -pixel 0.1 -N 2 -detpixels 64'.split(' ')
 export const PIXEL = '33,33'
 /** what a run must never leave behind */

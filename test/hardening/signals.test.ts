@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, cBuilt, endedBy, leftovers, listAll, oneLine, PIXEL, runCli, running, runningExactly, signalGroup, sleepMarker, startCli, suiteSetup, until} from './helpers.js'
+import {ARGS, cBuilt, CLI, endedBy, leftovers, listAll, oneLine, PIXEL, runCli, running, runningExactly, signalGroup, sleepMarker, startCli, suiteSetup, until} from './helpers.js'
 
 /** A C trace of one pixel that takes a few seconds (60 mosaic domains, oversample 3, 6 phi steps). */
 const SLOW_TRACE = [...ARGS, '-mosaic', '0.5', '-mosaic_domains', '60', '-oversample', '3', '-phisteps', '6', '-osc', '0.1']
@@ -42,7 +42,7 @@ describe('hardening #14.5: signals and children', function () {
     const out = join(cwd, 'killed.bin')
     const c = startCli(['simulate', '--engine', 'c', '--', ...ARGS, '-detpixels', '1024', '-oversample', '8', '-floatfile', out], cwd)
     // the C engine itself (or its supervisor), not nbtrace's own command line
-    const cRunning = (): boolean => psLines().some((l) => l.includes('nanobragg-nbtrace') && l.includes(out) && !l.includes('dev.js'))
+    const cRunning = (): boolean => psLines().some((l) => l.includes('nanobragg-nbtrace') && l.includes(out) && !l.includes(CLI[CLI.length - 1]))
     assert.ok(await until(cRunning), c.stderr())
     c.child.kill('SIGKILL')
     await c.done

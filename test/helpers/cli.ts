@@ -1,4 +1,5 @@
-// Runs the nbtrace CLI from source (bin/dev.js through tsx) as a user would, capturing output and exit code.
+// Runs the nbtrace CLI as a user would, capturing output and exit code. Every test that starts the
+// CLI starts it through CLI below.
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
@@ -7,7 +8,18 @@ import * as AjvModule from 'ajv/dist/2020.js'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** tsx's ESM entry from this package (what `--import tsx` resolves to), usable from any cwd. */
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
+export const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
+
+/**
+ * The command line that starts nbtrace. By default the built package: bin/run.js over dist/, what
+ * `npx nbtrace` runs (test/helpers/build.ts makes dist/ current before the suite; a run costs
+ * ~0.25 s of CPU). NBTRACE_TEST_FROM_SRC=1 runs the TypeScript sources through tsx instead
+ * (bin/dev.js: nothing to build, ~0.5 s more per run). tsx is resolved from this package, so the
+ * CLI also runs with a cwd outside the repository.
+ */
+export const CLI: readonly string[] = process.env.NBTRACE_TEST_FROM_SRC
+  ? [process.execPath, '--import', TSX_LOADER, join(ROOT, 'bin', 'dev.js')]
+  : [process.execPath, join(ROOT, 'bin', 'run.js')]
 
 export interface CliResult {
   code: number
@@ -17,8 +29,7 @@ export interface CliResult {
 
 export function runCli(args: string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    // tsx resolved from this package, so the CLI also runs with a cwd outside the repository
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'bin', 'dev.js'), ...args], {
+    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {
       cwd: opts.cwd ?? ROOT,
       env: {...process.env, NO_COLOR: '1', ...opts.env},
       stdio: ['ignore', 'pipe', 'pipe'],

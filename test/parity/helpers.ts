@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import * as A from 'ajv/dist/2020.js'
+import {CLI} from '../helpers/cli.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -81,7 +82,7 @@ export function stripProcessWarnings(stderr: string): string {
 
 /** Runs the CLI in development mode (TypeScript sources) with colour off. */
 export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): RunResult {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'dev.js'), ...args], {
+  const r = spawnSync(CLI[0], [...CLI.slice(1), ...args], {
     cwd,
     encoding: 'utf8',
     env: {...process.env, NO_COLOR: '1', ...env},

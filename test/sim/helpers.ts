@@ -3,10 +3,10 @@ import {copyFileSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {spawn} from 'node:child_process'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 import type {ValueRecord} from '../../src/trace/records.js'
 
 export {GOLDEN} from '../helpers/fixtures.js'
+import {CLI} from '../helpers/cli.js'
 import {GOLDEN} from '../helpers/fixtures.js'
 
 export interface GoldenCase {
@@ -88,12 +88,10 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs bin/dev.js through tsx (absolute loader path, so any cwd works). */
+/** Runs the CLI (test/helpers/cli.ts CLI) in cwd. */
 export function runSimCli(args: string[], cwd: string): Promise<CliRun> {
-  const root = join(import.meta.dirname ?? __dirname, '..', '..')
-  const loader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', loader, join(root, 'bin', 'dev.js'), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

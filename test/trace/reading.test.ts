@@ -8,15 +8,14 @@ import {createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFi
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
-import {ROOT, runCli} from '../helpers/cli.js'
+import {CLI, ROOT, runCli} from '../helpers/cli.js'
 
 const AGREE = join(ROOT, 'traces/agree')
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')
 
 /** Runs the CLI with `input` (a file streamed) on stdin. */
 function withStdin(args: string[], input: string, cwd: string): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', `file://${TSX}`, join(ROOT, 'bin', 'dev.js'), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
+    const c = spawn(CLI[0], [...CLI.slice(1), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     c.stdout.on('data', (d) => (stdout += d))

@@ -1,5 +1,6 @@
 // What the CLI needs from a simulator engine (TypeScript in-process, or the C binary).
 import type {Pixel} from '../trace/records.js'
+import type {SimSummary} from '../sim/run.js'
 
 export interface EngineRunOptions {
   /** nanoBragg command-line arguments, exactly as a user would give them. */
@@ -23,15 +24,8 @@ export interface EngineRunOptions {
   onProgress?: (fraction: number) => void
 }
 
-export interface EngineSummary {
-  fpixels: number
-  spixels: number
-  sources: number
-  steps: number
-  oversample: number
-  maxI: number
-  meanI: number
-}
+/** What a run reports about its image (the TypeScript engine's own summary; the C engine prints the same fields). */
+export type EngineSummary = SimSummary
 
 export interface EngineRunResult {
   /** Files written (absolute paths). */

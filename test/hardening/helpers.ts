@@ -5,7 +5,6 @@ import {execFileSync, spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 import {CLI, ROOT, runCli, TSX_LOADER} from '../helpers/cli.js'
 
 export {CLI, ROOT, runCli}

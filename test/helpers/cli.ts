@@ -1,7 +1,7 @@
 // Runs the nbtrace CLI as a user would, capturing output and exit code. Every test that starts the
 // CLI starts it through CLI below.
 import {spawn} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {createReadStream, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import * as AjvModule from 'ajv/dist/2020.js'
@@ -27,24 +27,31 @@ export interface CliResult {
   stderr: string
 }
 
-export function runCli(args: string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number} = {}): Promise<CliResult> {
+/** Runs a process to its end, capturing its output; `stdin` is a file streamed to it. */
+export function runProcess(argv: readonly string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number; stdin?: string} = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {
+    const child = spawn(argv[0], argv.slice(1), {
       cwd: opts.cwd ?? ROOT,
       env: {...process.env, NO_COLOR: '1', ...opts.env},
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+    child.stdout!.on('data', (d) => (stdout += d))
+    child.stderr!.on('data', (d) => (stderr += d))
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined
     child.on('error', reject)
     child.on('close', (code) => {
       if (timer) clearTimeout(timer)
       resolve({code: code ?? -1, stdout, stderr})
     })
+    if (opts.stdin) createReadStream(opts.stdin).pipe(child.stdin!)
   })
+}
+
+/** Runs nbtrace (CLI) with these arguments. */
+export function runCli(args: string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number; stdin?: string} = {}): Promise<CliResult> {
+  return runProcess([...CLI, ...args], opts)
 }
 
 type AjvClass = typeof AjvModule.Ajv2020

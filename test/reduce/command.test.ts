@@ -2,13 +2,12 @@
 // evidence folder (reduce.json, repro.sh, the minimal run's traces and inputs), repro.sh run as
 // is, the region of interest with a whole-image program, and ledger attach of the result.
 import {strict as assert} from 'node:assert'
-import {spawn} from 'node:child_process'
 import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {cBinaryPath} from '../../src/engines/c.js'
 import type {ReduceResult} from '../../src/reduce/result.js'
-import {runCli, validateAgainst, type CliResult} from '../helpers/cli.js'
+import {runCli, runProcess, validateAgainst, type CliResult} from '../helpers/cli.js'
 import {GOLDEN} from '../helpers/fixtures.js'
 
 const BASE = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5'.split(' ')
@@ -24,17 +23,7 @@ function json(r: CliResult): ReduceResult {
 
 const loopsOf = (r: ReduceResult) => r.minimal!.loops
 
-function sh(script: string, args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const c = spawn('/bin/sh', [script, ...args], {cwd, env: {...process.env, NO_COLOR: '1'}})
-    let stdout = ''
-    let stderr = ''
-    c.stdout.on('data', (d) => (stdout += d))
-    c.stderr.on('data', (d) => (stderr += d))
-    c.on('error', reject)
-    c.on('close', (code) => resolve({code: code ?? -1, stdout, stderr}))
-  })
-}
+const sh = (script: string, args: string[], cwd: string): Promise<CliResult> => runProcess(['/bin/sh', script, ...args], {cwd})
 
 describe('nbtrace reduce', function () {
   this.timeout(300000)

@@ -1,12 +1,11 @@
 // Shared helpers for the simulator tests: golden cases, temp dirs, trace record comparison.
 import {copyFileSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 import type {ValueRecord} from '../../src/trace/records.js'
 
 export {GOLDEN} from '../helpers/fixtures.js'
-import {CLI} from '../helpers/cli.js'
+import {runCli} from '../helpers/cli.js'
 import {GOLDEN} from '../helpers/fixtures.js'
 
 export interface GoldenCase {
@@ -88,15 +87,5 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs the CLI (test/helpers/cli.ts CLI) in cwd. */
-export function runSimCli(args: string[], cwd: string): Promise<CliRun> {
-  return new Promise((res, rej) => {
-    const child = spawn(CLI[0], [...CLI.slice(1), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', rej)
-    child.on('close', (code) => res({code: code ?? -1, stdout, stderr}))
-  })
-}
+/** Runs the CLI (test/helpers/cli.ts) in cwd. */
+export const runSimCli = (args: string[], cwd: string): Promise<CliRun> => runCli(args, {cwd})

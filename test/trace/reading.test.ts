@@ -4,27 +4,16 @@
 // lines that once made the legacy regexes quadratic read in one pass.
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
-import {createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
-import {CLI, ROOT, runCli} from '../helpers/cli.js'
+import {ROOT, runCli, type CliResult} from '../helpers/cli.js'
 
 const AGREE = join(ROOT, 'traces/agree')
 
 /** Runs the CLI with `input` (a file streamed) on stdin. */
-function withStdin(args: string[], input: string, cwd: string): Promise<{code: number; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(CLI[0], [...CLI.slice(1), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['pipe', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    c.stdout.on('data', (d) => (stdout += d))
-    c.stderr.on('data', (d) => (stderr += d))
-    c.on('error', reject)
-    c.on('close', (code) => resolve({code: code ?? -1, stdout, stderr}))
-    createReadStream(input).pipe(c.stdin)
-  })
-}
+const withStdin = (args: string[], input: string, cwd: string): Promise<CliResult> => runCli(args, {cwd, stdin: input})
 
 describe('trace reading (the one line reader)', function () {
   this.timeout(120_000)

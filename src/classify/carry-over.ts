@@ -5,7 +5,7 @@ import type {RootCause} from '../align/frontier.js'
 import {loopText, showLoop} from '../align/keys.js'
 import {compareValues} from '../align/tolerance.js'
 import type {Loop} from '../trace/records.js'
-import {fmt} from '../report/format.js'
+import {fmt} from '../util/numbers.js'
 import type {EvidenceContext, SeriesRec} from './context.js'
 
 function seriesMap(list: SeriesRec[] | undefined): Map<string, SeriesRec> {

@@ -3,7 +3,7 @@
 // (ratios, differences, neighbouring iterations, per-source behaviour), never at the producers'
 // declared faults.
 import type {RootCause} from '../align/frontier.js'
-import {fmt} from '../report/format.js'
+import {fmt} from '../util/numbers.js'
 import type {EvidenceContext, Verdict} from './context.js'
 import {RULES, selects, type Case} from './rules.js'
 

@@ -2,7 +2,7 @@
 // slow and fast swapped (sub-pixel offsets, pixel positions).
 import type {Divergent} from '../align/align.js'
 import {loopText, showLoop} from '../align/keys.js'
-import {fmt} from '../report/format.js'
+import {fmt} from '../util/numbers.js'
 import {ROLE, roleVar, seriesOf, setupNum, setupValue, SIDES, sideWord, type EvidenceContext} from './context.js'
 import {near, nums, scalarOf} from './values.js'
 

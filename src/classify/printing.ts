@@ -5,7 +5,7 @@
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import type {AlignResult, Divergent, VarStat} from '../align/align.js'
 import type {Frontier, RootCause} from '../align/frontier.js'
-import {fmt} from '../report/format.js'
+import {fmt} from '../util/numbers.js'
 import {near, ratios, UNIT_RATIOS} from './values.js'
 
 export interface PrintingFinding {

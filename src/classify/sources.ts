@@ -2,7 +2,7 @@
 // wavelengths used per source, per-source weights in a ratio.
 import type {Divergent} from '../align/align.js'
 import type {RootCause} from '../align/frontier.js'
-import {fmt} from '../report/format.js'
+import {fmt} from '../util/numbers.js'
 import {hasRole, ROLE, roleVar, seriesOf, setupNum, setupValue, SIDES, sideWord, type EvidenceContext, type SideName} from './context.js'
 import {near, scalarOf} from './values.js'
 

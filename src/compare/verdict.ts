@@ -8,7 +8,7 @@ import {classify} from '../classify/classify.js'
 import {ROLE, type EvidenceContext, type Verdict} from '../classify/context.js'
 import type {PrintingFinding} from '../classify/printing.js'
 import {kindClass} from '../classify/rules.js'
-import {fmt} from '../report/format.js'
+import {fmt} from '../util/numbers.js'
 import {jsonNum, jsonValue, type FirstDivergence, type Report, type ReportDivergence, type ReportRootCause, type Status} from './report.js'
 
 function toDivergence(d: Divergent, v: Verdict | null): ReportDivergence {

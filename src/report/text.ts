@@ -6,7 +6,7 @@ import {renderTable, type Column} from '../cli/table.js'
 import {outputWidth, wrapLines} from '../cli/terminal.js'
 import type {ContextLine, Report, ReportDivergence} from '../compare/report.js'
 import {contextPatch, highlightPair} from './diff.js'
-import {fmt} from './format.js'
+import {fmt} from '../util/numbers.js'
 
 export interface RenderOptions {
   chalk: ChalkInstance

@@ -7,4 +7,5 @@ const t = performance.now()
 const r = await compareTraces(a, b)
 const ms = performance.now() - t
 if (process.argv.includes('--json')) console.log(JSON.stringify({...r, elapsedMs: 0}))
-else console.log(`${r.status} ${(ms / 1000).toFixed(2)} s, maxPending ${r.alignment.maxPending}, textEqual ${r.alignment.textEqual}: ${r.verdict.slice(0, 200)}`)
+else
+  console.log(`${r.status} ${(ms / 1000).toFixed(2)} s, maxPending ${r.alignment.maxPending}, textEqual ${r.alignment.textEqual}: ${r.verdict.slice(0, 200)}`)

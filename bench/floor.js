@@ -7,10 +7,11 @@ async function readAll(file) {
   for await (const chunk of createReadStream(file, {highWaterMark: 1 << 20})) {
     const parts = (rest + chunk.toString('utf8')).split('\n')
     rest = parts.pop()
-    for (const p of parts) if (p) {
-      JSON.parse(p)
-      n++
-    }
+    for (const p of parts)
+      if (p) {
+        JSON.parse(p)
+        n++
+      }
   }
   if (rest) JSON.parse(rest)
   return n

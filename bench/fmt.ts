@@ -13,7 +13,22 @@ type Add = (r: {case: string; what: string; value: number; unit: string; target?
 
 export function benchFmt(tmp: string, add: Add, opts: {quick: boolean}): void {
   const exe = join(tmp, 'fmt-check')
-  const b = spawnSync('gcc', ['-std=c99', '-O2', '-fno-fast-math', '-ffp-contract=off', '-D_DEFAULT_SOURCE', `-I${INCLUDE_DIR}`, join(ROOT, 'test', 'c', 'fmt-check.c'), '-o', exe, '-lm'], {encoding: 'utf8'})
+  const b = spawnSync(
+    'gcc',
+    [
+      '-std=c99',
+      '-O2',
+      '-fno-fast-math',
+      '-ffp-contract=off',
+      '-D_DEFAULT_SOURCE',
+      `-I${INCLUDE_DIR}`,
+      join(ROOT, 'test', 'c', 'fmt-check.c'),
+      '-o',
+      exe,
+      '-lm',
+    ],
+    {encoding: 'utf8'},
+  )
   if (b.status !== 0) {
     process.stderr.write(`case fmt: skipped (cannot build fmt-check: ${b.stderr.slice(0, 200)})\n`)
     return
@@ -31,5 +46,12 @@ export function benchFmt(tmp: string, add: Add, opts: {quick: boolean}): void {
   const r = spawnSync(exe, ['check', String(n), '1'], {encoding: 'utf8'})
   const c = JSON.parse(r.stdout)
   const bad = c.roundTripFailures + c.notShortest + c.notNearest + c.printf17gFailures
-  add({case: 'fmt', what: `check of ${n} doubles (${c.subnormal} subnormal, ${Math.round((performance.now() - s) / 1000)} s): failures`, value: bad, unit: 'count', target: '0', met: bad === 0 && r.status === 0})
+  add({
+    case: 'fmt',
+    what: `check of ${n} doubles (${c.subnormal} subnormal, ${Math.round((performance.now() - s) / 1000)} s): failures`,
+    value: bad,
+    unit: 'count',
+    target: '0',
+    met: bad === 0 && r.status === 0,
+  })
 }

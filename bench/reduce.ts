@@ -31,7 +31,12 @@ function maximal(px: string): string[] {
 }
 
 /** One `nbtrace reduce --json` run: wall ms and the result (exit 1 is a reduction). */
-function reduce(cwd: string, flags: string[], args: string[], out: string): Promise<{ms: number; result: {status: string; minimal: {loops: Record<string, number>} | null; steps: unknown[]; roi: {used: boolean}}}> {
+function reduce(
+  cwd: string,
+  flags: string[],
+  args: string[],
+  out: string,
+): Promise<{ms: number; result: {status: string; minimal: {loops: Record<string, number>} | null; steps: unknown[]; roi: {used: boolean}}}> {
   return new Promise((res, rej) => {
     const t = performance.now()
     const c = spawn(process.execPath, [CLI, 'reduce', '--json', '--out', out, ...flags, '--', ...args], {cwd, stdio: ['ignore', 'pipe', 'pipe']})
@@ -68,7 +73,9 @@ export async function benchReduce(tmp: string, add: Add, opts: {quick: boolean; 
   const px = opts.quick ? '256' : '1024'
   const args = maximal(px)
   const rounds = Math.max(1, Math.min(3, opts.rounds))
-  process.stderr.write(`case reduce: maximal configuration (24 sources, 10 domains, 3 phi steps, oversample 3, 3 layers, ${px}²) → minimal, ${rounds} round(s)\n`)
+  process.stderr.write(
+    `case reduce: maximal configuration (24 sources, 10 domains, 3 phi steps, oversample 3, 3 layers, ${px}²) → minimal, ${rounds} round(s)\n`,
+  )
 
   // the C engine with a planted fault, built from a copy of instrumented-c
   const src = join(dir, 'instrumented-c')
@@ -81,14 +88,25 @@ export async function benchReduce(tmp: string, add: Add, opts: {quick: boolean; 
   const mk = spawnSync('make', ['-s', '-C', src, 'build/nanobragg-nbtrace'], {encoding: 'utf8'})
   if (mk.status !== 0) throw new Error(`bench reduce: building the faulted C engine failed: ${mk.stderr.slice(0, 400)}`)
   const faulted = join(src, 'build', 'nanobragg-nbtrace')
-  await measure(add, 'C engine vs C engine (planted steps fault)', dir, ['--pixel', '500,530', '--ref-engine', 'c', '--cand-cmd', `${faulted} -trace_pixel {slow} {fast} -trace_out {out} -trace_only -quiet {args}`], args, rounds, 30)
+  await measure(
+    add,
+    'C engine vs C engine (planted steps fault)',
+    dir,
+    ['--pixel', '500,530', '--ref-engine', 'c', '--cand-cmd', `${faulted} -trace_pixel {slow} {fast} -trace_out {out} -trace_only -quiet {args}`],
+    args,
+    rounds,
+    30,
+  )
 
   const file = join(UPSTREAM, 'bl831', 'nanoBragg.c')
   if (!existsSync(file) || spawnSync('gcc', ['--version']).status !== 0) {
     process.stderr.write(`  reduce upstream: skipped (no ${file} or no gcc; set NBTRACE_UPSTREAM)\n`)
     return
   }
-  const edit = JSON.parse(readFileSync(join(ROOT, 'test', 'truth', 'cases', 'upstream-faults', 'sincg-wrong-index.json'), 'utf8')).cand.edits[0] as {find: string; replace: string}
+  const edit = JSON.parse(readFileSync(join(ROOT, 'test', 'truth', 'cases', 'upstream-faults', 'sincg-wrong-index.json'), 'utf8')).cand.edits[0] as {
+    find: string
+    replace: string
+  }
   const upstream = readFileSync(file, 'utf8')
   if (upstream.split(edit.find).length !== 2) throw new Error('bench reduce: the sincg-wrong-index edit no longer matches upstream exactly once')
   const c = join(dir, 'upstream-sincg.c')
@@ -96,5 +114,12 @@ export async function benchReduce(tmp: string, add: Add, opts: {quick: boolean; 
   writeFileSync(c, instrumentUpstream(upstream.replace(edit.find, () => edit.replace)))
   const cc = spawnSync('gcc', [...BUILD_FLAGS, `-I${INCLUDE_DIR}`, '-o', exe, c, '-lm'], {encoding: 'utf8'})
   if (cc.status !== 0) throw new Error(`bench reduce: gcc upstream: ${cc.stderr.slice(0, 400)}`)
-  await measure(add, 'C engine vs upstream nanoBragg.c (sincg-wrong-index, whole image)', dir, ['--pixel', '500,530', '--ref-engine', 'c', '--cand-cmd', commandTemplate(exe)], args, rounds)
+  await measure(
+    add,
+    'C engine vs upstream nanoBragg.c (sincg-wrong-index, whole image)',
+    dir,
+    ['--pixel', '500,530', '--ref-engine', 'c', '--cand-cmd', commandTemplate(exe)],
+    args,
+    rounds,
+  )
 }

@@ -46,10 +46,40 @@ export async function benchUpstream(tmp: string, add: Add, opts: {quick: boolean
   const plain = build(dir, 'plain-omp', plainSrc, [...STRICT, OPENMP_FLAG])
   const inst = build(dir, 'nbtrace-omp', instSrc, [...BUILD_FLAGS, OPENMP_FLAG])
   const px = opts.quick ? '256' : '1024'
-  const args = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-lambda', '1', '-distance', '100', '-pixel', '0.1',
-    '-detpixels', px, '-N', '5', '-oversample', '2', '-mosaic', '0.5', '-mosaic_domains', '4', '-nopgm', '-nonoise', '-noprogress']
+  const args = [
+    '-cell',
+    '100',
+    '100',
+    '100',
+    '90',
+    '90',
+    '90',
+    '-default_F',
+    '100',
+    '-lambda',
+    '1',
+    '-distance',
+    '100',
+    '-pixel',
+    '0.1',
+    '-detpixels',
+    px,
+    '-N',
+    '5',
+    '-oversample',
+    '2',
+    '-mosaic',
+    '0.5',
+    '-mosaic_domains',
+    '4',
+    '-nopgm',
+    '-nonoise',
+    '-noprogress',
+  ]
   const rounds = Math.max(3, opts.rounds)
-  process.stderr.write(`case upstream: nanoBragg ${px}², oversample 2, 4 mosaic domains; plain vs nbtrace compiled in (no pixel), -fopenmp, A B B A x ${rounds}\n`)
+  process.stderr.write(
+    `case upstream: nanoBragg ${px}², oversample 2, 4 mosaic domains; plain vs nbtrace compiled in (no pixel), -fopenmp, A B B A x ${rounds}\n`,
+  )
   for (const threads of [1, 2]) {
     const env = {...process.env, OMP_NUM_THREADS: String(threads)}
     const t: Record<'plain' | 'inst', number[]> = {plain: [], inst: []}
@@ -66,9 +96,26 @@ export async function benchUpstream(tmp: string, add: Add, opts: {quick: boolean
     }
     const mp = median(t.plain)
     const mi = median(t.inst)
-    add({case: 'upstream', what: `plain upstream, ${threads} thread${threads > 1 ? 's' : ''} (min–max ${range(t.plain)} ms)`, value: Math.round(mp), unit: 'ms'})
-    add({case: 'upstream', what: `nbtrace compiled in, no pixel, ${threads} thread${threads > 1 ? 's' : ''} (min–max ${range(t.inst)} ms)`, value: Math.round(mi), unit: 'ms'})
-    add({case: 'upstream', what: `compiled in / plain, ${threads} thread${threads > 1 ? 's' : ''} (medians)`, value: +(mi / mp).toFixed(3), unit: 'x', target: '<= 1.02', met: mi / mp <= 1.02})
+    add({
+      case: 'upstream',
+      what: `plain upstream, ${threads} thread${threads > 1 ? 's' : ''} (min–max ${range(t.plain)} ms)`,
+      value: Math.round(mp),
+      unit: 'ms',
+    })
+    add({
+      case: 'upstream',
+      what: `nbtrace compiled in, no pixel, ${threads} thread${threads > 1 ? 's' : ''} (min–max ${range(t.inst)} ms)`,
+      value: Math.round(mi),
+      unit: 'ms',
+    })
+    add({
+      case: 'upstream',
+      what: `compiled in / plain, ${threads} thread${threads > 1 ? 's' : ''} (medians)`,
+      value: +(mi / mp).toFixed(3),
+      unit: 'x',
+      target: '<= 1.02',
+      met: mi / mp <= 1.02,
+    })
   }
   if (spawnSync('valgrind', ['--version']).status !== 0) {
     process.stderr.write('case upstream: no valgrind: instruction counts skipped\n')
@@ -79,7 +126,11 @@ export async function benchUpstream(tmp: string, add: Add, opts: {quick: boolean
   const instS = build(dir, 'nbtrace', instSrc, BUILD_FLAGS)
   const small = args.map((a, i) => (args[i - 1] === '-detpixels' ? '128' : a))
   const count = (exe: string): number => {
-    const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.out')}`, exe, ...small], {cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26})
+    const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.out')}`, exe, ...small], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
     const m = /Collected\s*:\s*(\d+)/.exec(r.stderr)
     if (!m) throw new Error(`callgrind: no count (${r.stderr.slice(-300)})`)
     return Number(m[1])

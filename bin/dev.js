@@ -23,7 +23,10 @@ function sourceHash() {
     for (const e of readdirSync(dir, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, e.name)
       if (e.isDirectory()) walk(p)
-      else h.update(p.slice(root.length) + '\0').update(readFileSync(p)).update('\0')
+      else
+        h.update(p.slice(root.length) + '\0')
+          .update(readFileSync(p))
+          .update('\0')
     }
   }
   walk(join(root, 'src'))

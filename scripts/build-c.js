@@ -46,9 +46,13 @@ const runs = (cmd, args) => {
 if (!existsSync(join(dir, 'Makefile'))) finish(false, 'C engine not built: instrumented-c/ is missing from this installation')
 const cc = process.env.CC ? (runs(process.env.CC, ['--version']) ? process.env.CC : null) : ['cc', 'gcc', 'clang'].find((c) => runs(c, ['--version']))
 if (!cc) {
-  finish(false, `C engine not built: no C compiler found (${process.env.CC ? `CC=${process.env.CC}` : 'tried cc, gcc, clang'}); the TypeScript engine works without it. Install one, then run: ${retry}`)
+  finish(
+    false,
+    `C engine not built: no C compiler found (${process.env.CC ? `CC=${process.env.CC}` : 'tried cc, gcc, clang'}); the TypeScript engine works without it. Install one, then run: ${retry}`,
+  )
 }
-if (!runs('make', ['--version'])) finish(false, `C engine not built: \`make\` not found; the TypeScript engine works without it. Install make, then run: ${retry}`)
+if (!runs('make', ['--version']))
+  finish(false, `C engine not built: \`make\` not found; the TypeScript engine works without it. Install make, then run: ${retry}`)
 try {
   accessSync(dir, constants.W_OK)
 } catch {
@@ -61,7 +65,7 @@ const targets = clone ? ['all'] : ['build/nanobragg-nbtrace']
 const binary = join(dir, 'build', 'nanobragg-nbtrace')
 // the commit recorded in the binary's trace headers: this clone's, never that of a git repository
 // the package happens to be installed inside
-const commit = existsSync(join(root, '.git')) ? spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], {encoding: 'utf8'}).stdout?.trim() ?? '' : ''
+const commit = existsSync(join(root, '.git')) ? (spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], {encoding: 'utf8'}).stdout?.trim() ?? '') : ''
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
 const makeArgs = ['-C', dir, `CC=${cc}`, `COMMIT=${commit || `npm-${version}`}`, ...targets]
 
@@ -86,7 +90,13 @@ const jobs = String(Math.max(1, Math.min(4, availableParallelism())))
 const r = spawnSync('make', ['-s', '-j', jobs, ...makeArgs], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
 rmdirSync(lock)
 if (r.error || r.status !== 0 || !existsSync(binary)) {
-  const why = `${r.stderr ?? ''}${r.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter((l) => /error/i.test(l))[0] ?? r.error?.message ?? `make exited ${r.status}`
+  const why =
+    `${r.stderr ?? ''}${r.stdout ?? ''}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /error/i.test(l))[0] ??
+    r.error?.message ??
+    `make exited ${r.status}`
   finish(false, `C engine not built: compiling instrumented-c with ${cc} failed: ${why}`)
 }
 const secs = ((Date.now() - started) / 1000).toFixed(1)

@@ -38,13 +38,28 @@ function inputsHash() {
     tsVersion = require('typescript/package.json').version
   } catch {}
   h.update(`typescript ${tsVersion}\0`)
-  const inputs = [...files(join(root, 'src')).sort(), join(root, 'tsconfig.json'), join(root, 'package.json'), join(root, 'scripts', 'manifest.js'), join(root, 'scripts', 'validators.js'), ...files(join(root, 'schemas')).sort()]
-  for (const f of inputs) h.update(relative(root, f) + '\0').update(readFileSync(f)).update('\0')
+  const inputs = [
+    ...files(join(root, 'src')).sort(),
+    join(root, 'tsconfig.json'),
+    join(root, 'package.json'),
+    join(root, 'scripts', 'manifest.js'),
+    join(root, 'scripts', 'validators.js'),
+    ...files(join(root, 'schemas')).sort(),
+  ]
+  for (const f of inputs)
+    h.update(relative(root, f) + '\0')
+      .update(readFileSync(f))
+      .update('\0')
   return h.digest('hex')
 }
 
 const hash = inputsHash()
-const current = !force && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === hash && existsSync(join(root, 'oclif.manifest.json')) && existsSync(join(dist, 'commands'))
+const current =
+  !force &&
+  existsSync(stamp) &&
+  readFileSync(stamp, 'utf8').trim() === hash &&
+  existsSync(join(root, 'oclif.manifest.json')) &&
+  existsSync(join(dist, 'commands'))
 if (current) process.exit(0)
 
 rmSync(dist, {recursive: true, force: true})

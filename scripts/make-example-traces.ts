@@ -20,7 +20,35 @@ export interface ExamplePair {
   expectVariable: string | null
 }
 
-const Q3_ARGS = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-lambda', '1', '-distance', '100', '-detpixels', '64', '-pixel', '0.1', '-N', '5', '-oversample', '1', '-phi', '0', '-osc', '3', '-phisteps', '3']
+const Q3_ARGS = [
+  '-cell',
+  '100',
+  '100',
+  '100',
+  '90',
+  '90',
+  '90',
+  '-default_F',
+  '100',
+  '-lambda',
+  '1',
+  '-distance',
+  '100',
+  '-detpixels',
+  '64',
+  '-pixel',
+  '0.1',
+  '-N',
+  '5',
+  '-oversample',
+  '1',
+  '-phi',
+  '0',
+  '-osc',
+  '3',
+  '-phisteps',
+  '3',
+]
 
 export const EXAMPLES: ExamplePair[] = [
   {dir: 'agree', expectClass: null, expectVariable: null},
@@ -38,7 +66,12 @@ export const EXAMPLES: ExamplePair[] = [
 /** Pins the creation time, build commit, compiler name and output path so regenerated traces compare byte for byte. */
 export function normalizeTrace(text: string): string {
   const nl = text.indexOf('\n')
-  const head = text.slice(0, nl).replace(/"created":"[^"]*"/, '"created":"2026-01-01T00:00:00.000Z"').replace(/"commit":"[0-9a-f]*"/, '"commit":null').replace(/"-trace_out","[^"]*?([^"/]+)"/, '"-trace_out","$1"').replace(/"cc":"[^"]*"/, '"cc":"cc"')
+  const head = text
+    .slice(0, nl)
+    .replace(/"created":"[^"]*"/, '"created":"2026-01-01T00:00:00.000Z"')
+    .replace(/"commit":"[0-9a-f]*"/, '"commit":null')
+    .replace(/"-trace_out","[^"]*?([^"/]+)"/, '"-trace_out","$1"')
+    .replace(/"cc":"[^"]*"/, '"cc":"cc"')
   return head + text.slice(nl)
 }
 

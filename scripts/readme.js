@@ -42,7 +42,10 @@ const cell = (s) => s.replaceAll('|', '\\|')
 const table = [
   '| command | what it does | example |',
   '|---|---|---|',
-  ...shown.map((c) => `| [\`${name(c)}\`](docs/commands.md#${anchor(c)}) | ${cell(summary(c))}${c.pluginName === rootPlugin.name ? '' : ` (${c.pluginName})`} | ${example(c) ? `\`${cell(example(c))}\`` : ''} |`),
+  ...shown.map(
+    (c) =>
+      `| [\`${name(c)}\`](docs/commands.md#${anchor(c)}) | ${cell(summary(c))}${c.pluginName === rootPlugin.name ? '' : ` (${c.pluginName})`} | ${example(c) ? `\`${cell(example(c))}\`` : ''} |`,
+  ),
 ].join('\n')
 
 const HelpClass = await loadHelpClass(config) // nbtrace's (src/cli/help.ts), as `nbtrace help` uses

@@ -17,7 +17,13 @@ const roles = cat.roles.map((r) => r.name)
 function inline(value) {
   if (value === null || typeof value !== 'object') return JSON.stringify(value)
   if (Array.isArray(value)) return '[' + value.map(inline).join(', ') + ']'
-  return '{' + Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`).join(', ') + '}'
+  return (
+    '{' +
+    Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`)
+      .join(', ') +
+    '}'
+  )
 }
 
 export function formatJson(value, indent = '') {

@@ -99,6 +99,10 @@ export function signature(v: Verdict): string {
 export function describe(v: Verdict): string {
   if (v.status !== 'differs') return `${v.status}${v.note ? `: ${v.note}` : ''}`
   return v.diffs
-    .map((d) => (d.kind === 'pixels' ? `${d.file}: ${d.differing}/${d.total} pixels differ (max rel ${d.maxRel.toExponential(2)})` : `${d.file}: ${d.kind} (${d.differing}/${d.total})`))
+    .map((d) =>
+      d.kind === 'pixels'
+        ? `${d.file}: ${d.differing}/${d.total} pixels differ (max rel ${d.maxRel.toExponential(2)})`
+        : `${d.file}: ${d.kind} (${d.differing}/${d.total})`,
+    )
     .join('; ')
 }

@@ -56,7 +56,9 @@ export function saveFixture(fx: FuzzFixture, dir = FUZZ_FIXTURES): string {
 export function loadFixtures(dir = FUZZ_FIXTURES): FuzzFixture[] {
   let names: string[]
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
   } catch {
     return []
   }

@@ -75,7 +75,7 @@ export function configAt(seed: number, i: number): FuzzConfig {
 export function acceptable(engine: 'c' | 'ts', v: Verdict): boolean {
   if (v.status === 'same' || v.status === 'both-refused') return true
   if (engine === 'c' || v.status !== 'differs') return false
-  return v.maxRel <= TS_REL_TOL && v.diffs.every((d) => d.kind === 'pixels' || ((d.kind === 'bytes') && /\.(img|pgm)$/.test(d.file)))
+  return v.maxRel <= TS_REL_TOL && v.diffs.every((d) => d.kind === 'pixels' || (d.kind === 'bytes' && /\.(img|pgm)$/.test(d.file)))
 }
 
 export async function fuzz(opts: {seed: number; n: number; shrink: boolean; save: boolean; log: (s: string) => void}): Promise<FuzzSummary> {
@@ -123,7 +123,9 @@ export async function fuzz(opts: {seed: number; n: number; shrink: boolean; save
     }
     if ((i + 1) % 25 === 0 || i + 1 === opts.n) {
       const el = (Date.now() - t0) / 1000
-      opts.log(`[${i + 1}/${opts.n}] ${el.toFixed(0)} s; C identical ${s.c.identical}/${s.c.configs}, TS pixels exact ${((100 * s.ts.exactPixels) / Math.max(1, s.ts.pixels)).toFixed(4)} %`)
+      opts.log(
+        `[${i + 1}/${opts.n}] ${el.toFixed(0)} s; C identical ${s.c.identical}/${s.c.configs}, TS pixels exact ${((100 * s.ts.exactPixels) / Math.max(1, s.ts.pixels)).toFixed(4)} %`,
+      )
     }
   }
   return s
@@ -147,7 +149,9 @@ async function main(): Promise<void> {
   const pct = (t: EngineTally): string => ((100 * t.exactPixels) / Math.max(1, t.pixels)).toFixed(4)
   const line = (name: string, t: EngineTally): string =>
     `${name}: ${t.identical}/${t.configs} configurations byte-identical to upstream (${t.refusedBoth} refused by both), float pixels exact ${pct(t)} % of ${t.pixels}, max rel ${t.maxRel.toExponential(2)}, ${t.failures.length} failing`
-  process.stdout.write(`fuzz seed ${seed}, ${n} configurations (upstream refused ${s.upstreamRefused}; ${s.nonZeroImages} images not all zero, ${s.nonZeroPixels} non-zero pixels)\n${line('C engine', s.c)}\n${line('TS engine', s.ts)}\n`)
+  process.stdout.write(
+    `fuzz seed ${seed}, ${n} configurations (upstream refused ${s.upstreamRefused}; ${s.nonZeroImages} images not all zero, ${s.nonZeroPixels} non-zero pixels)\n${line('C engine', s.c)}\n${line('TS engine', s.ts)}\n`,
+  )
   if (report) writeFileSync(report, JSON.stringify(s, null, 1) + '\n')
   process.exit(s.c.failures.length || s.ts.failures.length ? 1 : 0)
 }

@@ -61,7 +61,10 @@ function spawnRun(exe: string, args: string[], cwd: string, timeoutMs: number): 
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      const lines = err.trim().split('\n').filter((l) => l.trim() && !/WARNING/.test(l))
+      const lines = err
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() && !/WARNING/.test(l))
       resolve({status: code ?? signal ?? 'killed', why: lines.length ? lines[lines.length - 1] : ''})
     })
   })

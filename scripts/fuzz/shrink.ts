@@ -5,7 +5,17 @@ import {compareRuns, signature} from './compare.js'
 import {runAll, type Program} from './programs.js'
 import type {FuzzConfig, Group} from './space.js'
 
-const COUNTS = new Set(['-oversample', '-mosaic_domains', '-divsteps', '-hdivsteps', '-vdivsteps', '-dispsteps', '-phisteps', '-detector_thicksteps', '-thicksteps'])
+const COUNTS = new Set([
+  '-oversample',
+  '-mosaic_domains',
+  '-divsteps',
+  '-hdivsteps',
+  '-vdivsteps',
+  '-dispsteps',
+  '-phisteps',
+  '-detector_thicksteps',
+  '-thicksteps',
+])
 const SIZES = new Set(['detpixels', 'detpixels_f', 'detpixels_s'])
 
 export async function failsLike(c: FuzzConfig, program: Program, want: string): Promise<boolean> {
@@ -23,28 +33,39 @@ function withGroups(c: FuzzConfig, groups: Group[]): FuzzConfig {
 /** Candidate simplifications of one configuration, smallest first. */
 function* candidates(c: FuzzConfig): Generator<FuzzConfig> {
   const g = c.groups
-  for (let i = g.length - 1; i >= 0; i--) if (!g[i].essential) yield withGroups(c, g.filter((_, j) => j !== i))
+  for (let i = g.length - 1; i >= 0; i--)
+    if (!g[i].essential)
+      yield withGroups(
+        c,
+        g.filter((_, j) => j !== i),
+      )
   const hasFrames = g.some((x) => x.tag === 'mask' || x.tag === 'img' || x.tag === 'roi')
   if (!hasFrames) {
     for (let i = 0; i < g.length; i++) {
       if (!SIZES.has(g[i].tag)) continue
       const n = Number(g[i].args[1])
       if (n <= 2) continue
-      yield withGroups(c, g.map((x, j) => (j === i ? {...x, args: [x.args[0], String(Math.max(2, Math.floor(n / 2)))]} : x)))
+      yield withGroups(
+        c,
+        g.map((x, j) => (j === i ? {...x, args: [x.args[0], String(Math.max(2, Math.floor(n / 2)))]} : x)),
+      )
     }
   }
   for (let i = 0; i < g.length; i++) {
     if (!COUNTS.has(g[i].args[0])) continue
     const n = Number(g[i].args[1])
     if (n <= 1) continue
-    yield withGroups(c, g.map((x, j) => (j === i ? {...x, args: [x.args[0], String(n - 1)]} : x)))
+    yield withGroups(
+      c,
+      g.map((x, j) => (j === i ? {...x, args: [x.args[0], String(n - 1)]} : x)),
+    )
   }
 }
 
 export async function shrink(c: FuzzConfig, program: Program, want: string, maxTrials = 120, log?: (s: string) => void): Promise<FuzzConfig> {
   let best = c
   let trials = 0
-  for (let changed = true; changed && trials < maxTrials; ) {
+  for (let changed = true; changed && trials < maxTrials;) {
     changed = false
     for (const cand of candidates(best)) {
       if (++trials > maxTrials) break

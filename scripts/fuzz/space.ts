@@ -35,7 +35,12 @@ const f = (x: number, d = 3): string => {
 /** A rotation matrix (row-major) from three random angles. */
 function rotation(r: Prng): number[] {
   const [x, y, z] = [r.float(-Math.PI, Math.PI), r.float(-Math.PI / 2, Math.PI / 2), r.float(-Math.PI, Math.PI)]
-  const cx = Math.cos(x), sx = Math.sin(x), cy = Math.cos(y), sy = Math.sin(y), cz = Math.cos(z), sz = Math.sin(z)
+  const cx = Math.cos(x),
+    sx = Math.sin(x),
+    cy = Math.cos(y),
+    sy = Math.sin(y),
+    cz = Math.cos(z),
+    sz = Math.sin(z)
   return [cz * cy, cz * sy * sx - sz * cx, cz * sy * cx + sz * sx, sz * cy, sz * sy * sx + cz * cx, sz * sy * cx - cz * sx, -sy, cy * sx, cy * cx]
 }
 const mul = (m: number[], v: number[]): number[] => [0, 1, 2].map((i) => m[3 * i] * v[0] + m[3 * i + 1] * v[1] + m[3 * i + 2] * v[2])
@@ -58,13 +63,17 @@ function hklTable(r: Prng): string {
     const lo = r.int(-6, 0)
     return [lo, lo + r.int(2, 9)]
   }
-  const [h0, h1] = span(), [k0, k1] = span(), [l0, l1] = span()
+  const [h0, h1] = span(),
+    [k0, k1] = span(),
+    [l0, l1] = span()
   const dense = r.chance(0.6)
   const lines: string[] = []
-  for (let h = h0; h <= h1; h++) for (let k = k0; k <= k1; k++) for (let l = l0; l <= l1; l++) {
-    if (!dense && !r.chance(0.3)) continue
-    lines.push(`${h} ${k} ${l} ${f(r.float(0, 500), 2)}`)
-  }
+  for (let h = h0; h <= h1; h++)
+    for (let k = k0; k <= k1; k++)
+      for (let l = l0; l <= l1; l++) {
+        if (!dense && !r.chance(0.3)) continue
+        lines.push(`${h} ${k} ${l} ${f(r.float(0, 500), 2)}`)
+      }
   if (lines.length === 0) lines.push(`${h0} ${k0} ${l0} 100`)
   // quirks of the reader: a header line, a fifth column, indices written as decimals, no final newline
   const v = r.next()
@@ -89,7 +98,9 @@ function dumpFile(r: Prng): Uint8Array {
 
 /** A MOSFLM A matrix: reciprocal vectors (columns) times the wavelength. */
 function matrixFile(r: Prng, lambdaA: number): string {
-  const a = r.float(30, 120), b = r.float(30, 120), c = r.float(30, 120)
+  const a = r.float(30, 120),
+    b = r.float(30, 120),
+    c = r.float(30, 120)
   const U = rotation(r)
   const cols = [mul(U, [1 / a, 0, 0]), mul(U, [0, 1 / b, 0]), mul(U, [0, 0, 1 / c])].map((v) => v.map((x) => x * lambdaA))
   return [0, 1, 2].map((i) => cols.map((col) => col[i].toPrecision(9)).join(' ')).join('\n') + '\n'
@@ -175,12 +186,21 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   } else if (size === 'xtal') {
     add('xtalsize', r.pick(['-xtalsize', '-xtal_size', '-samplesize', '-sample_size']), f(r.float(0.00005, 0.0005), 5))
   } else if (size === 'sample') {
-    for (const names of [['-xtal_thick', '-xtal_x', '-sample_thick', '-sample_x'], ['-xtal_width', '-xtal_y', '-sample_width', '-sample_y', '-width'], ['-xtal_heigh', '-xtal_z', '-sample_heigh', '-sample_z', '-heigh']]) {
+    for (const names of [
+      ['-xtal_thick', '-xtal_x', '-sample_thick', '-sample_x'],
+      ['-xtal_width', '-xtal_y', '-sample_width', '-sample_y', '-width'],
+      ['-xtal_heigh', '-xtal_z', '-sample_heigh', '-sample_z', '-heigh'],
+    ]) {
       if (r.chance(0.7)) add('sample size', r.pick(names), f(r.float(0.00005, 0.0005), 5))
     }
   }
   const shape = r.pick(['square', 'square', 'square', 'round', 'gauss', 'tophat'])
-  const shapeFlag: Record<string, string> = {square: '-square_xtal', round: '-round_xtal', gauss: '-gauss_xtal', tophat: r.pick(['-tophat_spots', '-binary_spots'])}
+  const shapeFlag: Record<string, string> = {
+    square: '-square_xtal',
+    round: '-round_xtal',
+    gauss: '-gauss_xtal',
+    tophat: r.pick(['-tophat_spots', '-binary_spots']),
+  }
   if (shape !== 'square' || r.chance(0.1)) add('shape', shapeFlag[shape])
   if (shape !== 'square' && r.chance(0.4)) add('fudge', '-fudge', f(r.float(0.3, 2), 2))
 
@@ -276,10 +296,12 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (conv === 'custom') {
     const U = rotation(r)
     const small = (v: number[]): number[] => (r.chance(0.5) ? v : mul(U, v))
-    const fd = small([0, 0, 1]), sd = small([0, -1, 0])
+    const fd = small([0, 0, 1]),
+      sd = small([0, -1, 0])
     add('fdet', '-fdet_vector', ...fd.map((x) => f(x, 5)))
     add('sdet', '-sdet_vector', ...sd.map((x) => f(x, 5)))
-    if (r.chance(0.5)) add('odet', '-odet_vector', ...[fd[1] * sd[2] - fd[2] * sd[1], fd[2] * sd[0] - fd[0] * sd[2], fd[0] * sd[1] - fd[1] * sd[0]].map((x) => f(x, 5)))
+    if (r.chance(0.5))
+      add('odet', '-odet_vector', ...[fd[1] * sd[2] - fd[2] * sd[1], fd[2] * sd[0] - fd[0] * sd[2], fd[0] * sd[1] - fd[1] * sd[0]].map((x) => f(x, 5)))
     if (r.chance(0.3)) add('beam_vector', '-beam_vector', '1', f(r.float(-0.05, 0.05), 4), f(r.float(-0.05, 0.05), 4))
     if (r.chance(0.3)) add('polar_vector', '-polar_vector', f(r.float(-0.1, 0.1), 3), f(r.float(-0.2, 0.2), 3), '1')
     if (r.chance(0.3)) add('spindle', '-spindle_axis', f(r.float(-0.2, 0.2), 3), f(r.float(-0.2, 0.2), 3), '1')
@@ -291,7 +313,8 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (pos === 'distance') add('distance', '-distance', f(dist, 1))
   if (pos === 'close') add('close_distance', '-close_distance', f(dist, 1))
   const centre = r.pick(['none', 'none', 'beam', 'close', 'org'])
-  const fmm = fp * px, smm = sp * px
+  const fmm = fp * px,
+    smm = sp * px
   if (centre === 'beam') {
     if (r.chance(0.8)) add('Xbeam', '-Xbeam', f(r.float(0.2, 0.8) * smm, 3))
     if (r.chance(0.8)) add('Ybeam', '-Ybeam', f(r.float(0.2, 0.8) * fmm, 3))
@@ -320,15 +343,34 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   for (const a of ['-oversample_thick', '-oversample_polar', '-oversample_omega']) if (r.chance(0.08)) add('os flag', a)
   // region
   if (r.chance(0.15)) {
-    const x0 = r.int(0, fp - 1), y0 = r.int(0, sp - 1)
+    const x0 = r.int(0, fp - 1),
+      y0 = r.int(0, sp - 1)
     add('roi', '-roi', String(x0), String(r.int(x0, fp)), String(y0), String(r.int(y0, sp)))
   }
   if (r.chance(0.08) && !g.some((x) => x.tag === 'detsize')) {
-    files['mask.img'] = smvFile(r, fp, sp, {mask: true, header: {PIXEL_SIZE: f(px, 3), ...(r.chance(0.4) ? {BEAM_CENTER_X: f(smm * r.float(0.3, 0.7), 3), BEAM_CENTER_Y: f(fmm * r.float(0.3, 0.7), 3), DISTANCE: f(dist, 1)} : {})}})
+    files['mask.img'] = smvFile(r, fp, sp, {
+      mask: true,
+      header: {
+        PIXEL_SIZE: f(px, 3),
+        ...(r.chance(0.4) ? {BEAM_CENTER_X: f(smm * r.float(0.3, 0.7), 3), BEAM_CENTER_Y: f(fmm * r.float(0.3, 0.7), 3), DISTANCE: f(dist, 1)} : {}),
+      },
+    })
     add('mask', '-mask', 'mask.img').files = ['mask.img']
   }
   if (r.chance(0.05)) {
-    files['head.img'] = smvFile(r, fp, sp, {mask: false, header: {PIXEL_SIZE: f(px, 3), DISTANCE: f(dist, 1), WAVELENGTH: f(lambdaA, 4), BEAM_CENTER_X: f(smm / 2, 3), BEAM_CENTER_Y: f(fmm / 2, 3), PHI: '0', OSC_RANGE: f(r.float(0, 1), 2), CLOSE_DISTANCE: f(dist, 1)}})
+    files['head.img'] = smvFile(r, fp, sp, {
+      mask: false,
+      header: {
+        PIXEL_SIZE: f(px, 3),
+        DISTANCE: f(dist, 1),
+        WAVELENGTH: f(lambdaA, 4),
+        BEAM_CENTER_X: f(smm / 2, 3),
+        BEAM_CENTER_Y: f(fmm / 2, 3),
+        PHI: '0',
+        OSC_RANGE: f(r.float(0, 1), 2),
+        CLOSE_DISTANCE: f(dist, 1),
+      },
+    })
     add('img', '-img', 'head.img').files = ['head.img']
   }
   // other physics
@@ -366,7 +408,8 @@ export function drawConfig(r: Prng, id: string): FuzzConfig {
   if (r.chance(0.12) && g.length > 2) {
     const dup = g[r.int(0, g.length - 1)]
     const v = dup.args[1]
-    if (!dup.essential && !dup.files && dup.args.length === 2 && /^-?[\d.]+$/.test(v)) add(dup.tag, dup.args[0], /^-?\d+$/.test(v) ? String(Math.max(1, Math.round(Number(v) * r.float(0.5, 1.5)))) : f(Number(v) * r.float(0.5, 1.5), 4))
+    if (!dup.essential && !dup.files && dup.args.length === 2 && /^-?[\d.]+$/.test(v))
+      add(dup.tag, dup.args[0], /^-?\d+$/.test(v) ? String(Math.max(1, Math.round(Number(v) * r.float(0.5, 1.5)))) : f(Number(v) * r.float(0.5, 1.5), 4))
   }
 
   // shuffle the non-essential order a little (later flags override earlier ones)

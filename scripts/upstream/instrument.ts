@@ -58,7 +58,7 @@ export const EDITS: Edit[] = [
   {
     id: 'include',
     title: 'The emitter',
-    why: 'nanoBragg is one translation unit, so it also holds the emitter\'s implementation. Without `-DNBTRACE_ENABLE` every `NBT_*` macro is empty and the program is the one you had.',
+    why: "nanoBragg is one translation unit, so it also holds the emitter's implementation. Without `-DNBTRACE_ENABLE` every `NBT_*` macro is empty and the program is the one you had.",
     anchor: ['#include <float.h>'],
     at: 'after',
     line: 0,
@@ -70,7 +70,7 @@ export const EDITS: Edit[] = [
   {
     id: 'args',
     title: 'Trace flags out of the command line',
-    why: 'nanoBragg lets an option read the arguments after it unchecked: `-misset_seed S` followed by three more arguments also takes them as misset angles, so trace flags after the nanoBragg arguments would change the run. `nbt_take_args` removes `-trace_pixel S F` and `-trace_out FILE` from argv, wherever they are, before nanoBragg\'s first look at it, and opens the trace.',
+    why: "nanoBragg lets an option read the arguments after it unchecked: `-misset_seed S` followed by three more arguments also takes them as misset angles, so trace flags after the nanoBragg arguments would change the run. `nbt_take_args` removes `-trace_pixel S F` and `-trace_out FILE` from argv, wherever they are, before nanoBragg's first look at it, and opens the trace.",
     anchor: ['/* check argument list */', 'for(i=1; i<argc; ++i)'],
     at: 'before',
     line: 0,
@@ -145,7 +145,7 @@ if (nbt_armed) {   /* nbtrace: header (schemas/config.schema.json: any subset of
   {
     id: 'setup',
     title: 'Set-up values',
-    why: 'Once everything the pixels use is known (the last set-up line computes the water background), before the detector sweep. Names and units are the catalogue\'s; nanoBragg\'s vectors are 1-based, hence `&v[1]`. Values nanoBragg never holds in a variable (the RNG draws, `F_latt_a`, `obliquity`, `cos2theta`, the `*_applied` factors) are not traced: compare lists them as one-sided and compares the rest.',
+    why: "Once everything the pixels use is known (the last set-up line computes the water background), before the detector sweep. Names and units are the catalogue's; nanoBragg's vectors are 1-based, hence `&v[1]`. Values nanoBragg never holds in a variable (the RNG draws, `F_latt_a`, `obliquity`, `cos2theta`, the `*_applied` factors) are not traced: compare lists them as one-sided and compares the rest.",
     anchor: ['I_bg = F_bg*F_bg*r_e_sqr*fluence*water_size*water_size*water_size*1e6*Avogadro/water_MW;'],
     at: 'after',
     line: 0,
@@ -222,7 +222,7 @@ if (nbt_armed) {   /* nbtrace: set-up block, loop {} (and one record per domain 
   {
     id: 'pixel',
     title: 'The traced pixel starts',
-    why: 'In the fast-pixel loop, after the ROI and mask `continue`s. `NBT_PIXEL` sets the thread-local trace flag of the thread computing this pixel (1 for the traced pixel, 0 otherwise) through a function call: the OpenMP region\'s `default(none)` needs no new names, and no other thread touches any trace state.',
+    why: "In the fast-pixel loop, after the ROI and mask `continue`s. `NBT_PIXEL` sets the thread-local trace flag of the thread computing this pixel (1 for the traced pixel, 0 otherwise) through a function call: the OpenMP region's `default(none)` needs no new names, and no other thread touches any trace state.",
     anchor: ['/* reset uncorrected photon count for this pixel */'],
     at: 'before',
     line: 0,
@@ -240,7 +240,7 @@ if (nbt_armed) {   /* nbtrace: set-up block, loop {} (and one record per domain 
   {
     id: 'subpixel',
     title: 'Sub-pixel position',
-    why: 'After the diffracted direction (so a curved detector\'s position is the one traced).',
+    why: "After the diffracted direction (so a curved detector's position is the one traced).",
     anchor: ['airpath = unitize(pixel_pos,diffracted);'],
     at: 'after',
     line: 0,
@@ -292,7 +292,7 @@ NBT_SCALAR("stol", NBT_LSRC(thick_tic, subS, subF, source), stol);`,
   {
     id: 'phi',
     title: 'Per phi step: the rotated cell in effect',
-    why: 'After the conditional rotation: at phi = 0 nanoBragg keeps the previous step\'s vectors (state carried over), and that is what is traced.',
+    why: "After the conditional rotation: at phi = 0 nanoBragg keeps the previous step's vectors (state carried over), and that is what is traced.",
     anchor: ['/* enumerate mosaic domains */'],
     at: 'before',
     line: 0,
@@ -365,7 +365,7 @@ NBT_PIXEL_END();`,
   {
     id: 'close-end',
     title: 'Close the trace: the end of main',
-    why: 'After the noise image. The error exits (`exit(9)`) are left alone: the emitter\'s exit handler marks those traces aborted, which is what they are.',
+    why: "After the noise image. The error exits (`exit(9)`) are left alone: the emitter's exit handler marks those traces aborted, which is what they are.",
     anchor: ['fclose(outfile);', 'return 0;', '}'],
     at: 'before',
     line: 1,
@@ -403,7 +403,9 @@ export function instrumentUpstream(source: string, opts: InstrumentOptions = {})
     const re = anchorRegex(e.anchor)
     const hits = [...source.matchAll(re)]
     if (hits.length !== 1) {
-      throw new AnchorError(`edit "${e.id}": anchor ${JSON.stringify(e.anchor.join(' / '))} found ${hits.length} times in the source (expected once): is this upstream nanoBragg.c, or has it changed?`)
+      throw new AnchorError(
+        `edit "${e.id}": anchor ${JSON.stringify(e.anchor.join(' / '))} found ${hits.length} times in the source (expected once): is this upstream nanoBragg.c, or has it changed?`,
+      )
     }
     const m = hits[0]
     // the span of anchor line e.line inside the match
@@ -411,7 +413,10 @@ export function instrumentUpstream(source: string, opts: InstrumentOptions = {})
     let off = m.index!
     let k = 0
     for (let i = 0; i < lines.length; i++) {
-      if (lines[i].trim() === '') { off += lines[i].length + 1; continue }
+      if (lines[i].trim() === '') {
+        off += lines[i].length + 1
+        continue
+      }
       if (k === e.line) break
       off += lines[i].length + (source[off + lines[i].length] === '\r' ? 2 : 1)
       k++
@@ -419,7 +424,11 @@ export function instrumentUpstream(source: string, opts: InstrumentOptions = {})
     const lineStart = source.lastIndexOf('\n', off) + 1
     const lineEnd = source.indexOf('\n', off) === -1 ? source.length : source.indexOf('\n', off) + 1
     const indent = /^[ \t]*/.exec(source.slice(lineStart))![0]
-    const text = e.code.split('\n').map((l) => (l.startsWith('#') || l === '' ? l : indent + l)).join(nl) + nl
+    const text =
+      e.code
+        .split('\n')
+        .map((l) => (l.startsWith('#') || l === '' ? l : indent + l))
+        .join(nl) + nl
     inserts.push({pos: e.at === 'before' ? lineStart : lineEnd, text, id: e.id})
   }
   inserts.sort((a, b) => a.pos - b.pos)
@@ -472,7 +481,10 @@ async function main(argv: string[]): Promise<number> {
     const guide = readFileSync(GUIDE, 'utf8')
     const next = guideWithSection(guide)
     if (argv[0] === '--check-doc') {
-      if (next !== guide) { process.stderr.write(`${GUIDE} is stale: run scripts/upstream/instrument.ts --doc\n`); return 1 }
+      if (next !== guide) {
+        process.stderr.write(`${GUIDE} is stale: run scripts/upstream/instrument.ts --doc\n`)
+        return 1
+      }
       return 0
     }
     if (next !== guide) writeFileSync(GUIDE, next)
@@ -483,7 +495,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     out = instrumentUpstream(input)
   } catch (e) {
-    if (e instanceof AnchorError) { process.stderr.write(`instrument: ${e.message}\n`); return 2 }
+    if (e instanceof AnchorError) {
+      process.stderr.write(`instrument: ${e.message}\n`)
+      return 2
+    }
     throw e
   }
   if (argv[1]) writeFileSync(argv[1], out)

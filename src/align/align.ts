@@ -224,9 +224,25 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     let s = vars.get(name)
     if (!s) {
       s = {
-        name, def, comp, inRef: 0, inCand: 0, matched: 0, diverged: 0, onlyRef: 0, onlyCand: 0,
-        divKeys: new Map(), unmatchedKeys: new Set(), details: [], unmatchedLoops: {ref: [], cand: []},
-        firstRef: -1, capRef: -1, lastRef: -1, firstCand: -1, capCand: -1, lastCand: -1,
+        name,
+        def,
+        comp,
+        inRef: 0,
+        inCand: 0,
+        matched: 0,
+        diverged: 0,
+        onlyRef: 0,
+        onlyCand: 0,
+        divKeys: new Map(),
+        unmatchedKeys: new Set(),
+        details: [],
+        unmatchedLoops: {ref: [], cand: []},
+        firstRef: -1,
+        capRef: -1,
+        lastRef: -1,
+        firstCand: -1,
+        capCand: -1,
+        lastCand: -1,
       }
       vars.set(name, s)
     }
@@ -287,7 +303,14 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     counts.matched++
     const t = o.tolerances.get(r.name)!
     // a value printed with fewer digits (a %g table) is allowed half a unit in its last digit
-    const f = r.digits === undefined && c.digits === undefined ? flags : {...flags, allowance: (a: number, b: number) => (r.digits ? halfUnit(a, r.digits) : 0) + (c.digits ? halfUnit(b, c.digits) : 0) + (flags.allowance?.(a, b) ?? 0)}
+    const f =
+      r.digits === undefined && c.digits === undefined
+        ? flags
+        : {
+            ...flags,
+            allowance: (a: number, b: number) =>
+              (r.digits ? halfUnit(a, r.digits) : 0) + (c.digits ? halfUnit(b, c.digits) : 0) + (flags.allowance?.(a, b) ?? 0),
+          }
     const d = compareValues(def, rv, cv, t, f)
     if (d.agree) {
       counts.agree++
@@ -305,8 +328,18 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     const isFirst = !first || r.index < first.refIndex
     if (s.details.length < K || isFirst) {
       const dv: Divergent = {
-        stat: s, loop: r.loop, candLoop: c.loop, occurrence: occ, key, refIndex: r.index, candIndex: c.index,
-        refLine: r.line, candLine: c.line, ref: rv, cand: cv, diff: d,
+        stat: s,
+        loop: r.loop,
+        candLoop: c.loop,
+        occurrence: occ,
+        key,
+        refIndex: r.index,
+        candIndex: c.index,
+        refLine: r.line,
+        candLine: c.line,
+        ref: rv,
+        cand: cv,
+        diff: d,
       }
       if (s.details.length < K) s.details.push(dv)
       if (isFirst) first = dv
@@ -484,7 +517,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
         // printed already; beyond a loop extent the log states (n_sources 2 against source 3) the
         // log does state that the iteration does not exist: that stays a loop-shape finding
         const other = side === 'ref' ? cand : ref
-        const beyond = otherExtents !== undefined && p.rec.loop !== null && Object.entries(p.rec.loop).some(([a, v]) => otherExtents.has(a as LoopName) && (v as number) >= otherExtents.get(a as LoopName)!)
+        const beyond =
+          otherExtents !== undefined &&
+          p.rec.loop !== null &&
+          Object.entries(p.rec.loop).some(([a, v]) => otherExtents.has(a as LoopName) && (v as number) >= otherExtents.get(a as LoopName)!)
         const gatedOut = partialOther && (mode === 'occurrence' || other.header.legacy?.producer === 'freeform' || notPrinted(p.rec, other))
         if ((gatedOut && !beyond) || repeated?.has(p.rec.index)) {
           unstated[side]++
@@ -515,7 +551,21 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   drain(pendCand, 'cand')
 
   return {
-    mode, stated, extents, present: {ref: axisValues(ref), cand: axisValues(cand)}, counts, vars, div, first, unstated, refRecords: rc.index + 1, candRecords: cc.index + 1, maxPending, pendingBytes, textEqual, onlyAxes,
+    mode,
+    stated,
+    extents,
+    present: {ref: axisValues(ref), cand: axisValues(cand)},
+    counts,
+    vars,
+    div,
+    first,
+    unstated,
+    refRecords: rc.index + 1,
+    candRecords: cc.index + 1,
+    maxPending,
+    pendingBytes,
+    textEqual,
+    onlyAxes,
     checkpoints: {ref: rc.checkpoints, cand: cc.checkpoints},
   }
 }

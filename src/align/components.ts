@@ -61,7 +61,8 @@ export function splitCursor(c: Cursor, split: Split | null): Cursor {
         if (r.loop === null || (r.comp === undefined && !split.comps.has(r.name))) {
           // coordinates unknown (nothing to tell a repeat by), or nothing to split
           queue.push(r)
-          if (r.comp === undefined && Array.isArray(r.value)) for (const comp of split.comps.get(r.name) ?? []) queue.push({...r, comp, value: (r.value as unknown[])[INDEX[comp]]})
+          if (r.comp === undefined && Array.isArray(r.value))
+            for (const comp of split.comps.get(r.name) ?? []) queue.push({...r, comp, value: (r.value as unknown[])[INDEX[comp]]})
         } else if (r.comp !== undefined) {
           const k = at(r.name, r.comp, r.loop)
           if (emitted.has(k) && Object.is(emitted.get(k), r.value)) continue

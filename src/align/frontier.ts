@@ -195,7 +195,7 @@ export function frontier(res: AlignResult): Frontier {
     if (r.detail && res.mode === 'occurrence') r.loop = r.detail.loop
     const down = cat.downstream(r.stat.def.name)
     for (const [s, c] of cascadeOf) {
-      if (down.has(s.def.name) || (s === r.stat)) {
+      if (down.has(s.def.name) || s === r.stat) {
         if (s !== r.stat) r.downstream.push(s.name)
         r.cascade += s === r.stat ? 0 : c
       }

@@ -45,14 +45,32 @@ export function loopShape(res: AlignResult): LoopShapeFinding[] {
       if (vr.length) parts.push(`the reference has ${a} ${vr.join(', ')} that the candidate lacks`)
       if (vc.length) parts.push(`the candidate has ${a} ${vc.join(', ')} that the reference lacks`)
       vars.forEach((v) => covered.add(v))
-      out.push({axis: a, onlyRef: vr, onlyCand: vc, variables: vars, message: `loop shape differs on ${a}: ${parts.join('; ')} (${vars.length} variable${vars.length === 1 ? '' : 's'})`})
+      out.push({
+        axis: a,
+        onlyRef: vr,
+        onlyCand: vc,
+        variables: vars,
+        message: `loop shape differs on ${a}: ${parts.join('; ')} (${vars.length} variable${vars.length === 1 ? '' : 's'})`,
+      })
     }
     const rest = shared.filter((s) => !covered.has(s.name))
-    if (rest.length) out.push({axis: null, onlyRef: [], onlyCand: [], variables: rest.map((s) => s.name), message: `records on one side only: ${rest.map((s) => `${s.name} (${s.onlyRef} ref, ${s.onlyCand} cand)`).join(', ')}`})
+    if (rest.length)
+      out.push({
+        axis: null,
+        onlyRef: [],
+        onlyCand: [],
+        variables: rest.map((s) => s.name),
+        message: `records on one side only: ${rest.map((s) => `${s.name} (${s.onlyRef} ref, ${s.onlyCand} cand)`).join(', ')}`,
+      })
   } else {
     for (const s of shared) {
-      out.push({axis: null, onlyRef: [], onlyCand: [], variables: [s.name],
-        message: `${s.name}: reference has ${s.inRef} record${s.inRef === 1 ? '' : 's'}, candidate ${s.inCand} (occurrences differ${s.unmatchedLoops.ref.concat(s.unmatchedLoops.cand).some((l) => l && Object.keys(l).length) ? `; unmatched at ${[...s.unmatchedLoops.ref, ...s.unmatchedLoops.cand].map(showLoop).join(' ')}` : ''})`})
+      out.push({
+        axis: null,
+        onlyRef: [],
+        onlyCand: [],
+        variables: [s.name],
+        message: `${s.name}: reference has ${s.inRef} record${s.inRef === 1 ? '' : 's'}, candidate ${s.inCand} (occurrences differ${s.unmatchedLoops.ref.concat(s.unmatchedLoops.cand).some((l) => l && Object.keys(l).length) ? `; unmatched at ${[...s.unmatchedLoops.ref, ...s.unmatchedLoops.cand].map(showLoop).join(' ')}` : ''})`,
+      })
     }
   }
   return out

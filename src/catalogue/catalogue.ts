@@ -14,8 +14,7 @@ export type Loop = Partial<Record<LoopName, number>>
 
 export type Shape = 'scalar' | 'int' | 'vec3' | 'ivec3' | 'mat3' | 'enum'
 export type Stage =
-  | 'setup' | 'geometry' | 'sources' | 'orientation' | 'rng' | 'lattice'
-  | 'structure-factor' | 'polarization' | 'normalization' | 'accumulation' | 'output'
+  'setup' | 'geometry' | 'sources' | 'orientation' | 'rng' | 'lattice' | 'structure-factor' | 'polarization' | 'normalization' | 'accumulation' | 'output'
 export type ToleranceClass = 'exact-int' | 'exact-rng' | 'geometry' | 'relative' | 'intensity'
 
 export interface Tolerance {
@@ -123,7 +122,18 @@ export function loadCatalogue(): Catalogue {
   if (raw.loopOrder.length !== Object.keys(known).length || raw.loopOrder.some((l) => !known[l]) || new Set(raw.loopOrder).size !== raw.loopOrder.length) {
     throw new Error(`catalogue: loopOrder ${JSON.stringify(raw.loopOrder)} does not match the LoopName type`)
   }
-  cached = {version: raw.version, variables, byName, loopOrder: raw.loopOrder, loops: raw.loops, classes: raw.classes, roles: raw.roles, byRole, tolerances: raw.tolerances, downstream}
+  cached = {
+    version: raw.version,
+    variables,
+    byName,
+    loopOrder: raw.loopOrder,
+    loops: raw.loops,
+    classes: raw.classes,
+    roles: raw.roles,
+    byRole,
+    tolerances: raw.tolerances,
+    downstream,
+  }
   return cached
 }
 

@@ -75,7 +75,7 @@ export function carryOver(ctx: EvidenceContext, root: RootCause, d: Divergent): 
     // the iterated axis of the downstream series must be one the root itself iterates over
     if (!first || !Object.keys(first.loop!).every((a) => def.loop.includes(a as never))) continue
     const dd = v.details[0]
-    const loopAt = dd?.loop && Object.keys(dd.loop).length ? dd.loop : first?.loop ?? null
+    const loopAt = dd?.loop && Object.keys(dd.loop).length ? dd.loop : (first?.loop ?? null)
     const h = carryOverIn(ctx, disp, v.def.name, loopAt, disp)
     if (h) return h
   }

@@ -15,7 +15,8 @@ export function classify(root: RootCause, ctx: EvidenceContext): Verdict {
   const ratio = d.diff.ratio
   const rel = d.diff.relDiff ?? Number.NaN
   const ev: string[] = []
-  if (rel === rel && Number.isFinite(ratio ?? NaN)) ev.push(`${s.name}: reference ${fmt(d.ref)}, candidate ${fmt(d.cand)} (ratio ${fmt(ratio)}, relative difference ${fmt(rel)})`)
+  if (rel === rel && Number.isFinite(ratio ?? NaN))
+    ev.push(`${s.name}: reference ${fmt(d.ref)}, candidate ${fmt(d.cand)} (ratio ${fmt(ratio)}, relative difference ${fmt(rel)})`)
   else ev.push(`${s.name}: reference ${fmt(d.ref)}, candidate ${fmt(d.cand)}`)
   const traced = ctx.inputsOf(def.name)
   if (root.forced) ev.push(root.forced)

@@ -97,11 +97,29 @@ export function seriesOf(ctx: EvidenceContext, side: SideName, role: RoleName): 
 
 /** Roles whose set-up values (loop {}) the rules read. */
 export const SETUP_ROLES: readonly RoleName[] = [
-  ROLE.pixelSize, ROLE.oversample, ROLE.stepCount, ROLE.layerCount, ROLE.sourceCount, ROLE.phiStepCount, ROLE.mosaicDomainCount,
-  ROLE.rngSeed, ROLE.detectorOrigin, ROLE.fastAxis, ROLE.slowAxis, ROLE.normalAxis, ROLE.nominalWavelength,
+  ROLE.pixelSize,
+  ROLE.oversample,
+  ROLE.stepCount,
+  ROLE.layerCount,
+  ROLE.sourceCount,
+  ROLE.phiStepCount,
+  ROLE.mosaicDomainCount,
+  ROLE.rngSeed,
+  ROLE.detectorOrigin,
+  ROLE.fastAxis,
+  ROLE.slowAxis,
+  ROLE.normalAxis,
+  ROLE.nominalWavelength,
 ]
 /** Roles whose per-iteration series the rules read whatever the root cause. */
-export const SERIES_ROLES: readonly RoleName[] = [ROLE.sourceWeight, ROLE.sourceWavelength, ROLE.pixelPosition, ROLE.subpixelFast, ROLE.subpixelSlow, ROLE.scaleFactor]
+export const SERIES_ROLES: readonly RoleName[] = [
+  ROLE.sourceWeight,
+  ROLE.sourceWavelength,
+  ROLE.pixelPosition,
+  ROLE.subpixelFast,
+  ROLE.subpixelSlow,
+  ROLE.scaleFactor,
+]
 
 /** Catalogue names of the variables holding any of `roles`. */
 export function namesOf(roles: readonly RoleName[]): string[] {

@@ -7,7 +7,12 @@ export function stepsEvidence(ctx: EvidenceContext, ev: string[]): void {
   const steps = roleVar(ROLE.stepCount).name
   const os2 = `${roleVar(ROLE.oversample).name}²`
   const parts = (side: SideName): string => {
-    const [src, mos, phi, os] = [setupNum(ctx, side, ROLE.sourceCount), setupNum(ctx, side, ROLE.mosaicDomainCount), setupNum(ctx, side, ROLE.phiStepCount), setupNum(ctx, side, ROLE.oversample)]
+    const [src, mos, phi, os] = [
+      setupNum(ctx, side, ROLE.sourceCount),
+      setupNum(ctx, side, ROLE.mosaicDomainCount),
+      setupNum(ctx, side, ROLE.phiStepCount),
+      setupNum(ctx, side, ROLE.oversample),
+    ]
     return `${setupNum(ctx, side, ROLE.stepCount)} (sources ${src ?? '?'} × domains ${mos ?? '?'} × phi steps ${phi ?? '?'} × ${os2} ${os !== undefined ? os * os : '?'})`
   }
   ev.push(`${steps}: reference ${parts('ref')}, candidate ${parts('cand')}`)
@@ -24,9 +29,15 @@ export function countFactor(ctx: EvidenceContext, ratio: number): string | undef
   for (const side of SIDES) {
     const g = (r: Parameters<typeof setupNum>[2]) => setupNum(ctx, side, r)
     const o = g(ROLE.oversample)
-    facts.push([roleVar(ROLE.stepCount).name, g(ROLE.stepCount)], [`${os}²`, o !== undefined ? o * o : undefined], [os, o],
-      [`the layer count (${roleVar(ROLE.layerCount).name})`, g(ROLE.layerCount)], ['the source count', g(ROLE.sourceCount)],
-      ['the phi step count', g(ROLE.phiStepCount)], ['the mosaic domain count', g(ROLE.mosaicDomainCount)])
+    facts.push(
+      [roleVar(ROLE.stepCount).name, g(ROLE.stepCount)],
+      [`${os}²`, o !== undefined ? o * o : undefined],
+      [os, o],
+      [`the layer count (${roleVar(ROLE.layerCount).name})`, g(ROLE.layerCount)],
+      ['the source count', g(ROLE.sourceCount)],
+      ['the phi step count', g(ROLE.phiStepCount)],
+      ['the mosaic domain count', g(ROLE.mosaicDomainCount)],
+    )
   }
   for (const [label, f] of facts) {
     if (f === undefined || !(f > 1)) continue

@@ -31,7 +31,11 @@ export function pixelSize(ctx: EvidenceContext): {value: number; from: string} |
     const pp = nums(pos)
     const along = (pp[0] - p0[0]) * fv[0] + (pp[1] - p0[1]) * fv[1] + (pp[2] - p0[2]) * fv[2]
     const v = along / (px.fast + 0.5)
-    if (Number.isFinite(v) && v > 0) return {value: Number(v.toPrecision(9)), from: `inferred from the ${sideWord(side)} ${roleVar(ROLE.detectorOrigin).name} and ${roleVar(ROLE.pixelPosition).name} of pixel (slow ${px.slow}, fast ${px.fast})`}
+    if (Number.isFinite(v) && v > 0)
+      return {
+        value: Number(v.toPrecision(9)),
+        from: `inferred from the ${sideWord(side)} ${roleVar(ROLE.detectorOrigin).name} and ${roleVar(ROLE.pixelPosition).name} of pixel (slow ${px.slow}, fast ${px.fast})`,
+      }
   }
   return undefined
 }
@@ -53,7 +57,8 @@ export function halfPixel(ctx: EvidenceContext, d: Divergent): string | undefine
 export function swappedSubpixel(ctx: EvidenceContext, d: Divergent): string | undefined {
   if (!d.loop) return undefined
   const k = loopText(d.loop)
-  const get = (side: 'ref' | 'cand', role: typeof ROLE.subpixelFast | typeof ROLE.subpixelSlow) => scalarOf(seriesOf(ctx, side, role)?.find((r) => loopText(r.loop) === k)?.value)
+  const get = (side: 'ref' | 'cand', role: typeof ROLE.subpixelFast | typeof ROLE.subpixelSlow) =>
+    scalarOf(seriesOf(ctx, side, role)?.find((r) => loopText(r.loop) === k)?.value)
   const [rf, rs, cf, cs] = [get('ref', ROLE.subpixelFast), get('ref', ROLE.subpixelSlow), get('cand', ROLE.subpixelFast), get('cand', ROLE.subpixelSlow)]
   if ([rf, rs, cf, cs].some((x) => x === undefined) || rf === rs) return undefined
   if (!near(cf!, rs!, 1e-12) || !near(cs!, rf!, 1e-12)) return undefined

@@ -89,7 +89,12 @@ export function printingFindings(res: AlignResult, fr: Frontier): Printing {
     records += n
     const also = family.slice(1).map((s) => s.name)
     findings.push({
-      name: r.stat.name, factor: f, unit: why, alsoPrinted: also, consumers: [...new Set(agreeing)], records: n,
+      name: r.stat.name,
+      factor: f,
+      unit: why,
+      alsoPrinted: also,
+      consumers: [...new Set(agreeing)],
+      records: n,
       message: `${r.stat.name}${also.length ? ` (and ${also.join(', ')})` : ''} differ${also.length ? '' : 's'} by exactly ×${fmt(f)} = ${why} while ${[...new Set(agreeing)].join(', ')}, computed from ${also.length ? 'them' : 'it'}, agree${agreeing.length === 1 ? 's' : ''}: printed in another unit (or labelled with one), not computed with it`,
     })
   }

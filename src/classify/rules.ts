@@ -211,7 +211,9 @@ export const RULES: Rule[] = [
       return ulps <= PRECISION_ULPS ? {ulps, band} : undefined
     },
     class: 'precision',
-    evidence: (c, {ulps, band}) => [`largest difference ${fmt(ulps)} ${band === 'f32' ? 'float32' : 'float64'} ulps: within ${PRECISION_ULPS} ulps of the declared precision (reference ${c.ctx.headers.ref.producer.precision}, candidate ${c.ctx.headers.cand.producer.precision})`],
+    evidence: (c, {ulps, band}) => [
+      `largest difference ${fmt(ulps)} ${band === 'f32' ? 'float32' : 'float64'} ulps: within ${PRECISION_ULPS} ulps of the declared precision (reference ${c.ctx.headers.ref.producer.precision}, candidate ${c.ctx.headers.cand.producer.precision})`,
+    ],
   }),
   rule({
     // per-source quantities: source count, wavelengths, weights, directions
@@ -234,7 +236,8 @@ export const RULES: Rule[] = [
         const b = scalarOf(c.d.cand)
         if (a !== undefined && b !== undefined && near(b * b, a, 1e-6)) ev.push('candidate value squared equals the reference: the constant used unsquared')
       }
-      if (hasRole(c.def, ROLE.areaDensity) && c.ratio !== null && (near(c.ratio, 1e-6) || near(c.ratio, 1e6))) ev.push(`ratio ${fmt(c.ratio)}: per mm² instead of per m² (or the reverse)`)
+      if (hasRole(c.def, ROLE.areaDensity) && c.ratio !== null && (near(c.ratio, 1e-6) || near(c.ratio, 1e6)))
+        ev.push(`ratio ${fmt(c.ratio)}: per mm² instead of per m² (or the reverse)`)
       ev.push(`${c.def.name} is a normalization constant of the pixel sum`)
       return ev
     },
@@ -322,7 +325,11 @@ export const RULES: Rule[] = [
       const a = setupNum(c.ctx, 'ref', ROLE.rngSeed)
       const b = setupNum(c.ctx, 'cand', ROLE.rngSeed)
       if (a !== undefined && b !== undefined && a !== b) ev.push(`mosaic seeds differ: reference ${a}, candidate ${b}`)
-      ev.push(hasRole(c.def, ROLE.rngSeed) ? 'the RNG seed diverges first' : `a random draw or mosaic matrix (${c.def.name}) diverges first${c.d.loop && c.d.loop.mosaic !== undefined ? ` at mosaic domain ${c.d.loop.mosaic}` : ''}`)
+      ev.push(
+        hasRole(c.def, ROLE.rngSeed)
+          ? 'the RNG seed diverges first'
+          : `a random draw or mosaic matrix (${c.def.name}) diverges first${c.d.loop && c.d.loop.mosaic !== undefined ? ` at mosaic domain ${c.d.loop.mosaic}` : ''}`,
+      )
       return ev
     },
   }),
@@ -331,14 +338,18 @@ export const RULES: Rule[] = [
     when: {roles: [ROLE.latticeFactor, ROLE.latticeFactorAxis]},
     test: always,
     class: 'lattice',
-    evidence: (c) => (agreesAt(c.ctx, ROLE.fractionalIndex, c.d) ? [`the lattice factor diverges while ${roleVar(ROLE.fractionalIndex).name} agrees at the same coordinates`] : []),
+    evidence: (c) =>
+      agreesAt(c.ctx, ROLE.fractionalIndex, c.d)
+        ? [`the lattice factor diverges while ${roleVar(ROLE.fractionalIndex).name} agrees at the same coordinates`]
+        : [],
   }),
   rule({
     id: 'structure-factor',
     when: {stages: ['structure-factor']},
     test: always,
     class: 'structure-factor',
-    evidence: (c) => (agreesAt(c.ctx, ROLE.latticeFactor, c.d) ? [`${c.def.name} diverges alone: ${roleVar(ROLE.latticeFactor).name} agrees at the same coordinates`] : []),
+    evidence: (c) =>
+      agreesAt(c.ctx, ROLE.latticeFactor, c.d) ? [`${c.def.name} diverges alone: ${roleVar(ROLE.latticeFactor).name} agrees at the same coordinates`] : [],
   }),
   rule({
     id: 'crystal-orientation',

@@ -14,7 +14,9 @@ export function sourceEvidence(ctx: EvidenceContext, root: RootCause, d: Diverge
   const lam = (side: SideName) => (seriesOf(ctx, side, ROLE.sourceWavelength) ?? []).filter((r) => scalarOf(r.value) === 0).map((r) => r.loop?.source)
   const ghosts = (side: SideName): string | undefined => {
     const g = lam(side)
-    return g.length ? `${sideWord(side)} source${g.length > 1 ? 's' : ''} ${g.join(', ')} ha${g.length > 1 ? 've' : 's'} wavelength 0 (a ghost source: a comment or short line read as a source?)` : undefined
+    return g.length
+      ? `${sideWord(side)} source${g.length > 1 ? 's' : ''} ${g.join(', ')} ha${g.length > 1 ? 've' : 's'} wavelength 0 (a ghost source: a comment or short line read as a source?)`
+      : undefined
   }
   const ghostNotes = [ghosts('ref'), ghosts('cand'), ...legacyGhostNotes(ctx)].filter((x): x is string => !!x)
   if (hasRole(def, ROLE.sourceAttribute)) {
@@ -23,8 +25,10 @@ export function sourceEvidence(ctx: EvidenceContext, root: RootCause, d: Diverge
       const nominal = roleVar(ROLE.nominalWavelength).name
       const c0 = setupValue(ctx, 'cand', ROLE.nominalWavelength)
       const r0 = setupValue(ctx, 'ref', ROLE.nominalWavelength)
-      if (c0 !== undefined && scalarOf(d.cand) === scalarOf(c0)) ev.push(`candidate uses the nominal wavelength ${nominal} ${fmt(c0)} instead of the source's own ${fmt(d.ref)}`)
-      else if (r0 !== undefined && scalarOf(d.ref) === scalarOf(r0)) ev.push(`reference uses the nominal wavelength ${nominal} ${fmt(r0)} where the candidate uses ${fmt(d.cand)}`)
+      if (c0 !== undefined && scalarOf(d.cand) === scalarOf(c0))
+        ev.push(`candidate uses the nominal wavelength ${nominal} ${fmt(c0)} instead of the source's own ${fmt(d.ref)}`)
+      else if (r0 !== undefined && scalarOf(d.ref) === scalarOf(r0))
+        ev.push(`reference uses the nominal wavelength ${nominal} ${fmt(r0)} where the candidate uses ${fmt(d.cand)}`)
     }
     const shift = sourceShift(ctx, root.stat.name, d)
     if (shift) ev.push(shift)
@@ -49,7 +53,8 @@ export function sourceEvidence(ctx: EvidenceContext, root: RootCause, d: Diverge
   if (nr !== undefined && nc !== undefined && nr !== nc) ev.push(`source count differs: reference ${nr}, candidate ${nc}`)
   if (ev.length === 0 && def.stage === 'accumulation' && srcs.length > 1) {
     const rs = root.stat.details.filter((x) => x.loop?.source !== undefined).map((x) => `${x.loop!.source}:${fmt(x.diff.ratio)}`)
-    if (new Set(root.stat.details.map((x) => fmt(x.diff.ratio))).size > 1) ev.push(`the ratio depends on the source (source:ratio ${rs.slice(0, 4).join(', ')})`)
+    if (new Set(root.stat.details.map((x) => fmt(x.diff.ratio))).size > 1)
+      ev.push(`the ratio depends on the source (source:ratio ${rs.slice(0, 4).join(', ')})`)
   }
   if (ev.length) ev.push(...ghostNotes)
   return ev

@@ -74,7 +74,12 @@ export abstract class BaseCommand extends Command {
       throw err
     } else if (err.oclif !== undefined || /flag|argument|Unexpected|Missing|Expected/.test(err.message ?? '')) {
       // oclif spreads one usage error over lines ("Parsing --timeout\n\tExpected ..."): one line
-      message = String(err.message).split('\n').map((l) => l.trim()).filter((l) => l && !/^See more help/.test(l)).slice(0, 2).join(': ')
+      message = String(err.message)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !/^See more help/.test(l))
+        .slice(0, 2)
+        .join(': ')
       payload = {code: 'usage', message, file: null, line: null, field: null}
     } else {
       // a bug or an unforeseen failure: still one line and exit 2, because exit 1 means "diverged"

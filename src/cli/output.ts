@@ -34,7 +34,11 @@ export class Progress {
   private readonly started = Date.now()
   private readonly tty: boolean
   private restore: (() => void) | null = null
-  constructor(private readonly label: string, private readonly stream: NodeJS.WriteStream = process.stderr, private readonly delayMs = 1000) {
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly delayMs = 1000,
+  ) {
     this.tty = Boolean(stream.isTTY)
   }
 

@@ -168,7 +168,9 @@ export function renderTable(columns: Column[], allRows: Row[], o: TableOptions):
   }
   const full = gridWidth(widths) - 4
   const groupLines = (g: string): string[] =>
-    wrapText(g, full).split('\n').map((l) => indent + border(B.v) + ' ' + head(pad(l, full)) + ' ' + border(B.v))
+    wrapText(g, full)
+      .split('\n')
+      .map((l) => indent + border(B.v) + ' ' + head(pad(l, full)) + ' ' + border(B.v))
   const bodies = allRows.map((r) => (isGroup(r) ? groupLines(r.group) : [...gridRow(r), ...belowLines(r)]))
   // separators between rows only when some row takes several lines (single-line rows read as a
   // list); always around group headings
@@ -181,7 +183,13 @@ export function renderTable(columns: Column[], allRows: Row[], o: TableOptions):
     if (below === null) return line(B.bl, up ? B.bm : B.h, B.br)
     return line(B.ml, up && down ? B.mm : up ? B.bm : down ? B.tm : B.h, B.mr)
   }
-  const out = [line(B.tl, B.tm, B.tr), ...gridRow(columns.map((col) => col.header), head)]
+  const out = [
+    line(B.tl, B.tm, B.tr),
+    ...gridRow(
+      columns.map((col) => col.header),
+      head,
+    ),
+  ]
   bodies.forEach((b, k) => {
     const prev = k > 0 ? allRows[k - 1] : null
     if (k === 0 || separate || isGroup(allRows[k]) || (prev !== null && isGroup(prev))) out.push(rule(prev, allRows[k]))

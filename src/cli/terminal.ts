@@ -36,7 +36,11 @@ export interface WrapOptions {
 export function wrapText(text: string, width: number, o: WrapOptions = {}): string {
   const indent = o.indent ?? ''
   const hanging = o.hanging ?? ' '.repeat(displayWidth(indent))
-  if (!Number.isFinite(width)) return text.split('\n').map((l, i) => (i === 0 ? indent : hanging) + l).join('\n')
+  if (!Number.isFinite(width))
+    return text
+      .split('\n')
+      .map((l, i) => (i === 0 ? indent : hanging) + l)
+      .join('\n')
   const room = Math.max(1, width - Math.max(displayWidth(indent), displayWidth(hanging)))
   const out: string[] = []
   for (const para of text.split('\n')) {

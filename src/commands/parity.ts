@@ -41,7 +41,7 @@ The heat map (--png) shows Δ = CAND − REF in the images' unit on a diverging 
     top: Flags.string({description: 'how many pixels each ranking lists (default 10)'}),
     pixel: Flags.string({description: 'SLOW,FAST: report this pixel and warn when it carries a negligible share of the difference'}),
     png: Flags.string({description: 'write a heat map of Δ = CAND − REF to this PNG file'}),
-    'png-scale': Flags.string({description: '|Δ| at which heat-map colours saturate, in the images\' unit (default: max |Δ|)'}),
+    'png-scale': Flags.string({description: "|Δ| at which heat-map colours saturate, in the images' unit (default: max |Δ|)"}),
     'png-linear': Flags.boolean({description: 'linear heat-map colour scale (default: symmetric log over 3 decades)'}),
     'png-background': Flags.boolean({description: 'draw the reference faintly under the heat map', default: true, allowNo: true}),
   }
@@ -63,7 +63,8 @@ The heat map (--png) shows Δ = CAND − REF in the images' unit on a diverging 
       const c = makeChalk()
       this.log(renderParity(result, {chalk: c, width: outputWidth()}))
       const warn = makeChalk(process.stderr)
-      for (const w of result.warnings) process.stderr.write(wrapText(w, outputWidth(process.stderr), {indent: `${warn.yellow('warning:')} `, hanging: '  '}) + '\n')
+      for (const w of result.warnings)
+        process.stderr.write(wrapText(w, outputWidth(process.stderr), {indent: `${warn.yellow('warning:')} `, hanging: '  '}) + '\n')
     }
     if (!result.pass) this.setExit(1)
     return result

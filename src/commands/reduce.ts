@@ -30,7 +30,7 @@ Exit 0: the sides agree (nothing to reduce); 1: reduced (a divergence); 3: a sid
   static override strict = false
   static override flags = {
     pixel: Flags.string({description: 'the divergent pixel, SLOW,FAST', required: true}),
-    out: Flags.string({description: 'folder for the minimal configuration\'s evidence', default: 'nbtrace-reduce'}),
+    out: Flags.string({description: "folder for the minimal configuration's evidence", default: 'nbtrace-reduce'}),
     'ref-engine': Flags.string({description: 'reference engine (c or ts; default c)'}),
     'cand-engine': Flags.string({description: 'candidate engine (c or ts; default ts)'}),
     'ref-cmd': Flags.string({description: 'external reference program (command template, as for trace)'}),
@@ -50,7 +50,8 @@ Exit 0: the sides agree (nothing to reduce); 1: reduced (a divergence); 3: a sid
     const cand = parseSide('cand', flags['cand-engine'], flags['cand-cmd'], flags['cand-fix'], flags['cand-inject'], 'ts')
     const pixel = parsePixel(flags.pixel, '--pixel')
     const nbArgs = this.passThrough(argv)
-    if (nbArgs.length) for (const w of checkNanoBraggArgs(nbArgs, process.cwd()).warnings) if (!this.jsonEnabled()) process.stderr.write(`nbtrace: warning: ${w}\n`)
+    if (nbArgs.length)
+      for (const w of checkNanoBraggArgs(nbArgs, process.cwd()).warnings) if (!this.jsonEnabled()) process.stderr.write(`nbtrace: warning: ${w}\n`)
     const precision = flags.precision as 'f64' | 'f32' | undefined
     const result = await runReduce({
       args: nbArgs,

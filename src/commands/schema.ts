@@ -37,13 +37,16 @@ export default class Schema extends BaseCommand {
         const rows: Row[] = []
         for (const stage of [...new Set(vars.map((v) => v.stage))]) {
           rows.push({group: `stage ${stage}`})
-          for (const v of vars.filter((x) => x.stage === stage)) rows.push([v.name, v.unit, v.shape, v.loop.join(', ') || '-', v.tolerance, v.inputs.join(', ') || '-', v.meaning])
+          for (const v of vars.filter((x) => x.stage === stage))
+            rows.push([v.name, v.unit, v.shape, v.loop.join(', ') || '-', v.tolerance, v.inputs.join(', ') || '-', v.meaning])
         }
         this.log(renderTable(columns, rows, {width: outputWidth(), chalk: makeChalk()}))
       }
       return {catalogue: cat.version, variables: vars.map(({index: _i, ...v}) => v)}
     }
-    const names = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort()
+    const names = readdirSync(SCHEMAS_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
     if (!args.name) {
       if (!this.jsonEnabled()) for (const n of names) this.log(n)
       return {schemas: names}

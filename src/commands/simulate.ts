@@ -30,7 +30,12 @@ export interface SimulateRunJson {
 export type SimulateJson = SimulateRunJson | {fixes?: FaultEntry[]; faults?: FaultEntry[]}
 
 function idList(v: string | undefined): string[] {
-  return v ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : []
+  return v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : []
 }
 
 export default class Simulate extends BaseCommand {
@@ -49,7 +54,10 @@ the files nanoBragg would write are written relative to the current directory. W
   static override strict = false
   static override flags = {
     engine: Flags.string({description: 'simulator engine', options: ['ts', 'c'], default: 'ts'}),
-    threads: Flags.integer({description: 'threads over detector rows, the image stays bit-identical (default: 1 for ts; for c, NBTRACE_THREADS or OMP_NUM_THREADS, else every CPU)', min: 1}),
+    threads: Flags.integer({
+      description: 'threads over detector rows, the image stays bit-identical (default: 1 for ts; for c, NBTRACE_THREADS or OMP_NUM_THREADS, else every CPU)',
+      min: 1,
+    }),
     fix: Flags.string({description: 'reference quirks to switch to the physically intended behaviour (comma-separated ids, see --list-fixes)'}),
     inject: Flags.string({description: 'planted porting faults (comma-separated ids, see --list-faults)'}),
     'trace-pixel': Flags.string({description: 'trace only this pixel, given as SLOW,FAST'}),
@@ -74,7 +82,13 @@ the files nanoBragg would write are written relative to the current directory. W
       ]
       for (const [title, list] of Object.entries(out) as [string, FaultEntry[]][]) {
         this.say(title === 'fixes' ? 'Quirk fixes (--fix; docs/quirks.md):' : 'Planted faults (--inject):')
-        this.say(renderTable(columns, list.map((e) => [e.id, e.class, e.variable, e.description, e.needs || '-']), {width: outputWidth(), chalk: makeChalk()}))
+        this.say(
+          renderTable(
+            columns,
+            list.map((e) => [e.id, e.class, e.variable, e.description, e.needs || '-']),
+            {width: outputWidth(), chalk: makeChalk()},
+          ),
+        )
       }
       return out
     }

@@ -62,7 +62,8 @@ trace wrote: it is replaced whole.`
     const cand = parseSide('cand', flags['cand-engine'], flags['cand-cmd'], flags['cand-fix'], flags['cand-inject'], 'ts')
     const nbArgs = this.passThrough(argv)
     // the same one-line refusals as simulate (missing/non-numeric values, impossible detectors)
-    if (nbArgs.length) for (const w of checkNanoBraggArgs(nbArgs, process.cwd()).warnings) if (!this.jsonEnabled()) process.stderr.write(`nbtrace: warning: ${w}\n`)
+    if (nbArgs.length)
+      for (const w of checkNanoBraggArgs(nbArgs, process.cwd()).warnings) if (!this.jsonEnabled()) process.stderr.write(`nbtrace: warning: ${w}\n`)
     const progress = new Progress('nbtrace trace')
     const result = await runTraceJob({
       args: nbArgs,
@@ -89,14 +90,21 @@ trace wrote: it is replaced whole.`
     const say = (text: string): void => this.say(fitText(text))
     if (result.failure) {
       say(c.red(`FAILED: ${result.failure.side === 'ref' ? 'reference' : 'candidate'} side: ${result.failure.what}`))
-      if (result.failure.stderrTail) this.say(result.failure.stderrTail.split('\n').map((l) => `  | ${l}`).join('\n'))
+      if (result.failure.stderrTail)
+        this.say(
+          result.failure.stderrTail
+            .split('\n')
+            .map((l) => `  | ${l}`)
+            .join('\n'),
+        )
     }
     if (result.failure && result.artifacts.length === 0) {
       say('nothing was written')
     } else {
       if (result.demo) say(c.dim('(no nanoBragg arguments: built-in demonstration configuration)'))
       say(`pixel (slow ${result.pixel.slow}, fast ${result.pixel.fast}): ${result.pixelReason}`)
-      if (result.parity) say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
+      if (result.parity)
+        say(`image parity: correlation ${result.parity.correlation}, sum ratio ${result.parity.sumRatio} (${result.parity.pass ? 'pass' : 'fail'})`)
       if (result.report) this.say(renderReport(result.report, {chalk: c, all: flags.all}).trimEnd())
       say(`evidence: ${result.artifacts.join(', ')}`)
     }

@@ -77,7 +77,15 @@ export interface Evidence {
 }
 
 /** Collects the evidence for the root causes of `fr`, and `K` aligned records each side of the first divergence. */
-export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Frontier, first: Divergent | null, tolerances: Map<string, Tolerance>, K: number): Evidence {
+export function gatherEvidence(
+  ref0: Side,
+  cand0: Side,
+  res: AlignResult,
+  fr: Frontier,
+  first: Divergent | null,
+  tolerances: Map<string, Tolerance>,
+  K: number,
+): Evidence {
   const cat = loadCatalogue()
   const splits = componentSplits(ref0, cand0)
   const ref = aligned(ref0, splits.ref)
@@ -85,10 +93,15 @@ export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Fr
   const rootNames = new Set<string>(fr.roots.map((r) => r.stat.def.name))
   const seriesNames = new Set<string>([...rootNames, ...namesOf(SERIES_ROLES)])
   // legacy logs: a root's stale value may show only in a downstream per-iteration series (TRACE_C_PHI)
-  if (res.mode === 'occurrence' || ref.format === 'legacy' || cand.format === 'legacy') for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
+  if (res.mode === 'occurrence' || ref.format === 'legacy' || cand.format === 'legacy')
+    for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
   const ctx: EvidenceContext = {
-    res, tolerances, headers: {ref: ref.header, cand: cand.header},
-    setup: {ref: new Map(), cand: new Map()}, series: {ref: new Map(), cand: new Map()}, inputsOf: fr.inputsOf,
+    res,
+    tolerances,
+    headers: {ref: ref.header, cand: cand.header},
+    setup: {ref: new Map(), cand: new Map()},
+    series: {ref: new Map(), cand: new Map()},
+    inputsOf: fr.inputsOf,
   }
   const firstIdx = first?.refIndex ?? -1
   const ctxRef: ParsedRec[] = []
@@ -193,8 +206,13 @@ export function gatherEvidence(ref0: Side, cand0: Side, res: AlignResult, fr: Fr
   const context = ctxRef.map((r, i): ContextLine => {
     const c = ctxCand.get(i)
     return {
-      index: r.index, key: `${display(r)} ${showLoop(r.loop)}`, ref: recText(r), cand: c ? recText(c) : null,
-      refLine: r.line, candLine: c?.line ?? null, divergent: r.index === firstIdx || (c ? recText(c) !== recText(r) && isDivergentAt(res, r) : false),
+      index: r.index,
+      key: `${display(r)} ${showLoop(r.loop)}`,
+      ref: recText(r),
+      cand: c ? recText(c) : null,
+      refLine: r.line,
+      candLine: c?.line ?? null,
+      divergent: r.index === firstIdx || (c ? recText(c) !== recText(r) && isDivergentAt(res, r) : false),
     }
   })
   return {ctx, context}

@@ -32,45 +32,77 @@ export interface CompareOptions {
 }
 
 const sideInfo = (s: Side, records: number): SideInfo => ({
-  file: s.file, format: s.format, producer: `${s.header.producer.name} ${s.header.producer.version}`.trim(),
-  precision: s.header.producer.precision, pixel: s.header.pixel, records, truncated: s.truncated ?? null,
+  file: s.file,
+  format: s.format,
+  producer: `${s.header.producer.name} ${s.header.producer.version}`.trim(),
+  precision: s.header.producer.precision,
+  pixel: s.header.pixel,
+  records,
+  truncated: s.truncated ?? null,
 })
 
 export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedTrace | string, o: CompareOptions = {}): Promise<Report> {
   const t0 = Date.now()
   const {ref, cand} = await openSides(refIn, candIn, {format: o.refFormat, producer: o.refProducer}, {format: o.candFormat, producer: o.candProducer})
-  const precision: PrecisionProfile = o.precision ?? (ref.header.producer.precision === 'float32' || cand.header.producer.precision === 'float32' ? 'f32' : 'f64')
+  const precision: PrecisionProfile =
+    o.precision ?? (ref.header.producer.precision === 'float32' || cand.header.producer.precision === 'float32' ? 'f32' : 'f64')
   const tolerances = resolveTolerances(loadCatalogue(), {precision, rtol: o.rtol, atol: o.atol, ulps: o.ulps, perVariable: o.tol})
   const strictZero = o.strictZero ?? false
   const tolerance: Report['tolerance'] = {
-    precision, rtol: o.rtol ?? null, atol: o.atol ?? null, ulps: o.ulps ?? null,
-    overrides: Object.fromEntries(o.tol ?? new Map()), strictZero,
+    precision,
+    rtol: o.rtol ?? null,
+    atol: o.atol ?? null,
+    ulps: o.ulps ?? null,
+    overrides: Object.fromEntries(o.tol ?? new Map()),
+    strictZero,
   }
 
   const prov0 = compareHeaders(ref.header, cand.header)
   const provenance: Report['provenance'] = {...prov0, ignored: !!o.ignoreConfig && prov0.blocking}
   const base = {schema: 'nbtrace-compare-report' as const, version: 1 as const, tolerance, provenance}
   const mismatch = (records: {ref: number; cand: number}, alignment: Report['alignment'], counts: Report['counts']): Report => ({
-    ...base, status: 'mismatch', verdict: mismatchLine(provenance),
-    ref: sideInfo(ref, records.ref), cand: sideInfo(cand, records.cand), alignment,
-    loopShape: [], unmatched: {onlyRef: [], onlyCand: []}, printing: [], finalPixel: null,
-    firstDivergence: null, rootCauses: [], counts, context: [], elapsedMs: Date.now() - t0,
+    ...base,
+    status: 'mismatch',
+    verdict: mismatchLine(provenance),
+    ref: sideInfo(ref, records.ref),
+    cand: sideInfo(cand, records.cand),
+    alignment,
+    loopShape: [],
+    unmatched: {onlyRef: [], onlyCand: []},
+    printing: [],
+    finalPixel: null,
+    firstDivergence: null,
+    rootCauses: [],
+    counts,
+    context: [],
+    elapsedMs: Date.now() - t0,
   })
   if (prov0.blocking && !o.ignoreConfig) {
-    return mismatch({ref: 0, cand: 0}, {mode: ref.format === 'legacy' || cand.format === 'legacy' ? 'occurrence' : 'keyed', note: 'not run', maxPending: 0, textEqual: 0},
-      {matched: 0, agree: 0, diverged: 0, onlyRef: 0, onlyCand: 0, cascade: 0, refRecords: 0, candRecords: 0})
+    return mismatch(
+      {ref: 0, cand: 0},
+      {mode: ref.format === 'legacy' || cand.format === 'legacy' ? 'occurrence' : 'keyed', note: 'not run', maxPending: 0, textEqual: 0},
+      {matched: 0, agree: 0, diverged: 0, onlyRef: 0, onlyCand: 0, cascade: 0, refRecords: 0, candRecords: 0},
+    )
   }
 
   const res = align(ref, cand, {tolerances, strictZero})
   const alignment: Report['alignment'] = {
     mode: res.mode,
-    note: res.mode === 'keyed'
-      ? 'aligned by (name, loop coordinates, occurrence), independent of emission order'
-      : 'legacy log: aligned by name, the loop coordinates both sides state, and occurrence',
-    maxPending: res.maxPending, textEqual: res.textEqual,
+    note:
+      res.mode === 'keyed'
+        ? 'aligned by (name, loop coordinates, occurrence), independent of emission order'
+        : 'legacy log: aligned by name, the loop coordinates both sides state, and occurrence',
+    maxPending: res.maxPending,
+    textEqual: res.textEqual,
   }
-  for (const [side, n, other] of [['reference', res.unstated.ref, cand], ['candidate', res.unstated.cand, ref]] as const) {
-    if (n) provenance.notes.push(`${n} ${side} records at iterations the ${other === cand ? 'candidate' : 'reference'} log does not print (its producer's gating) were not compared`)
+  for (const [side, n, other] of [
+    ['reference', res.unstated.ref, cand],
+    ['candidate', res.unstated.cand, ref],
+  ] as const) {
+    if (n)
+      provenance.notes.push(
+        `${n} ${side} records at iterations the ${other === cand ? 'candidate' : 'reference'} log does not print (its producer's gating) were not compared`,
+      )
   }
   if (ref.truncated) provenance.notes.push(`reference trace ${ref.truncated}`)
   if (cand.truncated) provenance.notes.push(`candidate trace ${cand.truncated}`)
@@ -80,8 +112,12 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
   if (permuted) {
     Object.assign(provenance, {blocking: true, class: 'pixel', pixelFromValues: permuted, ignored: !!o.ignoreConfig})
     if (!o.ignoreConfig) {
-      return mismatch({ref: res.refRecords, cand: res.candRecords}, alignment,
-        {...res.counts, cascade: 0, refRecords: res.refRecords, candRecords: res.candRecords})
+      return mismatch({ref: res.refRecords, cand: res.candRecords}, alignment, {
+        ...res.counts,
+        cascade: 0,
+        refRecords: res.refRecords,
+        candRecords: res.candRecords,
+      })
     }
   }
 
@@ -112,13 +148,33 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
   // records of variables both sides trace that found no partner (a variable one side does not
   // trace at all is listed in `unmatched`, not counted here)
   const unmatchedShared = [...res.vars.values()].filter((s) => s.inRef > 0 && s.inCand > 0).reduce((a, s) => a + s.onlyRef + s.onlyCand, 0)
-  let verdict = verdictLine(diverged ? 'diverged' : 'agree', found.firstDivergence, found.rootCauses, shapes, counts, provenance, printing.findings, finalPixel, unmatchedShared)
+  let verdict = verdictLine(
+    diverged ? 'diverged' : 'agree',
+    found.firstDivergence,
+    found.rootCauses,
+    shapes,
+    counts,
+    provenance,
+    printing.findings,
+    finalPixel,
+    unmatchedShared,
+  )
   if (cut) verdict = `TRUNCATED: ${cut}${diverged ? `; ${verdict}` : `; the ${counts.matched} records present agree`}`
   return {
-    ...base, status, verdict,
-    ref: sideInfo(ref, res.refRecords), cand: sideInfo(cand, res.candRecords), alignment,
-    loopShape: shapes, unmatched, printing: printing.findings, finalPixel,
-    firstDivergence: found.firstDivergence, rootCauses: found.rootCauses, counts, context,
+    ...base,
+    status,
+    verdict,
+    ref: sideInfo(ref, res.refRecords),
+    cand: sideInfo(cand, res.candRecords),
+    alignment,
+    loopShape: shapes,
+    unmatched,
+    printing: printing.findings,
+    finalPixel,
+    firstDivergence: found.firstDivergence,
+    rootCauses: found.rootCauses,
+    counts,
+    context,
     elapsedMs: Date.now() - t0,
   }
 }

@@ -30,7 +30,9 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
     const b = cand.config as Record<string, unknown>
     // an absent key is "not recorded" (a partial configuration), not "not given" (null): only
     // the keys both sides state are compared
-    const keys = Object.keys(a).filter((k) => k in b).sort()
+    const keys = Object.keys(a)
+      .filter((k) => k in b)
+      .sort()
     for (const k of keys) if (canonicalJson(a[k]) !== canonicalJson(b[k])) config.push({key: k, ref: a[k], cand: b[k]})
     const oneSided = [...Object.keys(a).filter((k) => !(k in b)), ...Object.keys(b).filter((k) => !(k in a))]
     if (oneSided.length) notes.push(`configuration recorded on one side only, not compared: ${oneSided.sort().join(', ')}`)
@@ -42,7 +44,9 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
   // a legacy log records no configuration and no input files: nothing to compare them with
   const unrecorded = ref.legacy?.configuration === 'not recorded' || cand.legacy?.configuration === 'not recorded'
   if (unrecorded) {
-    notes.push(`input files not recorded ${onSide(ref.legacy?.configuration === 'not recorded', cand.legacy?.configuration === 'not recorded')} (legacy log): input files not compared`)
+    notes.push(
+      `input files not recorded ${onSide(ref.legacy?.configuration === 'not recorded', cand.legacy?.configuration === 'not recorded')} (legacy log): input files not compared`,
+    )
   }
   const roles = new Set(unrecorded ? [] : [...ref.inputs, ...cand.inputs].filter((i) => i.role !== 'log').map((i) => i.role))
   for (const role of roles) {
@@ -61,19 +65,30 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
   if (!precision.match) notes.push(`precision differs: reference ${precision.ref}, candidate ${precision.cand}`)
   const prod = (h: HeaderRecord) => ({name: h.producer.name, version: h.producer.version, fixes: h.producer.fixes ?? [], faults: h.producer.faults ?? []})
   const producers = {ref: prod(ref), cand: prod(cand)}
-  for (const [side, p] of [['reference', producers.ref], ['candidate', producers.cand]] as const) {
+  for (const [side, p] of [
+    ['reference', producers.ref],
+    ['candidate', producers.cand],
+  ] as const) {
     if (p.faults.length) notes.push(`${side} producer declares planted faults: ${p.faults.join(', ')} (informative; not used for the verdict)`)
     if (p.fixes.length) notes.push(`${side} producer declares quirk fixes: ${p.fixes.join(', ')} (informative; not used for the verdict)`)
   }
   const partial = [ref, cand].filter((h) => h.format === 'legacy' && h.legacy?.coordinates !== 'true')
   if (partial.length) notes.push('legacy log: records carry no (or partial) loop coordinates; aligned by name and occurrence')
-  else if (ref.format === 'legacy' || cand.format === 'legacy') notes.push('legacy log: records carry the loop coordinates its producer prints them at (producer profile); aligned by key, iterations it does not print are not compared')
+  else if (ref.format === 'legacy' || cand.format === 'legacy')
+    notes.push(
+      'legacy log: records carry the loop coordinates its producer prints them at (producer profile); aligned by key, iterations it does not print are not compared',
+    )
   if (extra.refTruncated) notes.push(`reference trace ${extra.refTruncated}`)
   if (extra.candTruncated) notes.push(`candidate trace ${extra.candTruncated}`)
-  for (const [side, h] of [['reference', ref], ['candidate', cand]] as const) {
+  for (const [side, h] of [
+    ['reference', ref],
+    ['candidate', cand],
+  ] as const) {
     const l = h.legacy
     if (l) {
-      notes.push(`${side} legacy log (${l.producer}): ${l.recognized} lines recognised, ${l.unrecognized} not${l.unmapped?.length ? `; unmapped names: ${l.unmapped.join(', ')}` : ''}`)
+      notes.push(
+        `${side} legacy log (${l.producer}): ${l.recognized} lines recognised, ${l.unrecognized} not${l.unmapped?.length ? `; unmapped names: ${l.unmapped.join(', ')}` : ''}`,
+      )
     }
   }
 
@@ -100,7 +115,8 @@ export function compareHeaders(ref: HeaderRecord, cand: HeaderRecord, extra: {re
 export function permutedPixel(res: AlignResult): string | undefined {
   const div = [...res.vars.values()].filter((s) => s.diverged > 0)
   if (div.length === 0) return undefined
-  const sorted = (v: unknown): number[] | undefined => (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number') ? (v as number[]).map(Math.abs).sort((a, b) => a - b) : undefined)
+  const sorted = (v: unknown): number[] | undefined =>
+    Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number') ? (v as number[]).map(Math.abs).sort((a, b) => a - b) : undefined
   for (const s of div) {
     if ((s.def.shape !== 'vec3' && s.def.shape !== 'ivec3') || s.comp) return undefined
     for (const d of s.details) {
@@ -115,5 +131,8 @@ export function permutedPixel(res: AlignResult): string | undefined {
   if (positions.length === 0) return undefined
   const scalars = [...res.vars.values()].filter((s) => s.matched > 0 && s.def.shape === 'scalar' && s.def.loop.length > 0)
   if (scalars.length === 0) return undefined
-  return `different pixels: slow/fast transposed? ${div.map((s) => s.name).join(', ')} ha${div.length === 1 ? 's' : 've'} the other side's components permuted while every per-pixel scalar traced on both sides agrees (${scalars.slice(0, 4).map((s) => s.name).join(', ')}${scalars.length > 4 ? ', …' : ''})`
+  return `different pixels: slow/fast transposed? ${div.map((s) => s.name).join(', ')} ha${div.length === 1 ? 's' : 've'} the other side's components permuted while every per-pixel scalar traced on both sides agrees (${scalars
+    .slice(0, 4)
+    .map((s) => s.name)
+    .join(', ')}${scalars.length > 4 ? ', …' : ''})`
 }

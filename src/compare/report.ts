@@ -100,7 +100,14 @@ export interface Report {
   ref: SideInfo
   cand: SideInfo
   alignment: {mode: 'keyed' | 'occurrence'; note: string; maxPending: number; textEqual: number}
-  tolerance: {precision: PrecisionProfile; rtol: number | null; atol: number | null; ulps: number | null; overrides: Record<string, {rtol: number; atol?: number}>; strictZero: boolean}
+  tolerance: {
+    precision: PrecisionProfile
+    rtol: number | null
+    atol: number | null
+    ulps: number | null
+    overrides: Record<string, {rtol: number; atol?: number}>
+    strictZero: boolean
+  }
   provenance: Provenance & {ignored: boolean}
   loopShape: LoopShapeFinding[]
   /** values off by an exact unit factor whose traced consumers agree (never root causes) */

@@ -64,18 +64,39 @@ export function finalValue(res: AlignResult): Report['finalPixel'] {
 function forcedRoots(res: AlignResult, fr: Frontier, first: Divergent | null, shapes: LoopShapeFinding[]): RootCause[] {
   const cat = loadCatalogue()
   if (first) {
-    return [{
-      stat: first.stat, key: first.key, refIndex: first.refIndex, loop: first.loop, iterations: 1, ownCascade: 0,
-      cascade: Math.max(0, fr.cascade - 1), downstream: [], detail: first,
-      forced: 'every divergent record has an input that differs or is missing on one side at the same coordinates; the earliest divergent record is taken as the root',
-    }]
+    return [
+      {
+        stat: first.stat,
+        key: first.key,
+        refIndex: first.refIndex,
+        loop: first.loop,
+        iterations: 1,
+        ownCascade: 0,
+        cascade: Math.max(0, fr.cascade - 1),
+        downstream: [],
+        detail: first,
+        forced:
+          'every divergent record has an input that differs or is missing on one side at the same coordinates; the earliest divergent record is taken as the root',
+      },
+    ]
   }
   const out: RootCause[] = []
   for (const sh of shapes) {
     const name = sh.axis ? cat.loops.find((l) => l.name === sh.axis)?.count : sh.variables[0]
     const stat = [...res.vars.values()].find((v) => v.def.name === name) ?? res.vars.get(sh.variables[0])
     if (!stat) continue
-    out.push({stat, key: 0, refIndex: stat.firstRef, loop: null, iterations: 1, ownCascade: 0, cascade: 0, downstream: sh.variables, detail: undefined, forced: sh.message})
+    out.push({
+      stat,
+      key: 0,
+      refIndex: stat.firstRef,
+      loop: null,
+      iterations: 1,
+      ownCascade: 0,
+      cascade: 0,
+      downstream: sh.variables,
+      detail: undefined,
+      forced: sh.message,
+    })
   }
   return out.slice(0, 1)
 }
@@ -90,10 +111,33 @@ export function findings(res: AlignResult, fr: Frontier, first: Divergent | null
     const v = verdicts.get(r)!
     const d = r.detail ?? r.stat.details[0]
     if (!d) {
-      return {name: r.stat.name, loop: null, class: v.class, ref: null, cand: null, absDiff: null, relDiff: null, ratio: null, ulps: null,
-        refLine: 0, candLine: 0, evidence: v.evidence, iterations: 1, cascade: 0, downstream: r.downstream}
+      return {
+        name: r.stat.name,
+        loop: null,
+        class: v.class,
+        ref: null,
+        cand: null,
+        absDiff: null,
+        relDiff: null,
+        ratio: null,
+        ulps: null,
+        refLine: 0,
+        candLine: 0,
+        evidence: v.evidence,
+        iterations: 1,
+        cascade: 0,
+        downstream: r.downstream,
+      }
     }
-    return {...toDivergence(d, v), class: v.class, loop: r.loop ?? d.loop, evidence: v.evidence, iterations: r.iterations, cascade: r.cascade + r.ownCascade, downstream: r.downstream}
+    return {
+      ...toDivergence(d, v),
+      class: v.class,
+      loop: r.loop ?? d.loop,
+      evidence: v.evidence,
+      iterations: r.iterations,
+      cascade: r.cascade + r.ownCascade,
+      downstream: r.downstream,
+    }
   })
   let firstDivergence: FirstDivergence | null = null
   if (first) {
@@ -115,11 +159,24 @@ export function findings(res: AlignResult, fr: Frontier, first: Divergent | null
 
 /** The class of a loop-shape root: its count variable's kind (sources → source-weighting, …). */
 function shapeVerdict(r: RootCause): Verdict {
-  return {class: kindClass(r.stat.def), evidence: [r.forced ?? `${r.stat.name}: iterations on one side only`, `${r.stat.def.name} sets the extent of the loop whose iterations differ`]}
+  return {
+    class: kindClass(r.stat.def),
+    evidence: [r.forced ?? `${r.stat.name}: iterations on one side only`, `${r.stat.def.name} sets the extent of the loop whose iterations differ`],
+  }
 }
 
 /** The verdict line of a comparison that ran (agree or diverged). */
-export function verdictLine(status: Status, first: Report['firstDivergence'], roots: ReportRootCause[], shapes: LoopShapeFinding[], counts: Report['counts'], prov: Report['provenance'], printing: PrintingFinding[] = [], final: Report['finalPixel'] = null, unmatchedShared = counts.onlyRef + counts.onlyCand): string {
+export function verdictLine(
+  status: Status,
+  first: Report['firstDivergence'],
+  roots: ReportRootCause[],
+  shapes: LoopShapeFinding[],
+  counts: Report['counts'],
+  prov: Report['provenance'],
+  printing: PrintingFinding[] = [],
+  final: Report['finalPixel'] = null,
+  unmatchedShared = counts.onlyRef + counts.onlyCand,
+): string {
   const mism = prov.blocking ? ` [provenance ${prov.class} ignored by --ignore-config]` : ''
   const printed = printing.length
     ? `; ${printing.map((p) => `${[p.name, ...p.alsoPrinted].join(', ')} differ${p.alsoPrinted.length ? '' : 's'} only by a printed unit (×${fmt(p.factor)}) while ${p.consumers.join(', ')} agree${p.consumers.length === 1 ? 's' : ''}`).join('; ')}`
@@ -131,17 +188,28 @@ export function verdictLine(status: Status, first: Report['firstDivergence'], ro
   const parts: string[] = []
   if (shapes.length) parts.push(`loop shape differs (${shapes.map((s) => s.axis ?? s.variables.join(', ')).join('; ')})`)
   if (first) parts.push(`first divergence ${first.name} ${showLoop(first.loop)} [${first.class ?? '?'}${first.label ? `: ${first.label}` : ''}]`)
-  if (roots.length) parts.push(`${roots.length} root cause${roots.length === 1 ? '' : 's'} (${[...new Set(roots.map((r) => r.class))].join(', ')}), ${counts.cascade} cascade record${counts.cascade === 1 ? '' : 's'}`)
-  if (final) parts.push(final.agrees ? `the final pixel value ${final.name} agrees` : `the final pixel value ${final.name} differs${typeof final.relDiff === 'number' ? ` (relative ${fmt(final.relDiff)})` : ''}`)
+  if (roots.length)
+    parts.push(
+      `${roots.length} root cause${roots.length === 1 ? '' : 's'} (${[...new Set(roots.map((r) => r.class))].join(', ')}), ${counts.cascade} cascade record${counts.cascade === 1 ? '' : 's'}`,
+    )
+  if (final)
+    parts.push(
+      final.agrees
+        ? `the final pixel value ${final.name} agrees`
+        : `the final pixel value ${final.name} differs${typeof final.relDiff === 'number' ? ` (relative ${fmt(final.relDiff)})` : ''}`,
+    )
   return `DIVERGED: ${parts.join('; ')}${printed}${mism}`
 }
 
 /** The verdict line when provenance stops the comparison. */
 export function mismatchLine(prov: Report['provenance']): string {
   const px = (p: {slow: number; fast: number} | null) => (p ? `(slow ${p.slow}, fast ${p.fast})` : 'unknown')
-  const what = prov.class === 'pixel'
-    ? prov.pixelFromValues ?? `different pixels${prov.pixel.transposed ? ': slow/fast transposed?' : ':'} reference ${px(prov.pixel.ref)}, candidate ${px(prov.pixel.cand)}`
-    : `configuration differs (${[...prov.config.map((c) => c.key), ...prov.inputs.map((i) => `${i.role} file`)].join(', ')})`
-  if (prov.pixelFromValues) return `MISMATCH (${prov.class}): ${what}; no number of one side is a divergence of the other (--ignore-config to compare them anyway)`
+  const what =
+    prov.class === 'pixel'
+      ? (prov.pixelFromValues ??
+        `different pixels${prov.pixel.transposed ? ': slow/fast transposed?' : ':'} reference ${px(prov.pixel.ref)}, candidate ${px(prov.pixel.cand)}`)
+      : `configuration differs (${[...prov.config.map((c) => c.key), ...prov.inputs.map((i) => `${i.role} file`)].join(', ')})`
+  if (prov.pixelFromValues)
+    return `MISMATCH (${prov.class}): ${what}; no number of one side is a divergence of the other (--ignore-config to compare them anyway)`
   return `MISMATCH (${prov.class}): ${what}; numeric comparison not run (--ignore-config to force)`
 }

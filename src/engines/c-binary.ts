@@ -32,7 +32,12 @@ export function ensureCBinary(): string | null {
   } else {
     const build = (args: string[]): {ok: boolean; line: string; error?: Error} => {
       const r = spawnSync(process.execPath, [script, ...args], {encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe']})
-      const line = (r.stderr ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '').pop() ?? ''
+      const line =
+        (r.stderr ?? '')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '')
+          .pop() ?? ''
       return {ok: r.status === 0, line, error: r.error}
     }
     // say "building" only when a build can start (no compiler: the reason alone, in one line)

@@ -43,7 +43,9 @@ export function cArgs(opts: Pick<EngineRunOptions, 'args' | 'cwd' | 'tracePixel'
 
 /** The planted faults the C engine has (schemas/faults.json "engines"). */
 export function cFaults(): string[] {
-  return loadFaults().faults.filter((f) => f.engines?.includes('c')).map((f) => f.id)
+  return loadFaults()
+    .faults.filter((f) => f.engines?.includes('c'))
+    .map((f) => f.id)
 }
 
 function parseSummary(line: string): EngineSummary | null {
@@ -65,7 +67,10 @@ function parseSummary(line: string): EngineSummary | null {
 }
 
 function lastLine(s: string): string {
-  const lines = s.trim().split('\n').filter((l) => l.trim() !== '')
+  const lines = s
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
   return lines.length ? lines[lines.length - 1].trim() : ''
 }
 
@@ -81,7 +86,9 @@ export const cEngine: Engine = {
     if (reason) throw new InputError(reason)
     const missing = (opts.faults ?? []).filter((f) => !cFaults().includes(f))
     if (missing.length)
-      throw new InputError(`the C engine is the faithful reference and has only the planted faults ${cFaults().join(', ')}: --inject ${missing.join(',')} needs --engine ts`)
+      throw new InputError(
+        `the C engine is the faithful reference and has only the planted faults ${cFaults().join(', ')}: --inject ${missing.join(',')} needs --engine ts`,
+      )
     if (opts.fixes && opts.fixes.length)
       throw new InputError(`the C engine reproduces the reference quirks and has no --fix switches (${opts.fixes.join(',')}); use --engine ts`)
     const target = opts.tracePixel ? resolve(opts.cwd, opts.traceOut ?? C_DEFAULT_TRACE) : null

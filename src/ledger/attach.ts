@@ -21,15 +21,7 @@ import {InputError} from '../util/errors.js'
 import {errnoText, MiB, readBounded} from '../util/files.js'
 import {code, word} from './inline.js'
 import {withLock} from './lock.js'
-import {
-  ATTEMPTS_FIELD,
-  attemptsLayout,
-  findField,
-  FIRST_DIVERGENCE_FIELD,
-  maxAttempt,
-  NEXT_ACTIONS_FIELD,
-  uniqueEntry,
-} from './ledger.js'
+import {ATTEMPTS_FIELD, attemptsLayout, findField, FIRST_DIVERGENCE_FIELD, maxAttempt, NEXT_ACTIONS_FIELD, uniqueEntry} from './ledger.js'
 import {loadReport, type Divergence, type LoadedReport} from './report.js'
 import {decodeUtf8, dominantEol, firstInvalidUtf8, joinLines, lineOfOffset, splitLines, type Eol, type Line} from './text.js'
 
@@ -128,11 +120,19 @@ export function attemptText(info: AttemptInfo, n: number): string {
 export function firstDivergenceText(info: AttemptInfo): string {
   if (info.triage) {
     const top = info.triage.causes[0]
-    const what = top ? `largest triage cause ${word(top.variable)}, class ${word(top.class)} (${Number((100 * top.share).toPrecision(3))}% of the discrepancy, ${info.triage.causes.length} cause${info.triage.causes.length === 1 ? '' : 's'})` : 'none — the images agree'
+    const what = top
+      ? `largest triage cause ${word(top.variable)}, class ${word(top.class)} (${Number((100 * top.share).toPrecision(3))}% of the discrepancy, ${info.triage.causes.length} cause${info.triage.causes.length === 1 ? '' : 's'})`
+      : 'none — the images agree'
     return `- First Divergence: ${what} (${info.date}, report ${code(info.report)})`
   }
   const d = info.firstDivergence
-  const what = d ? describeDivergence(d) : info.status === 'agree' ? 'none — traces agree' : info.status === 'mismatch' ? 'not determined — traces not comparable' : 'not recorded'
+  const what = d
+    ? describeDivergence(d)
+    : info.status === 'agree'
+      ? 'none — traces agree'
+      : info.status === 'mismatch'
+        ? 'not determined — traces not comparable'
+        : 'not recorded'
   return `- First Divergence: ${what} (${info.date}, report ${code(info.report)})`
 }
 
@@ -206,7 +206,15 @@ export function attachToText(text: string, id: string, info: AttemptInfo, file =
   }
   const newText = joinLines(out)
   const line = attemptLine ? out.indexOf(attemptLine) + 1 : 0
-  return {text: newText, changed: newText !== text, line, attempt: n, heading: entry.heading, message: `attempt #${n} added to [${id}] at line ${line}`, firstDivergence: fdText}
+  return {
+    text: newText,
+    changed: newText !== text,
+    line,
+    attempt: n,
+    heading: entry.heading,
+    message: `attempt #${n} added to [${id}] at line ${line}`,
+    firstDivergence: fdText,
+  }
 }
 
 export interface AttachOptions {
@@ -240,10 +248,12 @@ export interface AttachResult {
 
 export function checkDate(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
-  const ok = m && (() => {
-    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-    return d.toISOString().slice(0, 10) === date
-  })()
+  const ok =
+    m &&
+    (() => {
+      const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+      return d.toISOString().slice(0, 10) === date
+    })()
   if (!ok) throw new InputError(`expected a date YYYY-MM-DD, got "${date}"`, {field: '--date'})
   return date
 }
@@ -280,7 +290,11 @@ function checkWritable(target: string, file: string): void {
   } catch {
     ok = false
   }
-  if (!ok) throw new InputError(`the ledger is read-only (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): nbtrace does not rewrite it; make it writable first`, {file, field: '--ledger'})
+  if (!ok)
+    throw new InputError(`the ledger is read-only (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): nbtrace does not rewrite it; make it writable first`, {
+      file,
+      field: '--ledger',
+    })
 }
 
 export async function attachReport(o: AttachOptions): Promise<AttachResult> {

@@ -153,7 +153,11 @@ export function uniqueEntry(lines: Line[], id: string, file: string): Entry {
   }
   if (hs.length > 1) {
     const where = hs.map((h) => h + 1).join(', ')
-    throw new InputError(`entry [${id}] appears ${hs.length} times (lines ${where}); make the IDs unique before attaching`, {file, line: hs[0] + 1, field: '--id'})
+    throw new InputError(`entry [${id}] appears ${hs.length} times (lines ${where}); make the IDs unique before attaching`, {
+      file,
+      line: hs[0] + 1,
+      field: '--id',
+    })
   }
   return parseEntry(lines, hs[0])
 }

@@ -77,7 +77,10 @@ export async function withLock<T>(target: string, file: string, fn: () => Promis
       }
     } else unreadableSince = 0
     if (Date.now() > deadline) {
-      throw new InputError(`the ledger is locked by ${who ? `process ${who.pid} on ${who.host}` : 'another process'} (${path}); try again when it is done`, {file, field: '--ledger'})
+      throw new InputError(`the ledger is locked by ${who ? `process ${who.pid} on ${who.host}` : 'another process'} (${path}); try again when it is done`, {
+        file,
+        field: '--ledger',
+      })
     }
     await sleep(5 + Math.random() * 20)
   }

@@ -88,7 +88,8 @@ export const REDUCE_RESULT = 'reduce.json'
  */
 export function resolveReportPath(p: string): string {
   try {
-    if (statSync(p).isDirectory()) return !existsSync(join(p, 'report.json')) && existsSync(join(p, 'triage.json')) ? join(p, 'triage.json') : join(p, 'report.json')
+    if (statSync(p).isDirectory())
+      return !existsSync(join(p, 'report.json')) && existsSync(join(p, 'triage.json')) ? join(p, 'triage.json') : join(p, 'report.json')
   } catch {
     /* reported by loadReport */
   }
@@ -121,12 +122,16 @@ function reductionOf(reportPath: string, asked: string): Reduction | null {
   const m = readManifest(dir)
   const listed = m?.files.find((f) => f.name === REDUCE_RESULT)
   if (!listed) {
-    if (basename(asked) === REDUCE_RESULT) throw new InputError(`is not listed in the ${MANIFEST} of its folder: not the evidence folder of a reduction`, {file: asked, field: '--report'})
+    if (basename(asked) === REDUCE_RESULT)
+      throw new InputError(`is not listed in the ${MANIFEST} of its folder: not the evidence folder of a reduction`, {file: asked, field: '--report'})
     return null
   }
   const bytes = readBounded(path, {maxBytes: MAX_REPORT_BYTES, what: 'reduce result', field: '--report'})
   if (createHash('sha256').update(bytes).digest('hex') !== listed.sha256) {
-    throw new InputError(`does not match the ${MANIFEST} of its folder (changed since the run): the evidence and the result must come from one run`, {file: path, field: '--report'})
+    throw new InputError(`does not match the ${MANIFEST} of its folder (changed since the run): the evidence and the result must come from one run`, {
+      file: path,
+      field: '--report',
+    })
   }
   const o = parseJson(bytes, path)
   const validate = validatorFor('reduce.schema.json')
@@ -135,7 +140,8 @@ function reductionOf(reportPath: string, asked: string): Reduction | null {
     throw new InputError(`not an nbtrace reduce result: ${e.message}`, {file: path, field: e.pointer})
   }
   const r = o as {status: string; minimal: {command: string} | null}
-  if (r.status !== 'reduced' || !r.minimal) throw new InputError(`a reduction with status "${r.status}" has no minimal configuration to record`, {file: path, field: '/status'})
+  if (r.status !== 'reduced' || !r.minimal)
+    throw new InputError(`a reduction with status "${r.status}" has no minimal configuration to record`, {file: path, field: '/status'})
   return {path, script: join(dir, 'repro.sh'), command: r.minimal.command}
 }
 
@@ -147,7 +153,10 @@ function citedFiles(path: string, report: Record<string, unknown>, sha256: strin
   if (m) {
     const own = m.files.find((f) => f.name === self)
     if (!own || own.sha256 !== sha256) {
-      throw new InputError(`does not match the ${MANIFEST} of its folder (${own ? 'changed since the run' : 'not listed'}): the evidence and the report must come from one run`, {file: path, field: '--report'})
+      throw new InputError(
+        `does not match the ${MANIFEST} of its folder (${own ? 'changed since the run' : 'not listed'}): the evidence and the report must come from one run`,
+        {file: path, field: '--report'},
+      )
     }
     const out: string[] = []
     for (const f of m.files) {
@@ -160,7 +169,10 @@ function citedFiles(path: string, report: Record<string, unknown>, sha256: strin
         /* missing */
       }
       if (size !== f.bytes) {
-        throw new InputError(`${f.name}, listed in ${MANIFEST}, is ${size < 0 ? 'missing' : 'changed since the run'}: the evidence folder is not the run's any more`, {file: join(dirname(path), MANIFEST), field: '--report'})
+        throw new InputError(
+          `${f.name}, listed in ${MANIFEST}, is ${size < 0 ? 'missing' : 'changed since the run'}: the evidence folder is not the run's any more`,
+          {file: join(dirname(path), MANIFEST), field: '--report'},
+        )
       }
       out.push(p)
     }
@@ -224,17 +236,26 @@ function loadTriage(path: string, o: Record<string, unknown>, sha256: string): L
     const e = explainAjvError(validate.errors![0], o)
     throw new InputError(`not an nbtrace triage report: ${e.message}`, {file: path, field: e.pointer})
   }
-  const t = o as {status: string; verdict: string; causes: {class: string; variable: string; share: number; representative: {evidence: string}}[]; unexplained: {share: number}}
+  const t = o as {
+    status: string
+    verdict: string
+    causes: {class: string; variable: string; share: number; representative: {evidence: string}}[]
+    unexplained: {share: number}
+  }
   if (t.status === 'failed') throw new InputError(`a failed triage has no verdict to record: ${t.verdict}`, {file: path, field: '/status'})
   const folders = t.causes.map((c) => c.representative.evidence.replace(/\/?$/, '/'))
   const cite = (name: string): boolean => name === 'causes.png' || folders.some((f) => name.startsWith(f))
   const artifacts = citedFiles(path, o, sha256, cite)
   // a folder is cited once, not file by file
   const dir = dirname(resolve(path))
-  const cited = [...new Set(artifacts.map((a) => {
-    const f = folders.find((x) => a.startsWith(join(dir, x)))
-    return f ? join(dir, f) + '/' : a
-  }))].sort()
+  const cited = [
+    ...new Set(
+      artifacts.map((a) => {
+        const f = folders.find((x) => a.startsWith(join(dir, x)))
+        return f ? join(dir, f) + '/' : a
+      }),
+    ),
+  ].sort()
   return {
     path,
     reduction: null,

@@ -27,8 +27,17 @@ export type RGB = readonly [number, number, number]
 
 /** ColorBrewer RdBu, 11 classes, from Δ < 0 (blue) to Δ > 0 (red). */
 const RDBU: RGB[] = [
-  [5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240], [247, 247, 247],
-  [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
+  [5, 48, 97],
+  [33, 102, 172],
+  [67, 147, 195],
+  [146, 197, 222],
+  [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199],
+  [244, 165, 130],
+  [214, 96, 77],
+  [178, 24, 43],
+  [103, 0, 31],
 ]
 const GREY: RGB = [150, 150, 150]
 export const INK: RGB = [20, 20, 20]
@@ -144,7 +153,10 @@ export function colourTicks(s: number, kind: ColourScale): number[] {
 /** An RGBA drawing surface with the figure's text (font.ts at scale TEXT). */
 export class Canvas {
   readonly data: Buffer
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.data = Buffer.alloc(width * height * 4, 255)
   }
   set(x: number, y: number, c: RGB): void {
@@ -188,7 +200,10 @@ export function markBox(cv: Canvas, x: number, y: number, w: number, h: number):
 /** A ring of radius r around (cx0, cy0) (a different shape from the boxes), 3 px of black in a white halo. */
 export function markRing(cv: Canvas, cx0: number, cy0: number, r: number): void {
   const R = Math.ceil(r + 3)
-  for (const [lo, hi, c] of [[r - 2.5, r + 2.5, WHITE], [r - 1.5, r + 1.5, INK]] as const) {
+  for (const [lo, hi, c] of [
+    [r - 2.5, r + 2.5, WHITE],
+    [r - 1.5, r + 1.5, INK],
+  ] as const) {
     for (let dy = -R; dy <= R; dy++) {
       for (let dx = -R; dx <= R; dx++) {
         const d = Math.hypot(dx, dy)
@@ -228,7 +243,13 @@ export function axisLabelWidth(fast: number, slow: number): number {
  * Slow (left, rotated title) and fast (below) axes of a map drawn at `at`, ticks at pixel centres
  * in slow/fast pixel indices; returns the screen position of a pixel centre along each axis.
  */
-export function drawAxes(cv: Canvas, at: {x: number; y: number}, fast: number, slow: number, pad: number): {cx: (f: number) => number; cy: (s: number) => number} {
+export function drawAxes(
+  cv: Canvas,
+  at: {x: number; y: number},
+  fast: number,
+  slow: number,
+  pad: number,
+): {cx: (f: number) => number; cy: (s: number) => number} {
   const {W, H, per} = displayGrid(fast, slow)
   const {slowTicks, fastTicks} = axisTicks(fast, slow)
   const lh = lineHeight(TEXT)
@@ -306,7 +327,13 @@ export function renderHeatmap(ref: ParityImage, cand: ParityImage, o: HeatmapOpt
   const legendText1 = `top ${o.marked.length} pixels by |Δ|`
   const legendText2 = o.suggested ? `suggested trace pixel ${o.suggested.slow},${o.suggested.fast} (slow,fast)` : ''
   const legendW = 16 + 8 + textWidth(legendText1, TEXT) + 28 + (legendText2 ? 16 + 8 + textWidth(legendText2, TEXT) : 0)
-  const content = Math.max(bx + barW + 8 + 8 + tickW + pad, bx + textWidth(barTitle, TEXT) + pad, pad + textWidth(title, TEXT) + pad, pad + textWidth(subtitle, TEXT) + pad, mx + legendW + pad)
+  const content = Math.max(
+    bx + barW + 8 + 8 + tickW + pad,
+    bx + textWidth(barTitle, TEXT) + pad,
+    pad + textWidth(title, TEXT) + pad,
+    pad + textWidth(subtitle, TEXT) + pad,
+    mx + legendW + pad,
+  )
   // the figures line is split at " · " to fit the width of the rest
   const footer: string[] = []
   for (const part of (o.footer ?? '').split(' · ').filter((x) => x !== '')) {

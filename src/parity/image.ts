@@ -76,9 +76,14 @@ export function decodeSmv(path: string, buf: Buffer, size?: ImageSize): ParityIm
   const hb = /^\{\nHEADER_BYTES=\s*(\d+)\s*;/.exec(head)
   if (!hb) throw new InputError('SMV header: HEADER_BYTES is not a number followed by ";"', {file: path, line: 2, field: 'HEADER_BYTES'})
   const headerBytes = Number(hb[1])
-  if (headerBytes < SMV_MAGIC.length + 2) throw new InputError(`SMV header: HEADER_BYTES=${headerBytes} is too small`, {file: path, line: 2, field: 'HEADER_BYTES'})
+  if (headerBytes < SMV_MAGIC.length + 2)
+    throw new InputError(`SMV header: HEADER_BYTES=${headerBytes} is too small`, {file: path, line: 2, field: 'HEADER_BYTES'})
   if (buf.byteLength < headerBytes) {
-    throw new InputError(`truncated SMV header: HEADER_BYTES=${headerBytes} but the file holds only ${buf.byteLength} bytes`, {file: path, line: 2, field: 'HEADER_BYTES'})
+    throw new InputError(`truncated SMV header: HEADER_BYTES=${headerBytes} but the file holds only ${buf.byteLength} bytes`, {
+      file: path,
+      line: 2,
+      field: 'HEADER_BYTES',
+    })
   }
   const text = buf.subarray(0, headerBytes).toString('latin1')
   const close = text.indexOf('}')
@@ -96,7 +101,8 @@ export function decodeSmv(path: string, buf: Buffer, size?: ImageSize): ParityIm
   }
   const int = (key: string): number => {
     const f = need(key)
-    if (!/^\d+$/.test(f.value) || Number(f.value) < 1) throw new InputError(`SMV header: ${key}=${f.value} is not a positive integer`, {file: path, line: f.line, field: key})
+    if (!/^\d+$/.test(f.value) || Number(f.value) < 1)
+      throw new InputError(`SMV header: ${key}=${f.value} is not a positive integer`, {file: path, line: f.line, field: key})
     return Number(f.value)
   }
   const fast = int('SIZE1')
@@ -107,7 +113,11 @@ export function decodeSmv(path: string, buf: Buffer, size?: ImageSize): ParityIm
   }
   const order = need('BYTE_ORDER')
   if (order.value !== 'little_endian' && order.value !== 'big_endian') {
-    throw new InputError(`SMV header: unsupported BYTE_ORDER=${order.value} (expected little_endian or big_endian)`, {file: path, line: order.line, field: 'BYTE_ORDER'})
+    throw new InputError(`SMV header: unsupported BYTE_ORDER=${order.value} (expected little_endian or big_endian)`, {
+      file: path,
+      line: order.line,
+      field: 'BYTE_ORDER',
+    })
   }
   const n = fast * slow
   const available = buf.byteLength - headerBytes
@@ -129,9 +139,9 @@ export function decodeSmv(path: string, buf: Buffer, size?: ImageSize): ParityIm
 /** Refuses images of different dimensions (exit 2: the comparison means nothing). */
 export function checkSameSize(ref: ParityImage, cand: ParityImage): void {
   if (ref.fast !== cand.fast || ref.slow !== cand.slow) {
-    throw new InputError(
-      `dimensions differ: REF ${ref.path} is ${ref.fast}x${ref.slow} but CAND is ${cand.fast}x${cand.slow} (fast x slow)`,
-      {file: cand.path, field: 'size'},
-    )
+    throw new InputError(`dimensions differ: REF ${ref.path} is ${ref.fast}x${ref.slow} but CAND is ${cand.fast}x${cand.slow} (fast x slow)`, {
+      file: cand.path,
+      field: 'size',
+    })
   }
 }

@@ -63,7 +63,8 @@ export function checkOptions(o: ParityOptions): void {
   if (t.minCorr !== undefined && !(t.minCorr >= -1 && t.minCorr <= 1)) throw new InputError(`must be in [-1, 1], got ${t.minCorr}`, {field: '--min-corr'})
   if (t.maxSumDev !== undefined && !(t.maxSumDev >= 0)) throw new InputError(`must be a number >= 0, got ${t.maxSumDev}`, {field: '--max-sum-dev'})
   if (o.top !== undefined && !(Number.isInteger(o.top) && o.top >= 0)) throw new InputError(`must be an integer >= 0, got ${o.top}`, {field: '--top'})
-  if (o.pngScale !== undefined && !(o.pngScale > 0 && Number.isFinite(o.pngScale))) throw new InputError(`must be a number > 0, got ${o.pngScale}`, {field: '--png-scale'})
+  if (o.pngScale !== undefined && !(o.pngScale > 0 && Number.isFinite(o.pngScale)))
+    throw new InputError(`must be a number > 0, got ${o.pngScale}`, {field: '--png-scale'})
   if (o.png !== undefined) {
     const dir = dirname(resolve(o.png))
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`directory ${dir} does not exist`, {file: o.png, field: '--png'})
@@ -85,7 +86,8 @@ export function compareImages(ref: ParityImage, cand: ParityImage, o: ParityOpti
   const pixel = o.pixel ? queryPixel(ref, cand, o.pixel, metrics.sumAbsDiff) : null
   const warnings: string[] = []
   if (pixel?.warning) warnings.push(pixel.warning)
-  if (metrics.nonFinite.ref + metrics.nonFinite.cand > 0) warnings.push(`non-finite pixels left out of the metrics: ${metrics.nonFinite.ref} in REF, ${metrics.nonFinite.cand} in CAND`)
+  if (metrics.nonFinite.ref + metrics.nonFinite.cand > 0)
+    warnings.push(`non-finite pixels left out of the metrics: ${metrics.nonFinite.ref} in REF, ${metrics.nonFinite.cand} in CAND`)
   return {
     schema: 'nbtrace-parity',
     version: 1,
@@ -108,7 +110,14 @@ export function compareImages(ref: ParityImage, cand: ParityImage, o: ParityOpti
 export async function runParity(refPath: string, candPath: string, o: ParityOptions = {}): Promise<ParityResult> {
   checkOptions(o)
   // the heat map replaces only a regular file, and never one of the two images
-  if (o.png !== undefined) checkOutputs([{path: o.png, field: '--png'}], [{path: refPath, field: 'REF'}, {path: candPath, field: 'CAND'}])
+  if (o.png !== undefined)
+    checkOutputs(
+      [{path: o.png, field: '--png'}],
+      [
+        {path: refPath, field: 'REF'},
+        {path: candPath, field: 'CAND'},
+      ],
+    )
   const ref = readImage(refPath, o.size)
   const cand = readImage(candPath, o.size)
   const result = compareImages(ref, cand, o)
@@ -121,7 +130,9 @@ export async function runParity(refPath: string, candPath: string, o: ParityOpti
       `correlation ${m.correlation === null ? 'n/a' : m.correlation.toPrecision(6)}`,
       `sum ratio ${m.sumRatio === null ? 'n/a' : m.sumRatio.toPrecision(6)}`,
       result.pass ? 'PASS' : 'FAIL',
-    ].filter((x) => x !== null).join(' · ')
+    ]
+      .filter((x) => x !== null)
+      .join(' · ')
     result.png = await writeHeatmap(o.png, ref, cand, {
       marked,
       suggested: m.sumAbsDiff > 0 ? result.suggestion.pixel : null,

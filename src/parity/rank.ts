@@ -92,10 +92,14 @@ export function rankPixels(ref: ParityImage, cand: ParityImage, n = 10, total = 
   const b = cand.data
   const count = a.length
   const bright = topIndices(count, (i) => (Number.isFinite(a[i]) ? a[i] : Number.NaN), n)
-  const diff = topIndices(count, (i) => {
-    const d = Math.abs(b[i] - a[i])
-    return Number.isFinite(d) && d > 0 ? d : Number.NaN
-  }, n)
+  const diff = topIndices(
+    count,
+    (i) => {
+      const d = Math.abs(b[i] - a[i])
+      return Number.isFinite(d) && d > 0 ? d : Number.NaN
+    },
+    n,
+  )
   const brightest = bright.map((i, k) => entry(ref, cand, i, k + 1, total))
   const largestAbsDiff = diff.map((i, k) => entry(ref, cand, i, k + 1, total))
   let cum = 0
@@ -158,7 +162,8 @@ export function queryPixel(ref: ParityImage, cand: ParityImage, p: PixelCoord, t
   } else if (((e.share ?? 0) < NEGLIGIBLE_SHARE || e.absDiff < med) && e.absDiff < MAJOR_FRACTION * max) {
     negligible = true
     const best = suggestTracePixel(ref, cand, total)
-    const why = e.absDiff < med ? `its |Δ| ${e.absDiff} is below the median |Δ| ${med}` : `it carries ${pct(e.share ?? 0)} of the total |Δ| (< ${pct(NEGLIGIBLE_SHARE)})`
+    const why =
+      e.absDiff < med ? `its |Δ| ${e.absDiff} is below the median |Δ| ${med}` : `it carries ${pct(e.share ?? 0)} of the total |Δ| (< ${pct(NEGLIGIBLE_SHARE)})`
     warning = `pixel ${p.slow},${p.fast} is negligible for this discrepancy: ${why}, rank ${above + 1} of ${m}; tracing it may chase background. Consider --pixel ${best.pixel.slow},${best.pixel.fast} (${pct(best.share ?? 0)} of the total |Δ|).`
   }
   return {...p, ref: e.ref, cand: e.cand, absDiff: e.absDiff, relDiff: e.relDiff, share: e.share, rank: above + 1, medianAbsDiff: med, negligible, warning}
@@ -188,10 +193,14 @@ export function suggestTracePixel(ref: ParityImage, cand: ParityImage, total = s
   const a = ref.data
   const b = cand.data
   if (total > 0) {
-    const [i] = topIndices(a.length, (j) => {
-      const d = Math.abs(b[j] - a[j])
-      return Number.isFinite(d) ? d : Number.NaN
-    }, 1)
+    const [i] = topIndices(
+      a.length,
+      (j) => {
+        const d = Math.abs(b[j] - a[j])
+        return Number.isFinite(d) ? d : Number.NaN
+      },
+      1,
+    )
     const e = entry(ref, cand, i, 1, total)
     return {
       pixel: {slow: e.slow, fast: e.fast},

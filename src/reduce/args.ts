@@ -32,7 +32,7 @@ function valueCount(spec: FlagSpec, args: string[], i: number): number {
 export function spans(args: string[]): Span[] {
   const {fired} = firedEntries(args)
   const out: Span[] = []
-  for (let i = 0; i < args.length; ) {
+  for (let i = 0; i < args.length;) {
     const specs = fired[i] ?? []
     const n = specs.length ? Math.max(...specs.map((s) => valueCount(s, args, i))) : 0
     const length = Math.min(1 + n, args.length - i)
@@ -59,7 +59,17 @@ export function fieldsOf(spec: FlagSpec): string[] {
       out.push(a.to)
       break
     case 'special':
-      out.push(...({cell: ['cell'], misset_random: ['misset'], misset_angles: ['misset'], detector_abs: ['detectorAbs', 'detectorMu', 'detectorThick'], pivot: ['pivot']} as const)[a.name])
+      out.push(
+        ...(
+          {
+            cell: ['cell'],
+            misset_random: ['misset'],
+            misset_angles: ['misset'],
+            detector_abs: ['detectorAbs', 'detectorMu', 'detectorThick'],
+            pivot: ['pivot'],
+          } as const
+        )[a.name],
+      )
       break
     case 'refuse':
     case 'none':

@@ -135,14 +135,18 @@ export function candidates(d: Dimension, ctx: CandidateContext): Candidate[] {
         const f = ctx.sourceFile
         const lines = f.text.split(/(?<=\n)/)
         const subset = (idx: number[], why: string, withText: string): void => {
-          const text = idx.map((i) => lines[f.lineOfSource[i] - 1] ?? '').map((l) => (l.endsWith('\n') ? l : l + '\n')).join('')
+          const text = idx
+            .map((i) => lines[f.lineOfSource[i] - 1] ?? '')
+            .map((l) => (l.endsWith('\n') ? l : l + '\n'))
+            .join('')
           const name = ctx.fresh('sources', 'txt')
           const m = idx.length
           c(`${to(m)} (${why})`, withText, {remove: [...FIELDS.sourcefile, ...grid], add: [SET_FLAGS.sourcefile, name]}, m, [{name, text}])
         }
         if (ctx.round === 0) {
           c(`${to(1)} (no source file: the beam itself)`, 'with 1 source (no source file)', {remove: [...FIELDS.sourcefile, ...grid], add: []}, 1)
-          if (k !== null && k < n) subset([k], `only source ${k}, where the root cause is first seen: line ${f.lineOfSource[k]} of ${f.name}`, `with only source ${k}`)
+          if (k !== null && k < n)
+            subset([k], `only source ${k}, where the root cause is first seen: line ${f.lineOfSource[k]} of ${f.name}`, `with only source ${k}`)
           if (k !== 0) subset([0], `only the first source: line ${f.lineOfSource[0]} of ${f.name}`, 'with only the first source')
         }
         // halves, the one holding the divergent source first (again after each half kept)
@@ -168,7 +172,13 @@ export function candidates(d: Dimension, ctx: CandidateContext): Candidate[] {
         // are ignored next to one; they are removed to keep the command line minimal)
         const name = ctx.fresh('sources', 'txt')
         const text = `${r.dir.map(num).join(' ')} ${num(r.weight)} ${num(r.lambda)}\n`
-        c(`${to(1)} (only source ${r.index}, where the root cause is first seen, as a one-line source file)`, `with only source ${r.index}`, {remove: grid, add: [SET_FLAGS.sourcefile, name]}, 1, [{name, text}])
+        c(
+          `${to(1)} (only source ${r.index}, where the root cause is first seen, as a one-line source file)`,
+          `with only source ${r.index}`,
+          {remove: grid, add: [SET_FLAGS.sourcefile, name]},
+          1,
+          [{name, text}],
+        )
       }
       if (div && disp) {
         c(`${plural(d, n)} → fewer (no divergence; dispersion kept)`, 'without divergence', {remove: FIELDS.divergence, add: []}, null)
@@ -180,7 +190,8 @@ export function candidates(d: Dimension, ctx: CandidateContext): Candidate[] {
       c(`${to(1)} (no mosaic spread)`, 'with no mosaic spread', {remove: [...FIELDS.mosaicSpread, ...FIELDS.mosaicDomains], add: []}, 1)
       c(`${to(1)} (spread kept)`, 'with 1 mosaic domain', {remove: FIELDS.mosaicDomains, add: [SET_FLAGS.mosaicDomains, '1']}, 1)
       // domain 0 is the identity: a cause in the random draws needs a second domain
-      if (n > 2) c(`${to(2)} (one random domain besides the identity)`, 'with 2 mosaic domains', {remove: FIELDS.mosaicDomains, add: [SET_FLAGS.mosaicDomains, '2']}, 2)
+      if (n > 2)
+        c(`${to(2)} (one random domain besides the identity)`, 'with 2 mosaic domains', {remove: FIELDS.mosaicDomains, add: [SET_FLAGS.mosaicDomains, '2']}, 2)
       break
     case 'oversample':
       c(to(1), 'with oversample 1', {remove: FIELDS.oversample, add: [SET_FLAGS.oversample, '1']}, 1)

@@ -14,9 +14,7 @@ import {readHkl} from './ports.js'
 /** Cells of margin around the visited fractional indices (the tricubic stencil and range test). */
 export const HKL_MARGIN = 3
 
-export type HklCut =
-  | {ok: true; text: string; box: [number, number][]; cells: number; records: number}
-  | {ok: false; reason: string}
+export type HklCut = {ok: true; text: string; box: [number, number][]; cells: number; records: number} | {ok: false; reason: string}
 
 export function cutHkl(text: string, defaultF: number, visited: [number, number][], file: string): HklCut {
   let g
@@ -25,12 +23,19 @@ export function cutHkl(text: string, defaultF: number, visited: [number, number]
   } catch (e) {
     return {ok: false, reason: `the hkl table cannot be read as nanoBragg reads it: ${(e as Error).message}`}
   }
-  const grid: [number, number][] = [[g.hMin, g.hMax], [g.kMin, g.kMax], [g.lMin, g.lMax]]
+  const grid: [number, number][] = [
+    [g.hMin, g.hMax],
+    [g.kMin, g.kMax],
+    [g.lMin, g.lMax],
+  ]
   const clamp = (x: number, [lo, hi]: [number, number]): number => Math.min(hi, Math.max(lo, x))
   const box = visited.map(([lo, hi], i) => [clamp(Math.floor(lo) - HKL_MARGIN, grid[i]), clamp(Math.ceil(hi) + HKL_MARGIN, grid[i])] as [number, number])
   const cells = box.reduce((n, [lo, hi]) => n * (hi - lo + 1), 1)
   if (box.every(([lo, hi], i) => lo === grid[i][0] && hi === grid[i][1])) {
-    return {ok: false, reason: `the table (h ${g.hMin}..${g.hMax}, k ${g.kMin}..${g.kMax}, l ${g.lMin}..${g.lMax}) is already within the neighbourhood of the visited reflections`}
+    return {
+      ok: false,
+      reason: `the table (h ${g.hMin}..${g.hMax}, k ${g.kMin}..${g.kMax}, l ${g.lMin}..${g.lMax}) is already within the neighbourhood of the visited reflections`,
+    }
   }
   const lines: string[] = []
   for (let h = box[0][0]; h <= box[0][1]; h++) {

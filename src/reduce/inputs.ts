@@ -53,7 +53,14 @@ export function localizeInputs(args: string[], cwd: string, dir: string): string
 /** The names (inside dir) of the files the arguments read from dir. */
 export function filesIn(args: string[], dir: string): string[] {
   const prefix = dir.endsWith(sep) ? dir : dir + sep
-  return [...new Set(inputWords(args).map((w) => args[w.index]).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)))]
+  return [
+    ...new Set(
+      inputWords(args)
+        .map((w) => args[w.index])
+        .filter((p) => p.startsWith(prefix))
+        .map((p) => p.slice(prefix.length)),
+    ),
+  ]
 }
 
 /** The arguments with paths inside dir written relative to it (how the evidence folder runs them). */

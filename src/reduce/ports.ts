@@ -61,7 +61,11 @@ export async function tracePair(o: PairOptions): Promise<PairRun> {
   // the TypeScript engine runs in this process and holds it while it computes: a side running
   // next to it would be timed until the engine lets go, so such pairs run one after the other
   const inProcess = o.ref.engine === 'ts' || o.cand.engine === 'ts'
-  const settle = (p: Promise<void>): Promise<PromiseSettledResult<void>> => p.then((value) => ({status: 'fulfilled' as const, value}), (reason: unknown) => ({status: 'rejected' as const, reason}))
+  const settle = (p: Promise<void>): Promise<PromiseSettledResult<void>> =>
+    p.then(
+      (value) => ({status: 'fulfilled' as const, value}),
+      (reason: unknown) => ({status: 'rejected' as const, reason}),
+    )
   const results = inProcess
     ? [await settle(one(o.ref, o.refOut)), await settle(one(o.cand, o.candOut))]
     : await Promise.allSettled([one(o.ref, o.refOut), one(o.cand, o.candOut)])

@@ -18,8 +18,18 @@ import {candidates, countName, DIMENSIONS, FIELDS, plural, SET_FLAGS, type Candi
 import {cutHkl} from './hkl.js'
 import {filesIn, localizeInputs, relativeTo} from './inputs.js'
 import {
-  checkEvidenceFolder, contextPatch, EvidenceStage, nanoBraggFiles, parseArgs, parseSourceText, shellQuote, tracePair,
-  type CompareHook, type Report, type Role, type SideSpec,
+  checkEvidenceFolder,
+  contextPatch,
+  EvidenceStage,
+  nanoBraggFiles,
+  parseArgs,
+  parseSourceText,
+  shellQuote,
+  tracePair,
+  type CompareHook,
+  type Report,
+  type Role,
+  type SideSpec,
 } from './ports.js'
 import {reduceRepro} from './repro.js'
 import type {ReduceResult, RunFigures, SideDesc, Step} from './result.js'
@@ -99,7 +109,18 @@ class Reducer {
       rmSync(candTrace, {force: true})
     }
     try {
-      const r = await tracePair({ref: this.job.ref, cand: this.job.cand, args, cwd: this.job.cwd, pixel: this.job.pixel, refOut: refTrace, candOut: candTrace, timeoutMs: this.job.timeoutMs, maxStdoutBytes: this.job.maxStdoutBytes, compare: this.job.compare})
+      const r = await tracePair({
+        ref: this.job.ref,
+        cand: this.job.cand,
+        args,
+        cwd: this.job.cwd,
+        pixel: this.job.pixel,
+        refOut: refTrace,
+        candOut: candTrace,
+        timeoutMs: this.job.timeoutMs,
+        maxStdoutBytes: this.job.maxStdoutBytes,
+        compare: this.job.compare,
+      })
       const seconds = (performance.now() - t0) / 1000
       if (!r.ok) {
         drop()
@@ -123,7 +144,9 @@ class Reducer {
   step(s: Omit<Step, 'n'>, n = this.steps.filter((x) => x.n > 0).length + 1): Step {
     const full = {n, ...s, seconds: round(s.seconds)}
     this.steps.push(full)
-    this.say(`  ${String(full.n).padStart(2)} ${s.dimension}: ${s.what}: ${s.outcome}${s.outcome === 'kept' || s.outcome === 'applied' || s.outcome === 'skipped' ? '' : ` — ${s.detail}`}${s.seconds ? ` (${s.seconds.toFixed(1)} s)` : ''}`)
+    this.say(
+      `  ${String(full.n).padStart(2)} ${s.dimension}: ${s.what}: ${s.outcome}${s.outcome === 'kept' || s.outcome === 'applied' || s.outcome === 'skipped' ? '' : ` — ${s.detail}`}${s.seconds ? ` (${s.seconds.toFixed(1)} s)` : ''}`,
+    )
     return full
   }
 
@@ -190,7 +213,11 @@ class Reducer {
     const s = this.stage
     renameSync(minimal.refTrace, s.path('ref.jsonl'))
     renameSync(minimal.candTrace, s.path('cand.jsonl'))
-    const report: Report = {...minimal.report, ref: {...minimal.report.ref, file: s.finalPath('ref.jsonl')}, cand: {...minimal.report.cand, file: s.finalPath('cand.jsonl')}}
+    const report: Report = {
+      ...minimal.report,
+      ref: {...minimal.report.ref, file: s.finalPath('ref.jsonl')},
+      cand: {...minimal.report.cand, file: s.finalPath('cand.jsonl')},
+    }
     writeFileSync(s.path('report.json'), JSON.stringify(report, null, 2) + '\n')
     writeFileSync(s.path('diff.patch'), contextPatch(report))
     writeFileSync(s.path('repro.sh'), repro, {mode: 0o755})
@@ -224,10 +251,24 @@ export async function runReduce(job: ReduceJob): Promise<ReduceResult> {
   checkEvidenceFolder(job.outDir, job.cwd, nanoBraggFiles(job.args, job.cwd).inputs)
   const r = new Reducer(job)
   const base: ReduceResult = {
-    schema: 'nbtrace-reduce', version: 1, status: 'failed', exitCode: 3, verdict: '', pixel: {...job.pixel},
-    sides: {ref: sideDesc(job.ref), cand: sideDesc(job.cand)}, signature: [], original: null, minimal: null,
-    steps: r.steps, evidence: r.evidence, roi: {used: false, box: null, reason: '', verified: null}, rootCauses: [],
-    outDir: null, artifacts: [], failure: null, elapsedSeconds: 0,
+    schema: 'nbtrace-reduce',
+    version: 1,
+    status: 'failed',
+    exitCode: 3,
+    verdict: '',
+    pixel: {...job.pixel},
+    sides: {ref: sideDesc(job.ref), cand: sideDesc(job.cand)},
+    signature: [],
+    original: null,
+    minimal: null,
+    steps: r.steps,
+    evidence: r.evidence,
+    roi: {used: false, box: null, reason: '', verified: null},
+    rootCauses: [],
+    outDir: null,
+    artifacts: [],
+    failure: null,
+    elapsedSeconds: 0,
   }
   const done = (res: ReduceResult): ReduceResult => ({...res, elapsedSeconds: round((performance.now() - t0) / 1000)})
   try {
@@ -240,7 +281,19 @@ export async function runReduce(job: ReduceJob): Promise<ReduceResult> {
       const d = roiFor(args, job.cwd, job.pixel)
       base.roi = {used: d.ok, box: d.ok ? d.box : null, reason: d.why, verified: null}
       if (d.ok) args = [...args, ...roiArgs(d.box)]
-      r.step({dimension: 'roi', what: d.ok ? `-roi ${d.box.join(' ')} around the pixel (the external program computes the whole image)` : 'a region of interest around the pixel', args: null, loops: null, outcome: d.ok ? 'applied' : 'skipped', detail: d.why, causes: null, seconds: 0}, 0)
+      r.step(
+        {
+          dimension: 'roi',
+          what: d.ok ? `-roi ${d.box.join(' ')} around the pixel (the external program computes the whole image)` : 'a region of interest around the pixel',
+          args: null,
+          loops: null,
+          outcome: d.ok ? 'applied' : 'skipped',
+          detail: d.why,
+          causes: null,
+          seconds: 0,
+        },
+        0,
+      )
     } else {
       base.roi.reason = 'both sides compute the traced pixel alone: no region of interest is needed'
     }
@@ -255,11 +308,24 @@ export async function runReduce(job: ReduceJob): Promise<ReduceResult> {
     const original = figures(cur, job.args)
     if (cur.report.status === 'agree') {
       r.abandon()
-      return done({...base, status: 'agree', exitCode: 0, verdict: `the two sides agree at this pixel: nothing to reduce (${cur.report.verdict})`, original, steps: []})
+      return done({
+        ...base,
+        status: 'agree',
+        exitCode: 0,
+        verdict: `the two sides agree at this pixel: nothing to reduce (${cur.report.verdict})`,
+        original,
+        steps: [],
+      })
     }
     if (cur.report.status === 'mismatch') {
       r.abandon()
-      return done({...base, status: 'mismatch', exitCode: 1, verdict: `the traces are not comparable, so there is no root cause to hold: ${cur.report.verdict}`, original})
+      return done({
+        ...base,
+        status: 'mismatch',
+        exitCode: 1,
+        verdict: `the traces are not comparable, so there is no root cause to hold: ${cur.report.verdict}`,
+        original,
+      })
     }
     const signature = signatureOf(cur.report)
     say(`root cause held fixed: ${describeSignature(signature)} (${loopsText(cur.loops)})`)
@@ -267,39 +333,49 @@ export async function runReduce(job: ReduceJob): Promise<ReduceResult> {
     // the loop dimensions, the largest share of the work first
     const count = (d: Dimension): number => cur.loops[countName(d)] ?? 1
     const order = DIMENSIONS.filter((d) => count(d) > 1).sort((a, b) => b.cost(count(b)) - a.cost(count(a)))
-    for (const d of order) for (let round = 0; ; round++) {
-      const k = divergentSource(cur.report)
-      const sf = lastValue(cur.args, 'sourcefilename')?.[0] ?? null
-      let sourceFile = null
-      if (d.id === 'sources' && sf) {
-        const text = readFileSync(sf, 'latin1')
-        const lineOfSource: number[] = []
-        parseSourceText(text, lineOfSource)
-        sourceFile = {name: relative(r.dir, sf) || sf, text, lineOfSource}
-      }
-      const row = d.id === 'sources' && !sf && k !== null ? await sourceRow(cur.refTrace, k) : null
-      const list = candidates(d, {args: cur.args, loops: cur.loops, divergentSource: k, sourceRow: row, sourceFile, round, fresh: (s, e) => r.fresh(s, e)})
-      let again = false
-      for (const c of list) {
-        const next = await r.attempt(cur, c, signature, d, d.lives)
-        if (next) {
-          cur = next
-          again = c.again === true
-          break
+    for (const d of order)
+      for (let round = 0; ; round++) {
+        const k = divergentSource(cur.report)
+        const sf = lastValue(cur.args, 'sourcefilename')?.[0] ?? null
+        let sourceFile = null
+        if (d.id === 'sources' && sf) {
+          const text = readFileSync(sf, 'latin1')
+          const lineOfSource: number[] = []
+          parseSourceText(text, lineOfSource)
+          sourceFile = {name: relative(r.dir, sf) || sf, text, lineOfSource}
         }
+        const row = d.id === 'sources' && !sf && k !== null ? await sourceRow(cur.refTrace, k) : null
+        const list = candidates(d, {args: cur.args, loops: cur.loops, divergentSource: k, sourceRow: row, sourceFile, round, fresh: (s, e) => r.fresh(s, e)})
+        let again = false
+        for (const c of list) {
+          const next = await r.attempt(cur, c, signature, d, d.lives)
+          if (next) {
+            cur = next
+            again = c.again === true
+            break
+          }
+        }
+        if (!again) break
       }
-      if (!again) break
-    }
 
     // the hkl table, cut to the neighbourhood of the reflections the pixel visits
     const hkl = lastValue(cur.args, 'hklfilename')?.[0]
     if (hkl && setsAny(cur.args, FIELDS.hkl)) {
       const visited = await millerRange(cur.refTrace)
-      const cut = visited ? cutHkl(readFileSync(hkl, 'latin1'), parseArgs(cur.args, {timeSeed: 0}).defaultF, visited, hkl) : {ok: false as const, reason: 'the reference trace states no fractional Miller indices'}
+      const cut = visited
+        ? cutHkl(readFileSync(hkl, 'latin1'), parseArgs(cur.args, {timeSeed: 0}).defaultF, visited, hkl)
+        : {ok: false as const, reason: 'the reference trace states no fractional Miller indices'}
       if (cut.ok) {
         const name = r.fresh('hkl', 'hkl')
         const box = cut.box.map(([a, b], i) => `${'hkl'[i]} ${a}..${b}`).join(', ')
-        const c: Candidate = {dimension: 'hkl', what: `hkl table → ${cut.cells} cells (${box}), from ${cut.records} records`, with: 'with the hkl table cut to the neighbourhood of the visited reflections', edit: {remove: FIELDS.hkl, add: [SET_FLAGS.hkl, name]}, files: [{name, text: cut.text}], target: null}
+        const c: Candidate = {
+          dimension: 'hkl',
+          what: `hkl table → ${cut.cells} cells (${box}), from ${cut.records} records`,
+          with: 'with the hkl table cut to the neighbourhood of the visited reflections',
+          edit: {remove: FIELDS.hkl, add: [SET_FLAGS.hkl, name]},
+          files: [{name, text: cut.text}],
+          target: null,
+        }
         cur = (await r.attempt(cur, c, signature, null, 'reflections farther from the visited ones, or in the range of the table')) ?? cur
       } else {
         r.step({dimension: 'hkl', what: 'the hkl table', args: null, loops: null, outcome: 'skipped', detail: cut.reason, causes: null, seconds: 0})
@@ -315,7 +391,18 @@ export async function runReduce(job: ReduceJob): Promise<ReduceResult> {
         const same = await Promise.all([job.compareSame(cur.refTrace, v.run.refTrace), job.compareSame(cur.candTrace, v.run.candTrace)])
         const verified = same.every((x) => x.status === 'agree') && sameSignature(signatureOf(v.run.report), signature)
         base.roi.verified = verified
-        r.step({dimension: 'roi', what: 'the minimal configuration without -roi (the whole image)', args: relativeTo(plain, r.dir), loops: v.run.loops, outcome: verified ? 'kept' : 'changed', detail: verified ? 'each side traces the same pixel values with and without the region of interest' : `the region of interest changed the pixel: ${same.map((x, i) => `${i ? 'candidate' : 'reference'} ${x.status}`).join(', ')}; the minimal configuration is reported without it`, causes: signatureOf(v.run.report), seconds: v.seconds})
+        r.step({
+          dimension: 'roi',
+          what: 'the minimal configuration without -roi (the whole image)',
+          args: relativeTo(plain, r.dir),
+          loops: v.run.loops,
+          outcome: verified ? 'kept' : 'changed',
+          detail: verified
+            ? 'each side traces the same pixel values with and without the region of interest'
+            : `the region of interest changed the pixel: ${same.map((x, i) => `${i ? 'candidate' : 'reference'} ${x.status}`).join(', ')}; the minimal configuration is reported without it`,
+          causes: signatureOf(v.run.report),
+          seconds: v.seconds,
+        })
         if (verified) r.discard(v.run)
         else {
           r.discard(cur)
@@ -323,7 +410,16 @@ export async function runReduce(job: ReduceJob): Promise<ReduceResult> {
         }
       } else {
         base.roi.verified = false
-        r.step({dimension: 'roi', what: 'the minimal configuration without -roi (the whole image)', args: relativeTo(plain, r.dir), loops: null, outcome: 'failed', detail: v.ok ? `not comparable: ${v.run.report.verdict}` : v.what, causes: null, seconds: v.seconds})
+        r.step({
+          dimension: 'roi',
+          what: 'the minimal configuration without -roi (the whole image)',
+          args: relativeTo(plain, r.dir),
+          loops: null,
+          outcome: 'failed',
+          detail: v.ok ? `not comparable: ${v.run.report.verdict}` : v.what,
+          causes: null,
+          seconds: v.seconds,
+        })
         if (v.ok) r.discard(v.run)
       }
     }
@@ -335,13 +431,25 @@ export async function runReduce(job: ReduceJob): Promise<ReduceResult> {
       ? `reduced (${kept} reduction${kept === 1 ? '' : 's'} kept): ${loopsText(cur.loops)}, from ${loopsText(original.loops)}; the root cause ${describeSignature(signature)} persists; records per side ${original.ref.records} → ${minimal.ref.records} (reference), ${original.cand.records} → ${minimal.cand.records} (candidate)`
       : `no reduction keeps the root cause ${describeSignature(signature)}: the given configuration (${loopsText(cur.loops)}) is already minimal`
     const result: ReduceResult = {
-      ...base, status: 'reduced', exitCode: 1,
+      ...base,
+      status: 'reduced',
+      exitCode: 1,
       verdict: base.roi.verified === false ? `${verdict}; WARNING: the region of interest changed the pixel's value (see the roi steps)` : verdict,
-      signature, original, minimal,
+      signature,
+      original,
+      minimal,
       rootCauses: cur.report.rootCauses.map((c) => ({name: c.name, class: c.class, loop: c.loop ? (c.loop as Record<string, number>) : null})),
       outDir: resolve(job.cwd, job.outDir),
     }
-    const repro = reduceRepro({cli: job.cli, pixel: job.pixel, ref: job.ref, cand: job.cand, compareFlags: job.compareFlags, args: minimalArgs, verdict: `diverged, root cause ${describeSignature(signature)}`})
+    const repro = reduceRepro({
+      cli: job.cli,
+      pixel: job.pixel,
+      ref: job.ref,
+      cand: job.cand,
+      compareFlags: job.compareFlags,
+      args: minimalArgs,
+      verdict: `diverged, root cause ${describeSignature(signature)}`,
+    })
     const final = done(result)
     r.commit(cur, final, repro)
     return final

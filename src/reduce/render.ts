@@ -36,9 +36,22 @@ export function renderReduce(r: ReduceResult, o: {chalk: ChalkInstance; width: n
   const width = Math.max(40, o.width)
   const out: string[] = []
   const colour: Record<StepOutcome, (s: string) => string> = {
-    kept: c.green, vanished: c.yellow, changed: c.yellow, failed: c.red, 'no-effect': c.dim, applied: c.green, skipped: c.dim,
+    kept: c.green,
+    vanished: c.yellow,
+    changed: c.yellow,
+    failed: c.red,
+    'no-effect': c.dim,
+    applied: c.green,
+    skipped: c.dim,
   }
-  const head = r.status === 'reduced' ? c.bold('REDUCED') : r.status === 'agree' ? c.green('AGREE') : r.status === 'mismatch' ? c.yellow('NOT COMPARABLE') : c.red('FAILED')
+  const head =
+    r.status === 'reduced'
+      ? c.bold('REDUCED')
+      : r.status === 'agree'
+        ? c.green('AGREE')
+        : r.status === 'mismatch'
+          ? c.yellow('NOT COMPARABLE')
+          : c.red('FAILED')
   out.push(...fold(`${head}: ${r.verdict}`, width, '  '))
   if (r.failure?.stderrTail) out.push(...r.failure.stderrTail.split('\n').map((l) => `  | ${l}`))
   if (r.signature.length) out.push(`root cause held fixed: ${describeSignature(r.signature)}`)
@@ -55,14 +68,27 @@ export function renderReduce(r: ReduceResult, o: {chalk: ChalkInstance; width: n
   }
   const fig = (label: string, f: RunFigures | null): void => {
     if (!f) return
-    out.push(...fold(`${label}: ${loopsShort(f)}; reference ${f.ref.records} records ${f.ref.seconds.toFixed(2)} s, candidate ${f.cand.records} records ${f.cand.seconds.toFixed(2)} s`, width, '  '))
+    out.push(
+      ...fold(
+        `${label}: ${loopsShort(f)}; reference ${f.ref.records} records ${f.ref.seconds.toFixed(2)} s, candidate ${f.cand.records} records ${f.cand.seconds.toFixed(2)} s`,
+        width,
+        '  ',
+      ),
+    )
   }
   if (r.original && r.status === 'reduced') {
     out.push('')
     fig('before', r.original)
     fig('after ', r.minimal)
   }
-  if (r.roi.reason && r.status === 'reduced') out.push(...fold(`region of interest: ${r.roi.used ? `-roi ${r.roi.box!.join(' ')}${r.roi.verified ? ' (checked: same pixel values without it)' : r.roi.verified === false ? ' (NOT confirmed without it)' : ''}` : 'not used'} — ${r.roi.reason}`, width, '  '))
+  if (r.roi.reason && r.status === 'reduced')
+    out.push(
+      ...fold(
+        `region of interest: ${r.roi.used ? `-roi ${r.roi.box!.join(' ')}${r.roi.verified ? ' (checked: same pixel values without it)' : r.roi.verified === false ? ' (NOT confirmed without it)' : ''}` : 'not used'} — ${r.roi.reason}`,
+        width,
+        '  ',
+      ),
+    )
   if (r.minimal) {
     out.push('', `minimal configuration${r.outDir ? ' (input files in the evidence folder)' : ''}:`)
     out.push(...wrapCommand(r.minimal.command, width).map((l) => `  ${l}`))

@@ -15,7 +15,15 @@ export function sideFlags(s: SideSpec): string[] {
   return f
 }
 
-export function reduceRepro(o: {cli: string[]; pixel: PixelIndex; ref: SideSpec; cand: SideSpec; compareFlags: string[]; args: string[]; verdict: string}): string {
+export function reduceRepro(o: {
+  cli: string[]
+  pixel: PixelIndex
+  ref: SideSpec
+  cand: SideSpec
+  compareFlags: string[]
+  args: string[]
+  verdict: string
+}): string {
   const q = (xs: string[]) => xs.map(shellQuote).join(' ')
   const flags = ['--pixel', `${o.pixel.slow},${o.pixel.fast}`, ...sideFlags(o.ref), ...sideFlags(o.cand), ...o.compareFlags]
   return [

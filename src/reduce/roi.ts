@@ -29,17 +29,27 @@ export function roiFor(args: string[], cwd: string, pixel: PixelIndex): RoiDecis
   }
   const {slow, fast} = pixel
   if (slow < 0 || fast < 0 || slow >= k.spixels || fast >= k.fpixels) return {ok: false, why: 'the pixel is outside the detector'}
-  if (k.roiXmin !== 0 || k.roiYmin !== 0 || k.roiXmax < k.fpixels - 1 || k.roiYmax < k.spixels - 1) return {ok: false, why: 'the arguments already restrict the image with -roi'}
+  if (k.roiXmin !== 0 || k.roiYmin !== 0 || k.roiXmax < k.fpixels - 1 || k.roiYmax < k.spixels - 1)
+    return {ok: false, why: 'the arguments already restrict the image with -roi'}
   const phis = Array.from({length: k.phisteps}, (_, t) => k.phi0 + k.phistep * t)
   if (phis.some((p) => p === 0.0) && phis.some((p) => p !== 0.0)) {
-    return {ok: false, why: 'state carried from the previous pixel forbids it: a phi step at exactly 0° reuses the rotation of the previous evaluation (the phi carry-over quirk, Q3), which earlier pixels decide'}
+    return {
+      ok: false,
+      why: 'state carried from the previous pixel forbids it: a phi step at exactly 0° reuses the rotation of the previous evaluation (the phi carry-over quirk, Q3), which earlier pixels decide',
+    }
   }
   if (k.hkl !== null && k.interpolate === 1) {
-    return {ok: false, why: 'state carried from earlier pixels forbids it: tricubic interpolation is on, and the first lookup outside the hkl grid anywhere earlier turns it off for the rest of the run (quirk Q8)'}
+    return {
+      ok: false,
+      why: 'state carried from earlier pixels forbids it: tricubic interpolation is on, and the first lookup outside the hkl grid anywhere earlier turns it off for the rest of the run (quirk Q8)',
+    }
   }
   const polar = !k.nopolar || k.osPolar
   if (polar && (k.mask !== null || k.dmin > 0)) {
-    return {ok: false, why: `the polarization axis is normalized in place at every call, and with ${k.mask !== null ? 'a mask' : '-dmin'} the pixel before this one may not call it: its state could differ from the full image's`}
+    return {
+      ok: false,
+      why: `the polarization axis is normalized in place at every call, and with ${k.mask !== null ? 'a mask' : '-dmin'} the pixel before this one may not call it: its state could differ from the full image's`,
+    }
   }
   let box: RoiBox
   if (fast > 0) box = [fast - 1, fast, slow, slow]

@@ -63,7 +63,11 @@ export async function sourceRow(trace: string, index: number): Promise<SourceRow
 
 /** The range [min, max] of each fractional Miller index the pixel's trace visits, or null. */
 export async function millerRange(trace: string): Promise<[number, number][] | null> {
-  const frac = new Set(loadCatalogue().byRole('fractional-index').map((v) => v.name))
+  const frac = new Set(
+    loadCatalogue()
+      .byRole('fractional-index')
+      .map((v) => v.name),
+  )
   const side = await openSide('ref', trace)
   const c = side.open()
   let range: [number, number][] | null = null

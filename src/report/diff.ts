@@ -48,4 +48,3 @@ export function contextPatch(r: Report): string {
   const b = r.context.map((c) => c.cand ?? '(missing)').join('\n') + '\n'
   return createTwoFilesPatch(r.ref.file, r.cand.file, a, b, 'reference', 'candidate', {context: 3})
 }
-

@@ -34,19 +34,27 @@ export function renderParity(r: ParityResult, o: ParityRenderOptions): string {
   const t = r.thresholds
   const out: string[] = []
   const ok = (pass: boolean): string => (pass ? c.green('✓') : c.red('✗'))
-  out.push(`${r.pass ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${criterionText(t)}${t.minCorr === 0.999 && t.maxSumDev === 5e-3 ? ' (the usual parity criterion)' : ''}; images ${identityText(m)}`)
+  out.push(
+    `${r.pass ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${criterionText(t)}${t.minCorr === 0.999 && t.maxSumDev === 5e-3 ? ' (the usual parity criterion)' : ''}; images ${identityText(m)}`,
+  )
   out.push(`  REF   ${r.ref.path} (${r.ref.format}, ${r.ref.fast}x${r.ref.slow} fast x slow)`)
   out.push(`  CAND  ${r.cand.path} (${r.cand.format}, ${r.cand.fast}x${r.cand.slow})`)
   const corrOk = m.correlation !== null && m.correlation >= t.minCorr
   const dev = m.sumRatio === null ? null : Math.abs(m.sumRatio - 1)
   out.push(`  correlation     ${g(m.correlation, 12)}   ${ok(corrOk)} (needs ≥ ${t.minCorr})`)
-  out.push(`  sum ratio       ${g(m.sumRatio, 12)}   ${ok(dev !== null && dev <= t.maxSumDev)} |ratio − 1| = ${g(dev, 3)} (needs ≤ ${t.maxSumDev}); Σ REF ${g(m.sumRef)}, Σ CAND ${g(m.sumCand)}`)
-  out.push(`  bit identity    ${m.bitIdentical ? 'yes' : `no: ${m.differingPixels} of ${m.pixels} pixels differ (${m.equalPixels} equal in value)`}${t.exact ? `   ${ok(m.bitIdentical)} (--exact needs it)` : ''}`)
+  out.push(
+    `  sum ratio       ${g(m.sumRatio, 12)}   ${ok(dev !== null && dev <= t.maxSumDev)} |ratio − 1| = ${g(dev, 3)} (needs ≤ ${t.maxSumDev}); Σ REF ${g(m.sumRef)}, Σ CAND ${g(m.sumCand)}`,
+  )
+  out.push(
+    `  bit identity    ${m.bitIdentical ? 'yes' : `no: ${m.differingPixels} of ${m.pixels} pixels differ (${m.equalPixels} equal in value)`}${t.exact ? `   ${ok(m.bitIdentical)} (--exact needs it)` : ''}`,
+  )
   // the reasons the lines above do not show (an undefined correlation, non-finite pixels)
   for (const f of r.failures) if (!/^(correlation \S+ <|\|sum ratio - 1\| =|--exact:)/.test(f)) out.push(`  ${c.red('✗')} ${f}`)
   out.push(`  RMSE            ${g(m.rmse)}`)
   out.push(`  max |Δ|         ${g(m.maxAbsDiff.value)}${m.maxAbsDiff.pixel ? ` at ${m.maxAbsDiff.pixel.slow},${m.maxAbsDiff.pixel.fast} (slow,fast)` : ''}`)
-  out.push(`  max rel diff    ${g(m.maxRelDiff.value)}${m.maxRelDiff.pixel ? ` at ${m.maxRelDiff.pixel.slow},${m.maxRelDiff.pixel.fast}` : ''}   (over ${m.maxRelDiff.signalPixels} signal pixels: REF > ${g(m.maxRelDiff.signalThreshold)})`)
+  out.push(
+    `  max rel diff    ${g(m.maxRelDiff.value)}${m.maxRelDiff.pixel ? ` at ${m.maxRelDiff.pixel.slow},${m.maxRelDiff.pixel.fast}` : ''}   (over ${m.maxRelDiff.signalPixels} signal pixels: REF > ${g(m.maxRelDiff.signalThreshold)})`,
+  )
   const table = (title: string, rows: RankedPixel[], cumulative: boolean): void => {
     if (rows.length === 0) return
     out.push('')
@@ -60,7 +68,15 @@ export function renderParity(r: ParityResult, o: ParityRenderOptions): string {
       {header: 'share of Σ|Δ|', align: 'right'},
       ...(cumulative ? [{header: 'cumulative', align: 'right' as const}] : []),
     ]
-    const cells = rows.map((p) => [String(p.rank), `${p.slow},${p.fast}`, g(p.ref), g(p.cand), g(p.absDiff), pct(p.share), ...(cumulative ? [pct(p.cumulativeShare, 4)] : [])])
+    const cells = rows.map((p) => [
+      String(p.rank),
+      `${p.slow},${p.fast}`,
+      g(p.ref),
+      g(p.cand),
+      g(p.absDiff),
+      pct(p.share),
+      ...(cumulative ? [pct(p.cumulativeShare, 4)] : []),
+    ])
     out.push(renderTable(columns, cells, {width: o.width, chalk: c, indent: '  '}))
   }
   // ranking by share is ranking by |Δ|: one table carries both, with the cumulative share

@@ -49,7 +49,8 @@ export function renderReport(r: Report, o: RenderOptions): string {
   const out: string[] = []
   const color = r.status === 'agree' ? chalk.green.bold : r.status === 'mismatch' ? chalk.magenta.bold : chalk.red.bold
   out.push(color(r.verdict))
-  const side = (label: string, s: Report['ref']) => `${label} ${s.file} (${s.format}, ${s.producer}, ${s.precision}${s.pixel ? `, pixel slow ${s.pixel.slow} fast ${s.pixel.fast}` : ''}, ${s.records} records)`
+  const side = (label: string, s: Report['ref']) =>
+    `${label} ${s.file} (${s.format}, ${s.producer}, ${s.precision}${s.pixel ? `, pixel slow ${s.pixel.slow} fast ${s.pixel.fast}` : ''}, ${s.records} records)`
   out.push(chalk.dim(side('reference:', r.ref)))
   out.push(chalk.dim(side('candidate:', r.cand)))
   out.push(chalk.dim(`alignment: ${r.alignment.note}; tolerance profile ${r.tolerance.precision}`))
@@ -59,9 +60,15 @@ export function renderReport(r: Report, o: RenderOptions): string {
     out.push('')
     out.push(chalk.bold('Provenance'))
     if (p.pixelFromValues) out.push(`  pixel: ${p.pixelFromValues}`)
-    if (!p.pixel.match) out.push(`  pixel: reference ${JSON.stringify(p.pixel.ref)}, candidate ${JSON.stringify(p.pixel.cand)}${p.pixel.transposed ? ' — transposed (slow and fast swapped)' : ''}`)
+    if (!p.pixel.match)
+      out.push(
+        `  pixel: reference ${JSON.stringify(p.pixel.ref)}, candidate ${JSON.stringify(p.pixel.cand)}${p.pixel.transposed ? ' — transposed (slow and fast swapped)' : ''}`,
+      )
     for (const c of p.config) out.push(`  config ${c.key}: reference ${JSON.stringify(c.ref)}, candidate ${JSON.stringify(c.cand)}`)
-    for (const i of p.inputs) out.push(`  input ${i.role}: reference ${i.ref?.slice(0, 12) ?? 'none'} (${i.refPath ?? '-'}), candidate ${i.cand?.slice(0, 12) ?? 'none'} (${i.candPath ?? '-'})`)
+    for (const i of p.inputs)
+      out.push(
+        `  input ${i.role}: reference ${i.ref?.slice(0, 12) ?? 'none'} (${i.refPath ?? '-'}), candidate ${i.cand?.slice(0, 12) ?? 'none'} (${i.candPath ?? '-'})`,
+      )
     for (const n of p.notes) out.push(chalk.dim(`  note: ${n}`))
   }
   if (r.status === 'mismatch') return wrapLines(out, o.width ?? outputWidth()) + '\n'
@@ -81,9 +88,35 @@ export function renderReport(r: Report, o: RenderOptions): string {
   if (r.rootCauses.length) {
     out.push('')
     const shown = o.all ? r.rootCauses : r.rootCauses.slice(0, 1)
-    out.push(chalk.bold(`Root cause${r.rootCauses.length > 1 ? 's' : ''}${!o.all && r.rootCauses.length > 1 ? ` (first of ${r.rootCauses.length}; --all lists every one)` : ''}`))
-    const columns: Column[] = [{header: '#', align: 'right'}, {header: 'variable'}, {header: 'loop'}, {header: 'class'}, {header: 'reference', prose: true}, {header: 'candidate', prose: true}, {header: 'rel diff'}, {header: 'ratio'}, {header: 'iter', align: 'right'}, {header: 'cascade', align: 'right'}]
-    const rows = shown.map((c, i) => [String(i + 1), c.name, showLoop(c.loop), c.class + (c.label ? ` (${c.label})` : ''), valueText(c.ref), valueText(c.cand), fmt(c.relDiff), fmt(c.ratio), String(c.iterations), String(c.cascade)])
+    out.push(
+      chalk.bold(
+        `Root cause${r.rootCauses.length > 1 ? 's' : ''}${!o.all && r.rootCauses.length > 1 ? ` (first of ${r.rootCauses.length}; --all lists every one)` : ''}`,
+      ),
+    )
+    const columns: Column[] = [
+      {header: '#', align: 'right'},
+      {header: 'variable'},
+      {header: 'loop'},
+      {header: 'class'},
+      {header: 'reference', prose: true},
+      {header: 'candidate', prose: true},
+      {header: 'rel diff'},
+      {header: 'ratio'},
+      {header: 'iter', align: 'right'},
+      {header: 'cascade', align: 'right'},
+    ]
+    const rows = shown.map((c, i) => [
+      String(i + 1),
+      c.name,
+      showLoop(c.loop),
+      c.class + (c.label ? ` (${c.label})` : ''),
+      valueText(c.ref),
+      valueText(c.cand),
+      fmt(c.relDiff),
+      fmt(c.ratio),
+      String(c.iterations),
+      String(c.cascade),
+    ])
     out.push(renderTable(columns, rows, {width: o.width ?? outputWidth(), chalk}))
     shown.forEach((c, i) => {
       out.push(`${i + 1}. ${chalk.bold(c.name)} ${showLoop(c.loop)} — ${chalk.bold(c.class ?? '?')}`)
@@ -94,7 +127,11 @@ export function renderReport(r: Report, o: RenderOptions): string {
   if (r.firstDivergence) {
     const f = r.firstDivergence
     out.push('')
-    out.push(chalk.bold(`First divergence: ${f.name} ${showLoop(f.loop)}${f.occurrence !== undefined ? ` occurrence ${f.occurrence}` : ''} — ${f.class ?? '?'}${f.label ? ` (${f.label})` : ''}`))
+    out.push(
+      chalk.bold(
+        `First divergence: ${f.name} ${showLoop(f.loop)}${f.occurrence !== undefined ? ` occurrence ${f.occurrence}` : ''} — ${f.class ?? '?'}${f.label ? ` (${f.label})` : ''}`,
+      ),
+    )
     out.push(...divergenceBlock(f, chalk))
     if (r.context.length) {
       out.push('')
@@ -114,7 +151,9 @@ export function renderReport(r: Report, o: RenderOptions): string {
 
   const c = r.counts
   out.push('')
-  out.push(`Counts: ${c.matched} matched, ${c.agree} agree, ${c.diverged} diverged (${r.rootCauses.reduce((a, x) => a + x.iterations, 0)} root, ${c.cascade} cascade), ${c.onlyRef} only in reference, ${c.onlyCand} only in candidate`)
+  out.push(
+    `Counts: ${c.matched} matched, ${c.agree} agree, ${c.diverged} diverged (${r.rootCauses.reduce((a, x) => a + x.iterations, 0)} root, ${c.cascade} cascade), ${c.onlyRef} only in reference, ${c.onlyCand} only in candidate`,
+  )
   if (r.unmatched.onlyRef.length) out.push(chalk.dim(`unmatched names, reference only: ${r.unmatched.onlyRef.join(', ')}`))
   if (r.unmatched.onlyCand.length) out.push(chalk.dim(`unmatched names, candidate only: ${r.unmatched.onlyCand.join(', ')}`))
   return wrapLines(out, o.width ?? outputWidth()) + '\n'

@@ -102,7 +102,8 @@ export function checkNanoBraggArgs(args: string[], cwd?: string): ArgsCheck {
     for (let k = 0; k < want.length; k++) {
       const v = args[i + 1 + k]
       const what = want.length === 1 ? 'a value' : `${want.length} values`
-      if (v === undefined) throw new InputError(`missing value: ${a} needs ${what}, found ${k === 0 ? 'nothing' : `only ${k}`} (nanoBragg would ignore the flag)`, {field: a})
+      if (v === undefined)
+        throw new InputError(`missing value: ${a} needs ${what}, found ${k === 0 ? 'nothing' : `only ${k}`} (nanoBragg would ignore the flag)`, {field: a})
       if (want[k] === 'file' || want[k] === 'word') {
         if (looksLikeFlag(v)) throw new InputError(`missing value: ${a} needs ${want[k] === 'file' ? 'a file name' : what}, found the flag ${v}`, {field: a})
         continue
@@ -113,7 +114,8 @@ export function checkNanoBraggArgs(args: string[], cwd?: string): ArgsCheck {
         const expected = want[k] === 'int' ? 'an integer' : 'a number'
         throw new InputError(`expected ${expected}, found '${v}' (nanoBragg would read ${want[k] === 'int' ? 'atoi' : 'atof'}('${v}'), silently)`, {field: a})
       }
-      if ((/^-det(size|pixels)/.test(named.flag) || named.flag === '-pixel') && !(Number(v) > 0)) throw new InputError(`detector size must be positive, found ${v}`, {field: a})
+      if ((/^-det(size|pixels)/.test(named.flag) || named.flag === '-pixel') && !(Number(v) > 0))
+        throw new InputError(`detector size must be positive, found ${v}`, {field: a})
     }
     if (spec.action.do === 'special' && spec.action.name === 'detector_abs') {
       const v = args[i + 1]
@@ -125,7 +127,8 @@ export function checkNanoBraggArgs(args: string[], cwd?: string): ArgsCheck {
       const otherFlag = other.tests.map((t) => parseTest(t).flag).find((f) => a.includes(f)) ?? other.tests[0]
       warnings.push(`${a} also acts as ${otherFlag} (nanoBragg matches flags by substring): ${other.doc}`)
     }
-    if (cwd !== undefined && spec.action.do === 'str' && INPUTS[spec.action.to[0]] && want.length === 1) checkInput(INPUTS[spec.action.to[0]], a, args[i + 1], cwd)
+    if (cwd !== undefined && spec.action.do === 'str' && INPUTS[spec.action.to[0]] && want.length === 1)
+      checkInput(INPUTS[spec.action.to[0]], a, args[i + 1], cwd)
     if (cwd !== undefined && named.flag === '-mask' && args[i + 1] !== undefined) checkInput('mask', a, args[i + 1], cwd)
     i += want.length
   }

@@ -104,7 +104,9 @@ export function buildCrystal(inp: CrystalInput, rng: Ran1, missetSeed: Seed): Cr
   let cellAbc: Vec3 = [A, B, C]
   let cellAngles: Vec3 = [alpha, beta, gamma]
   if (!inp.userCell) {
-    const la = magnitude(a), lb = magnitude(b), lc = magnitude(c)
+    const la = magnitude(a),
+      lb = magnitude(b),
+      lc = magnitude(c)
     cellAbc = [la, lb, lc]
     cellAngles = [Math.acos(dot(b, c) / (lb * lc)), Math.acos(dot(c, a) / (lc * la)), Math.acos(dot(a, b) / (la * lb))]
   }
@@ -152,8 +154,12 @@ export interface CrystalSize {
  */
 export function crystalSize(p: ParsedArgs, c: Crystal, distance: number, pixelSize: number, sampleY: number, sampleZ: number): CrystalSize {
   const warnings: string[] = []
-  const la = magnitude(c.a), lb = magnitude(c.b), lc = magnitude(c.c)
-  let Na = p.Na, Nb = p.Nb, Nc = p.Nc
+  const la = magnitude(c.a),
+    lb = magnitude(c.b),
+    lc = magnitude(c.c)
+  let Na = p.Na,
+    Nb = p.Nb,
+    Nc = p.Nc
   if (p.sampleX > 0) Na = Math.ceil(p.sampleX / la)
   if (sampleY > 0) Nb = Math.ceil(sampleY / lb)
   if (sampleZ > 0) Nc = Math.ceil(sampleZ / lc)
@@ -169,7 +175,10 @@ export function crystalSize(p: ParsedArgs, c: Crystal, distance: number, pixelSi
   let oversample = p.oversample
   if (oversample <= 0) {
     oversample = recommended
-    if (!Number.isFinite((3.0 * xtalsizeMax) / reciprocalPixel)) warnings.push(`the recommended oversample is not finite (distance ${distance} m, wavelength ${p.lambda0} m): using ${recommended}, as the reference's integer conversion does`)
+    if (!Number.isFinite((3.0 * xtalsizeMax) / reciprocalPixel))
+      warnings.push(
+        `the recommended oversample is not finite (distance ${distance} m, wavelength ${p.lambda0} m): using ${recommended}, as the reference's integer conversion does`,
+      )
   } else if (oversample < recommended) warnings.push(`-oversample ${oversample} is below the recommended ${recommended}`)
   return {Na, Nb, Nc, oversample, recommended, warnings}
 }

@@ -112,15 +112,53 @@ const INT: ValueKind[] = ['int']
 const FILE: ValueKind[] = ['file']
 const NONE: ValueKind[] = []
 
-const NOOP_MW = 'nanoBragg reads it but never uses it: it prints an "approximate MW" computed from the crystal size (density 1.2 g/cm³) instead, and the water background uses a fixed F=2.57, MW=18'
+const NOOP_MW =
+  'nanoBragg reads it but never uses it: it prints an "approximate MW" computed from the crystal size (density 1.2 g/cm³) instead, and the water background uses a fixed F=2.57, MW=18'
 
 /** nbtrace's own flags: tested first, exactly, and consumed (never seen by the nanoBragg entries). */
 const NBTRACE: FlagSpec[] = [
-  {tests: ['=-trace_pixel', '=-dump_pixel'], need: 2, values: ['int', 'int'], action: {do: 'ints', to: 'tracePixel', n: 2}, also: [['traceRequested', true]], stop: true, role: 'nbtrace', upstream: false, doc: 'trace this pixel: slow then fast index (hoidn\'s reference spells it -trace_pixel too)'},
-  {tests: ['=-trace_out'], need: 1, values: FILE, action: str('traceOut'), stop: true, role: 'nbtrace', upstream: false, doc: 'the trace file (C engine; default trace_C.jsonl)'},
-  {tests: ['=-trace_only'], need: 0, values: NONE, action: set('traceOnly', true), stop: true, role: 'nbtrace', upstream: false, doc: 'compute only the traced pixel, write no image (C engine)'},
+  {
+    tests: ['=-trace_pixel', '=-dump_pixel'],
+    need: 2,
+    values: ['int', 'int'],
+    action: {do: 'ints', to: 'tracePixel', n: 2},
+    also: [['traceRequested', true]],
+    stop: true,
+    role: 'nbtrace',
+    upstream: false,
+    doc: "trace this pixel: slow then fast index (hoidn's reference spells it -trace_pixel too)",
+  },
+  {
+    tests: ['=-trace_out'],
+    need: 1,
+    values: FILE,
+    action: str('traceOut'),
+    stop: true,
+    role: 'nbtrace',
+    upstream: false,
+    doc: 'the trace file (C engine; default trace_C.jsonl)',
+  },
+  {
+    tests: ['=-trace_only'],
+    need: 0,
+    values: NONE,
+    action: set('traceOnly', true),
+    stop: true,
+    role: 'nbtrace',
+    upstream: false,
+    doc: 'compute only the traced pixel, write no image (C engine)',
+  },
   {tests: ['=-quiet'], need: 0, values: NONE, action: set('quiet', true), stop: true, role: 'nbtrace', upstream: false, doc: 'print less (C engine)'},
-  {tests: ['=-nbtrace_faults'], need: 1, values: ['word'], action: str('plantedFaults'), stop: true, role: 'nbtrace', upstream: false, doc: 'planted faults, ids of schemas/faults.json comma-separated (C engine: the partial-image ones; nbtrace passes --inject here)'},
+  {
+    tests: ['=-nbtrace_faults'],
+    need: 1,
+    values: ['word'],
+    action: str('plantedFaults'),
+    stop: true,
+    role: 'nbtrace',
+    upstream: false,
+    doc: 'planted faults, ids of schemas/faults.json comma-separated (C engine: the partial-image ones; nbtrace passes --inject here)',
+  },
 ]
 
 /** Upstream nanoBragg's parser (bl831 nanoBragg.c), entry by entry in its order. */
@@ -130,10 +168,30 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-Nb'], INT, int('Nb'), 'physics', 'unit cells along b', {stop: true, given: ['N_cells.1']}),
   U(['-Nc'], INT, int('Nc'), 'physics', 'unit cells along c', {stop: true, given: ['N_cells.2']}),
   U(['=-N'], INT, int(['Na', 'Nb', 'Nc']), 'physics', 'unit cells along a, b and c', {stop: true, given: ['N_cells.0', 'N_cells.1', 'N_cells.2']}),
-  U(['-cell'], 'cell', {do: 'special', name: 'cell'}, 'physics', 'unit cell a b c (Å) α β γ (deg); values stop at the next argument starting with "-"; missing lengths or angles keep earlier -cell values, then default to a and 90°', {need: 1, given: ['cell']}),
-  U(['-misset'], 'misset', {do: 'special', name: 'misset_random'}, 'physics', 'random crystal orientation (-misset random): drawn from -misset_seed', {need: 1, stop: false, given: ['misset']}),
-  U(['-misset'], 'misset', {do: 'special', name: 'misset_angles'}, 'physics', 'crystal misset rotations about x, y, z (deg); also fires for -misset_seed when three arguments follow', {need: 3, given: ['misset']}),
-  U(['-samplesize', '-sample_size'], NUM, num(['sampleX', 'sampleY', 'sampleZ'], 'mm'), 'physics', 'crystal size along a, b, c (mm): sets N', {given: ['sample_size_m']}),
+  U(
+    ['-cell'],
+    'cell',
+    {do: 'special', name: 'cell'},
+    'physics',
+    'unit cell a b c (Å) α β γ (deg); values stop at the next argument starting with "-"; missing lengths or angles keep earlier -cell values, then default to a and 90°',
+    {need: 1, given: ['cell']},
+  ),
+  U(['-misset'], 'misset', {do: 'special', name: 'misset_random'}, 'physics', 'random crystal orientation (-misset random): drawn from -misset_seed', {
+    need: 1,
+    stop: false,
+    given: ['misset'],
+  }),
+  U(
+    ['-misset'],
+    'misset',
+    {do: 'special', name: 'misset_angles'},
+    'physics',
+    'crystal misset rotations about x, y, z (deg); also fires for -misset_seed when three arguments follow',
+    {need: 3, given: ['misset']},
+  ),
+  U(['-samplesize', '-sample_size'], NUM, num(['sampleX', 'sampleY', 'sampleZ'], 'mm'), 'physics', 'crystal size along a, b, c (mm): sets N', {
+    given: ['sample_size_m'],
+  }),
   U(['-sample_thick', '-sample_x'], NUM, num('sampleX', 'mm'), 'physics', 'crystal size along a (mm)', {given: ['sample_size_m']}),
   U(['-sample_width', '-sample_y', '-width'], NUM, num('sampleY', 'mm'), 'physics', 'crystal size along b (mm)', {given: ['sample_size_m']}),
   U(['-sample_heigh', '-sample_z', '-heigh'], NUM, num('sampleZ', 'mm'), 'physics', 'crystal size along c (mm)', {given: ['sample_size_m']}),
@@ -141,8 +199,12 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-xtal_thick', '-xtal_x'], NUM, num('sampleX', 'mm'), 'physics', 'crystal size along a (mm)', {given: ['sample_size_m']}),
   U(['-xtal_width', '-xtal_y', '-width'], NUM, num('sampleY', 'mm'), 'physics', 'crystal size along b (mm)', {given: ['sample_size_m']}),
   U(['-xtal_heigh', '-xtal_z', '-heigh'], NUM, num('sampleZ', 'mm'), 'physics', 'crystal size along c (mm)', {given: ['sample_size_m']}),
-  U(['-density', '-sample_den'], NUM, num('density', 'g_cm3'), 'noop', 'sample density (g/cm³). ' + NOOP_MW, {warn: 'nanoBragg reads -density but never uses it (the image is the same without it)'}),
-  U(['=-MW', '-molec'], NUM, num('molecularWeight'), 'noop', 'molecular weight (g/mol). ' + NOOP_MW, {warn: 'nanoBragg reads -MW but never uses it (the image is the same without it)'}),
+  U(['-density', '-sample_den'], NUM, num('density', 'g_cm3'), 'noop', 'sample density (g/cm³). ' + NOOP_MW, {
+    warn: 'nanoBragg reads -density but never uses it (the image is the same without it)',
+  }),
+  U(['=-MW', '-molec'], NUM, num('molecularWeight'), 'noop', 'molecular weight (g/mol). ' + NOOP_MW, {
+    warn: 'nanoBragg reads -MW but never uses it (the image is the same without it)',
+  }),
   // detector position
   U(['-Xbeam'], NUM, num('Xbeam', 'mm'), 'physics', 'direct-beam position (mm), header convention; pivot about the beam', {pivot: 'beam', given: ['Xbeam_m']}),
   U(['-Ybeam'], NUM, num('Ybeam', 'mm'), 'physics', 'direct-beam position (mm), header convention; pivot about the beam', {pivot: 'beam', given: ['Ybeam_m']}),
@@ -150,29 +212,87 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-Yclose'], NUM, num('Yclose', 'mm'), 'physics', 'near point (mm); pivot about the sample', {pivot: 'sample', given: ['Yclose_m']}),
   U(['-ORGX'], NUM, num('ORGX'), 'physics', 'XDS near point, fast (pixels); pivot about the sample', {pivot: 'sample', given: ['ORGX']}),
   U(['-ORGY'], NUM, num('ORGY'), 'physics', 'XDS near point, slow (pixels); pivot about the sample', {pivot: 'sample', given: ['ORGY']}),
-  U(['-pivot'], ['word'], {do: 'special', name: 'pivot'}, 'physics', 'detector pivot: a word containing "sample" or "beam" (only the CUSTOM convention honours it)'),
+  U(
+    ['-pivot'],
+    ['word'],
+    {do: 'special', name: 'pivot'},
+    'physics',
+    'detector pivot: a word containing "sample" or "beam" (only the CUSTOM convention honours it)',
+  ),
   U(['-mosflm'], NONE, set('convention', 'MOSFLM'), 'physics', 'MOSFLM convention (pivot about the beam)', {also: [['pivot', 'beam']]}),
   U(['-xds'], NONE, set('convention', 'XDS'), 'physics', 'XDS convention (pivot about the sample)', {also: [['pivot', 'sample']]}),
   U(['-adxv'], NONE, set('convention', 'ADXV'), 'physics', 'ADXV convention (pivot about the beam)', {also: [['pivot', 'beam']]}),
   U(['-denzo'], NONE, set('convention', 'DENZO'), 'physics', 'DENZO convention (pivot about the beam)', {also: [['pivot', 'beam']]}),
   U(['-dials'], NONE, set('convention', 'DIALS'), 'physics', 'DIALS convention (the convention then pivots about the sample)', {also: [['pivot', 'beam']]}),
-  U(['-fdet_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'fdetVector'}, 'physics', 'detector fast axis; CUSTOM convention', {convention: 'CUSTOM', given: ['fdet_vector']}),
-  U(['-sdet_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'sdetVector'}, 'physics', 'detector slow axis; CUSTOM convention', {convention: 'CUSTOM', given: ['sdet_vector']}),
-  U(['-odet_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'odetVector'}, 'physics', 'detector normal; CUSTOM convention', {convention: 'CUSTOM', given: ['odet_vector']}),
-  U(['-beam_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'beamVector'}, 'physics', 'beam direction; CUSTOM convention', {convention: 'CUSTOM', given: ['beam_vector']}),
-  U(['-polar_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'polarVector'}, 'physics', 'E-vector of the beam; CUSTOM convention', {convention: 'CUSTOM', given: ['polar_vector']}),
-  U(['-spindle_axis'], ['num', 'num', 'num'], {do: 'vec3', to: 'spindleVector'}, 'physics', 'phi rotation axis; CUSTOM convention', {convention: 'CUSTOM', given: ['spindle_vector']}),
-  U(['-twotheta_axis'], ['num', 'num', 'num'], {do: 'vec3', to: 'twothetaAxis'}, 'physics', 'two-theta rotation axis; CUSTOM convention (also fires -twotheta with its first number)', {convention: 'CUSTOM', given: ['twotheta_axis']}),
-  U(['-pix0_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'pix0Vector'}, 'physics', 'only switches to the CUSTOM convention: nanoBragg always recomputes pix0 from the beam centre and distance', {convention: 'CUSTOM', warn: 'nanoBragg reads -pix0_vector but recomputes pix0 itself: the flag only selects the CUSTOM convention'}),
-  U(['-distance'], NUM, num('distance', 'mm'), 'physics', 'sample to beam spot on the detector (mm); pivot about the beam', {pivot: 'beam', given: ['distance_m']}),
-  U(['-close_distance'], NUM, num('closeDistance', 'mm'), 'physics', 'sample to detector plane (mm); pivot about the sample', {pivot: 'sample', given: ['close_distance_m']}),
-  U(['-source_dist'], NUM, {do: 'refuse', why: 'nanoBragg does not read -source_distance (its parser line is commented out) and keeps sources 10 m away; nbtrace refuses it rather than ignore it'}, 'refused', 'source distance: not read by nanoBragg (commented out upstream), refused'),
+  U(['-fdet_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'fdetVector'}, 'physics', 'detector fast axis; CUSTOM convention', {
+    convention: 'CUSTOM',
+    given: ['fdet_vector'],
+  }),
+  U(['-sdet_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'sdetVector'}, 'physics', 'detector slow axis; CUSTOM convention', {
+    convention: 'CUSTOM',
+    given: ['sdet_vector'],
+  }),
+  U(['-odet_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'odetVector'}, 'physics', 'detector normal; CUSTOM convention', {
+    convention: 'CUSTOM',
+    given: ['odet_vector'],
+  }),
+  U(['-beam_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'beamVector'}, 'physics', 'beam direction; CUSTOM convention', {
+    convention: 'CUSTOM',
+    given: ['beam_vector'],
+  }),
+  U(['-polar_vector'], ['num', 'num', 'num'], {do: 'vec3', to: 'polarVector'}, 'physics', 'E-vector of the beam; CUSTOM convention', {
+    convention: 'CUSTOM',
+    given: ['polar_vector'],
+  }),
+  U(['-spindle_axis'], ['num', 'num', 'num'], {do: 'vec3', to: 'spindleVector'}, 'physics', 'phi rotation axis; CUSTOM convention', {
+    convention: 'CUSTOM',
+    given: ['spindle_vector'],
+  }),
+  U(
+    ['-twotheta_axis'],
+    ['num', 'num', 'num'],
+    {do: 'vec3', to: 'twothetaAxis'},
+    'physics',
+    'two-theta rotation axis; CUSTOM convention (also fires -twotheta with its first number)',
+    {convention: 'CUSTOM', given: ['twotheta_axis']},
+  ),
+  U(
+    ['-pix0_vector'],
+    ['num', 'num', 'num'],
+    {do: 'vec3', to: 'pix0Vector'},
+    'physics',
+    'only switches to the CUSTOM convention: nanoBragg always recomputes pix0 from the beam centre and distance',
+    {convention: 'CUSTOM', warn: 'nanoBragg reads -pix0_vector but recomputes pix0 itself: the flag only selects the CUSTOM convention'},
+  ),
+  U(['-distance'], NUM, num('distance', 'mm'), 'physics', 'sample to beam spot on the detector (mm); pivot about the beam', {
+    pivot: 'beam',
+    given: ['distance_m'],
+  }),
+  U(['-close_distance'], NUM, num('closeDistance', 'mm'), 'physics', 'sample to detector plane (mm); pivot about the sample', {
+    pivot: 'sample',
+    given: ['close_distance_m'],
+  }),
+  U(
+    ['-source_dist'],
+    NUM,
+    {
+      do: 'refuse',
+      why: 'nanoBragg does not read -source_distance (its parser line is commented out) and keeps sources 10 m away; nbtrace refuses it rather than ignore it',
+    },
+    'refused',
+    'source distance: not read by nanoBragg (commented out upstream), refused',
+  ),
   // detector sensor
-  U(['-detector_abs'], ['word'], {do: 'special', name: 'detector_abs'}, 'physics', 'sensor attenuation depth (µm); "inf" or 0: no absorption', {given: ['detector_abs_m']}),
+  U(['-detector_abs'], ['word'], {do: 'special', name: 'detector_abs'}, 'physics', 'sensor attenuation depth (µm); "inf" or 0: no absorption', {
+    given: ['detector_abs_m'],
+  }),
   U(['-detector_thick/15'], NUM, num('detectorThick', 'um'), 'physics', 'sensor thickness (µm)', {given: ['detector_thick_m']}),
   U(['-detector_thicksteps'], INT, int('detectorThicksteps'), 'physics', 'sensor layers', {given: ['detector_thicksteps']}),
   U(['-thicksteps'], INT, int('detectorThicksteps'), 'physics', 'sensor layers', {given: ['detector_thicksteps']}),
-  U(['-twotheta'], NUM, num('detectorTwotheta', 'deg'), 'physics', 'detector two-theta swing (deg); pivot about the sample', {pivot: 'sample', given: ['twotheta_rad']}),
+  U(['-twotheta'], NUM, num('detectorTwotheta', 'deg'), 'physics', 'detector two-theta swing (deg); pivot about the sample', {
+    pivot: 'sample',
+    given: ['twotheta_rad'],
+  }),
   U(['-detector_rotx'], NUM, num('detectorRotx', 'deg'), 'physics', 'detector rotation about x (deg)', {given: ['detector_rotation_rad']}),
   U(['-detector_roty'], NUM, num('detectorRoty', 'deg'), 'physics', 'detector rotation about y (deg)', {given: ['detector_rotation_rad']}),
   U(['-detector_rotz'], NUM, num('detectorRotz', 'deg'), 'physics', 'detector rotation about z (deg)', {given: ['detector_rotation_rad']}),
@@ -182,16 +302,28 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-detpixels/10'], INT, int(['fpixels', 'spixels']), 'physics', 'detector size (pixels)', {given: ['detpixels.0', 'detpixels.1']}),
   U(['-detpixels_f', '-detpixels_x'], INT, int('fpixels'), 'physics', 'detector size, fast (pixels)', {given: ['detpixels.0']}),
   U(['-detpixels_s', '-detpixels_y'], INT, int('spixels'), 'physics', 'detector size, slow (pixels)', {given: ['detpixels.1']}),
-  U(['-curved_det'], NONE, set('curvedDetector', true), 'physics', 'curved detector: every pixel at the same distance (nanoBragg needs some argument after it)', {need: 1}),
+  U(
+    ['-curved_det'],
+    NONE,
+    set('curvedDetector', true),
+    'physics',
+    'curved detector: every pixel at the same distance (nanoBragg needs some argument after it)',
+    {need: 1},
+  ),
   U(['-pixel'], NUM, num('pixelSize', 'mm'), 'physics', 'pixel size (mm)', {given: ['pixel_size_m']}),
   U(['-point_pixel'], NONE, set('pointPixel', true), 'physics', 'solid angle 1/R² (no pixel obliquity)'),
-  U(['-polar/6'], NUM, num('polarization'), 'physics', 'Kahn polarization factor (also turns -nopolar off)', {also: [['nopolar', false]], given: ['kahn_factor']}),
+  U(['-polar/6'], NUM, num('polarization'), 'physics', 'Kahn polarization factor (also turns -nopolar off)', {
+    also: [['nopolar', false]],
+    given: ['kahn_factor'],
+  }),
   U(['-nopolar'], NONE, set('nopolar', true), 'physics', 'no polarization factor'),
   U(['-oversample_thick'], NONE, set('oversampleThick', true), 'physics', 'capture fraction per sub-pixel', {stop: true}),
   U(['-oversample_polar'], NONE, set('oversamplePolar', true), 'physics', 'polarization per sub-pixel', {stop: true}),
   U(['-oversample_omega'], NONE, set('oversampleOmega', true), 'physics', 'solid angle per sub-pixel', {stop: true}),
   U(['-oversample'], INT, int('oversample'), 'physics', 'sub-pixels per pixel edge (default: recommended from the crystal size)', {given: ['oversample']}),
-  U(['-roi'], ['int', 'int', 'int', 'int'], {do: 'ints', to: 'roi', n: 4}, 'physics', 'render only fast xmin..xmax, slow ymin..ymax (inclusive)', {given: ['roi']}),
+  U(['-roi'], ['int', 'int', 'int', 'int'], {do: 'ints', to: 'roi', n: 4}, 'physics', 'render only fast xmin..xmax, slow ymin..ymax (inclusive)', {
+    given: ['roi'],
+  }),
   // beam
   U(['-lambda', '-wave'], NUM, num('lambda0', 'angstrom'), 'physics', 'wavelength (Å)', {given: ['lambda0_m']}),
   U(['-energy'], NUM, num('lambda0', 'eV'), 'physics', 'photon energy (eV)', {given: ['lambda0_m']}),
@@ -203,7 +335,9 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-mosaic_dom'], INT, int('mosaicDomains'), 'physics', 'mosaic domains', {given: ['mosaic_domains']}),
   U(['-dispersion'], NUM, num('dispersion', 'percent'), 'physics', 'spectral width Δλ/λ (%)', {given: ['dispersion']}),
   U(['-dispsteps'], INT, int('dispsteps'), 'physics', 'wavelengths across the dispersion', {given: ['dispsteps']}),
-  U(['-divergence'], NUM, num(['hdivrange', 'vdivrange'], 'mrad'), 'physics', 'beam divergence, both directions (mrad)', {given: ['hdivrange_rad', 'vdivrange_rad']}),
+  U(['-divergence'], NUM, num(['hdivrange', 'vdivrange'], 'mrad'), 'physics', 'beam divergence, both directions (mrad)', {
+    given: ['hdivrange_rad', 'vdivrange_rad'],
+  }),
   U(['-hdivrange'], NUM, num('hdivrange', 'mrad'), 'physics', 'horizontal divergence (mrad)', {given: ['hdivrange_rad']}),
   U(['-vdivrange'], NUM, num('vdivrange', 'mrad'), 'physics', 'vertical divergence (mrad)', {given: ['vdivrange_rad']}),
   U(['-hdivstep/9'], NUM, num('hdivstep', 'mrad'), 'physics', 'horizontal divergence step (mrad)', {given: ['hdivstep_rad']}),
@@ -225,23 +359,55 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-hkl'], FILE, str('hklfilename'), 'input', 'structure factors: h k l F per line'),
   U(['-default_F'], NUM, num('defaultF'), 'physics', 'F of every reflection not in the -hkl file', {given: ['default_F']}),
   U(['-dump'], FILE, str('dumpfilename'), 'output', 'the structure-factor cache: written after reading -hkl; read instead of -hkl when no -hkl is given'),
-  U(['-img'], FILE, str('imginfile'), 'input', 'SMV image whose header sets the detector size, pixel, distances, wavelength, beam centre and phi (read in the pre-pass)'),
-  U(['-mask'], FILE, {do: 'none'}, 'input', 'SMV mask: pixels that are 0 are not computed; its header sets the detector like -img (read in the pre-pass, before -img; the main pass does not test it)'),
-  U(['-stolout>7'], FILE, str('stoloutfilename'), 'noop', 'nanoBragg keeps this file name but never writes the file', {warn: 'nanoBragg never writes the -stolout file: none is written'}),
-  U(['-stol/5'], FILE, str('stolfilename'), 'noop', 'amorphous F(sin θ/λ) table: read (it must have data) but never used', {also: [['stolFileMult', 1e10]], warn: 'nanoBragg reads the -stol table but never uses it (the image is the same without it)'}),
-  U(['-4stol/6'], FILE, str('stolfilename'), 'noop', 'F(4 sin θ/λ) table: read but never used', {also: [['stolFileMult', 1e10 / 4]], warn: 'nanoBragg reads the -4stol table but never uses it (the image is the same without it)'}),
-  U(['-Q/2'], FILE, str('stolfilename'), 'noop', 'F(Q) table: read but never used', {also: [['stolFileMult', 1e10 / Math.PI / 4]], warn: 'nanoBragg reads the -Q table but never uses it (the image is the same without it)'}),
+  U(
+    ['-img'],
+    FILE,
+    str('imginfile'),
+    'input',
+    'SMV image whose header sets the detector size, pixel, distances, wavelength, beam centre and phi (read in the pre-pass)',
+  ),
+  U(
+    ['-mask'],
+    FILE,
+    {do: 'none'},
+    'input',
+    'SMV mask: pixels that are 0 are not computed; its header sets the detector like -img (read in the pre-pass, before -img; the main pass does not test it)',
+  ),
+  U(['-stolout>7'], FILE, str('stoloutfilename'), 'noop', 'nanoBragg keeps this file name but never writes the file', {
+    warn: 'nanoBragg never writes the -stolout file: none is written',
+  }),
+  U(['-stol/5'], FILE, str('stolfilename'), 'noop', 'amorphous F(sin θ/λ) table: read (it must have data) but never used', {
+    also: [['stolFileMult', 1e10]],
+    warn: 'nanoBragg reads the -stol table but never uses it (the image is the same without it)',
+  }),
+  U(['-4stol/6'], FILE, str('stolfilename'), 'noop', 'F(4 sin θ/λ) table: read but never used', {
+    also: [['stolFileMult', 1e10 / 4]],
+    warn: 'nanoBragg reads the -4stol table but never uses it (the image is the same without it)',
+  }),
+  U(['-Q/2'], FILE, str('stolfilename'), 'noop', 'F(Q) table: read but never used', {
+    also: [['stolFileMult', 1e10 / Math.PI / 4]],
+    warn: 'nanoBragg reads the -Q table but never uses it (the image is the same without it)',
+  }),
   U(['-sourcefile'], FILE, str('sourcefilename'), 'input', 'sources: X Y Z weight λ(m) per line'),
   U(['-floatfile', '-floatimage'], FILE, str('floatfilename'), 'output', 'float32 image (default floatimage.bin)', {also: [['floatfileGiven', true]]}),
   U(['-intfile', '-intimage'], FILE, str('intfilename'), 'output', 'noiseless SMV image (default intimage.img)', {also: [['intfileGiven', true]]}),
   U(['-pgmfile', '-pgmimage'], FILE, str('pgmfilename'), 'output', 'PGM image (default image.pgm)', {also: [['writePgm', true]]}),
-  U(['-noisefile', '-noiseimage'], FILE, str('noisefilename'), 'output', 'Poisson-noise SMV image (default noiseimage.img)', {also: [['calculateNoise', true], ['noisefileGiven', true]]}),
+  U(['-noisefile', '-noiseimage'], FILE, str('noisefilename'), 'output', 'Poisson-noise SMV image (default noiseimage.img)', {
+    also: [
+      ['calculateNoise', true],
+      ['noisefileGiven', true],
+    ],
+  }),
   U(['-nonoise'], NONE, set('calculateNoise', false), 'output', 'no noise image'),
   U(['-nopgm'], NONE, set('writePgm', false), 'output', 'no PGM image'),
   U(['-scale'], NUM, num('intfileScale'), 'output', 'scale of the SMV int image (default 55000/max)'),
   U(['-pgmscale'], NUM, num('pgmScale'), 'output', 'scale of the PGM image (default from the rms)', {also: [['writePgm', true]]}),
-  U(['-coherent'], NONE, set('coherent', true), 'noop', 'nanoBragg sets a flag that nothing reads: the sum stays incoherent', {warn: 'nanoBragg reads -coherent but never uses it: intensities are still added incoherently'}),
-  U(['-printout'], NONE, set('printout', true), 'console', 'print pixel values (upstream prints them on stdout; the engines trace instead: nbtrace trace)', {warn: 'nanoBragg prints pixel values on stdout with -printout; the engines do not (trace a pixel with --trace-pixel instead): the images are the same'}),
+  U(['-coherent'], NONE, set('coherent', true), 'noop', 'nanoBragg sets a flag that nothing reads: the sum stays incoherent', {
+    warn: 'nanoBragg reads -coherent but never uses it: intensities are still added incoherently',
+  }),
+  U(['-printout'], NONE, set('printout', true), 'console', 'print pixel values (upstream prints them on stdout; the engines trace instead: nbtrace trace)', {
+    warn: 'nanoBragg prints pixel values on stdout with -printout; the engines do not (trace a pixel with --trace-pixel instead): the images are the same',
+  }),
   U(['-noprogress'], NONE, set('progress', false), 'console', 'no progress meter (the engines print none; nbtrace shows its own on stderr for long runs)'),
   U(['-progress'], NONE, set('progress', true), 'console', 'progress meter (nbtrace shows its own on stderr for long runs)'),
   U(['-interpolate'], NONE, set('interpolate', 1), 'physics', 'tricubic interpolation of F between reflections', {given: ['interpolate']}),
@@ -251,7 +417,9 @@ const NANOBRAGG: FlagSpec[] = [
   U(['-gauss_xtal'], NONE, set('xtalShape', 'gauss'), 'physics', 'Gaussian spots', {given: ['xtal_shape']}),
   U(['-binary_spots', '-tophat_spots'], NONE, set('xtalShape', 'tophat'), 'physics', 'top-hat spots', {given: ['xtal_shape']}),
   U(['-fudge'], NUM, num('fudge'), 'physics', 'spot-size fudge factor of the round/gauss/tophat shapes', {given: ['fudge']}),
-  U(['-printout_pixel'], ['int', 'int'], {do: 'ints', to: 'printoutPixel', n: 2}, 'console', 'print this pixel (fast then slow; also turns on -printout)', {warn: 'nanoBragg prints the -printout_pixel pixel on stdout; the engines do not (trace it with --trace-pixel SLOW,FAST instead): the images are the same'}),
+  U(['-printout_pixel'], ['int', 'int'], {do: 'ints', to: 'printoutPixel', n: 2}, 'console', 'print this pixel (fast then slow; also turns on -printout)', {
+    warn: 'nanoBragg prints the -printout_pixel pixel on stdout; the engines do not (trace it with --trace-pixel SLOW,FAST instead): the images are the same',
+  }),
   U(['-seed'], INT, {do: 'negint', to: ['seed']}, 'physics', 'noise seed (default: the clock)', {given: ['seed']}),
   U(['-mosaic_seed'], INT, {do: 'negint', to: ['mosaicSeed']}, 'physics', 'mosaic domain seed', {given: ['mosaic_seed']}),
   U(['-misset_seed'], INT, {do: 'negint', to: ['missetSeed']}, 'physics', 'random misset seed (default: the clock, not -seed)', {given: ['misset_seed']}),
@@ -414,4 +582,3 @@ export function givenMarks(k: ConfigKey): string[] {
   if (k.def.kind === 'triple') return [`${k.key}.0`, `${k.key}.1`, `${k.key}.2`]
   return [k.key]
 }
-

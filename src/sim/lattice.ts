@@ -41,7 +41,9 @@ export function sinc3(x: number): number {
  * mapped through the unrotated reciprocal vectors, scaled by the product Na² Nb² Nc² (quirk Q12).
  */
 export function latticeFactor(m: KernelModel, h: number, k: number, l: number, h0: number, k0: number, l0: number, parts: Float64Array): number {
-  return m.lattice === LATTICE_SQUARE ? squareLattice(Math.PI * h, Math.PI * k, Math.PI * l, m.Na, m.Nb, m.Nc, parts) : otherLattice(m, h, k, l, h0, k0, l0, parts)
+  return m.lattice === LATTICE_SQUARE
+    ? squareLattice(Math.PI * h, Math.PI * k, Math.PI * l, m.Na, m.Nb, m.Nc, parts)
+    : otherLattice(m, h, k, l, h0, k0, l0, parts)
 }
 
 /** SQUARE: sincg(x, N) per axis with N > 1, at x = π h, π k, π l; the factors go to parts. */
@@ -56,7 +58,9 @@ function squareLattice(xa: number, xb: number, xc: number, Na: number, Nb: numbe
 }
 
 function otherLattice(m: KernelModel, h: number, k: number, l: number, h0: number, k0: number, l0: number, parts: Float64Array): number {
-  const Na = m.Na, Nb = m.Nb, Nc = m.Nc
+  const Na = m.Na,
+    Nb = m.Nb,
+    Nc = m.Nc
   switch (m.lattice) {
     case LATTICE_SQUARE_NO_PI:
     case LATTICE_SQUARE_OFFSET: {
@@ -75,8 +79,12 @@ function otherLattice(m: KernelModel, h: number, k: number, l: number, h0: numbe
       return Na * Nb * Nc * 0.723601254558268 * (x === 0 ? 1.0 : (3.0 * (Math.sin(x) / x - Math.cos(x))) / (x * x))
     }
     default: {
-      const as = m.aStar, bs = m.bStar, cs = m.cStar
-      const dh = h - h0, dk = k - k0, dl = l - l0
+      const as = m.aStar,
+        bs = m.bStar,
+        cs = m.cStar
+      const dh = h - h0,
+        dk = k - k0,
+        dl = l - l0
       const rx = dh * as[0] + dk * bs[0] + dl * cs[0]
       const ry = dh * as[1] + dk * bs[1] + dl * cs[1]
       const rz = dh * as[2] + dk * bs[2] + dl * cs[2]

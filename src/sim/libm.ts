@@ -50,7 +50,13 @@ export function prefetchPowfThird(xs: readonly number[]): boolean {
   if (need.length === 0) return true
   const exe = helperPath()
   if (!exe) return false
-  const r = spawnSync(exe, [], {input: need.map((x) => bitsOf(x).toString(16)).join('\n') + '\n', env: {...process.env, NBTRACE_POWF: '1'}, encoding: 'utf8', timeout: 30000, maxBuffer: 64 << 20})
+  const r = spawnSync(exe, [], {
+    input: need.map((x) => bitsOf(x).toString(16)).join('\n') + '\n',
+    env: {...process.env, NBTRACE_POWF: '1'},
+    encoding: 'utf8',
+    timeout: 30000,
+    maxBuffer: 64 << 20,
+  })
   const out = r.status === 0 ? r.stdout.trim().split('\n') : []
   if (out.length !== need.length) return false
   need.forEach((x, i) => glibc.set(x, ofBits(parseInt(out[i], 16))))

@@ -24,7 +24,10 @@ const gib = (bytes: number): string => {
 export function checkPixelCount(fpixels: number, spixels: number, field = '-detpixels'): void {
   const n = fpixels * spixels
   if (!(n <= MAX_PIXELS)) {
-    throw new InputError(`detector of ${fpixels}x${spixels} pixels is too large: its float image alone needs ${gib(n * 4)} GiB (limit ${MAX_PIXELS} pixels, ${(MAX_PIXELS * 4) / 2 ** 30} GiB)`, {field})
+    throw new InputError(
+      `detector of ${fpixels}x${spixels} pixels is too large: its float image alone needs ${gib(n * 4)} GiB (limit ${MAX_PIXELS} pixels, ${(MAX_PIXELS * 4) / 2 ** 30} GiB)`,
+      {field},
+    )
   }
 }
 

@@ -165,9 +165,16 @@ function plantParseFaults(p: ParsedArgs, fault: FaultFlags): void {
 }
 
 /** Per-source arrays of the kernel (directions, wavelengths, the Q7 fix / weights fault factor). */
-function sourceArrays(sources: Source[], fix: FixFlags, fault: FaultFlags): Pick<KernelModel, 'nSources' | 'srcX' | 'srcY' | 'srcZ' | 'srcLambda' | 'srcTermScale'> {
+function sourceArrays(
+  sources: Source[],
+  fix: FixFlags,
+  fault: FaultFlags,
+): Pick<KernelModel, 'nSources' | 'srcX' | 'srcY' | 'srcZ' | 'srcLambda' | 'srcTermScale'> {
   const n = sources.length
-  const srcX = new Float64Array(n), srcY = new Float64Array(n), srcZ = new Float64Array(n), srcLambda = new Float64Array(n)
+  const srcX = new Float64Array(n),
+    srcY = new Float64Array(n),
+    srcZ = new Float64Array(n),
+    srcLambda = new Float64Array(n)
   const srcTermScale = new Float64Array(n).fill(1)
   const wsum = sources.reduce((s, x) => s + x.weight, 0)
   sources.forEach((s, i) => {
@@ -222,8 +229,17 @@ export function buildModel(args: string[], opts: BuildOptions): Model {
   if (fault.sourceLambdaIgnored) sources = sources.map((x) => ({...x, lambda: p.lambda0}))
   if (sources.length === 0) warnings.push('no beam sources: -round_div trimmed every divergence point; steps is 0 and the image NaN, as nanoBragg computes it')
   const mosaicSeedStored = p.mosaicSeed
-  const mos = mosaicDomains(rng, s.mosaic.spread, s.mosaic.domains, {v: p.mosaicSeed}, {extraDraw: fault.mosaicExtraDraw, domain0Rotated: fault.mosaicDomain0NotIdentity})
-  if ((crystal.missetDraws || s.mosaic.domains > 1) && !glibcPowfAvailable()) warnings.push('the C engine is not built: powf is emulated, and random rotation angles (mosaic, -misset random) may differ from nanoBragg\'s by one float ulp')
+  const mos = mosaicDomains(
+    rng,
+    s.mosaic.spread,
+    s.mosaic.domains,
+    {v: p.mosaicSeed},
+    {extraDraw: fault.mosaicExtraDraw, domain0Rotated: fault.mosaicDomain0NotIdentity},
+  )
+  if ((crystal.missetDraws || s.mosaic.domains > 1) && !glibcPowfAvailable())
+    warnings.push(
+      "the C engine is not built: powf is emulated, and random rotation angles (mosaic, -misset random) may differ from nanoBragg's by one float ulp",
+    )
 
   // normalization
   const steps = stepsOf(sources.length, s.mosaic.domains, s.phi.phisteps, size.oversample, fault.stepsNoOversample2)

@@ -39,7 +39,7 @@ export function fluenceFrom(fluenceIn: number, flux: number, exposure: number, b
 
 /** Water background seed of each pixel's accumulator (Q11: scaled again later). */
 export function waterBackground(reSqr: number, fluence: number, waterSize: number): number {
-  return WATER_F * WATER_F * reSqr * fluence * waterSize * waterSize * waterSize * 1e6 * AVOGADRO / WATER_MW
+  return (WATER_F * WATER_F * reSqr * fluence * waterSize * waterSize * waterSize * 1e6 * AVOGADRO) / WATER_MW
 }
 
 /** steps = sources x domains x phi steps x oversample² (layers not counted: Q4). */

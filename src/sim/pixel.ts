@@ -45,7 +45,10 @@ export const SCAN_FIRED = -1
 export function subpixelPosition(m: KernelModel, spixel: number, fpixel: number, subS: number, subF: number, Odet: number, out: Float64Array): void {
   const Fdet = fastCoordinate(m, fpixel, subF)
   const Sdet = m.subpixelSize * (spixel * m.oversample + subS) + m.subpixelSize / 2.0
-  const f = m.fdet, s = m.sdet, o = m.odet, p0 = m.pix0
+  const f = m.fdet,
+    s = m.sdet,
+    o = m.odet,
+    p0 = m.pix0
   let px = Fdet * f[0] + Sdet * s[0] + Odet * o[0] + p0[0]
   let py = Fdet * f[1] + Sdet * s[1] + Odet * o[1] + p0[1]
   let pz = Fdet * f[2] + Sdet * s[2] + Odet * o[2] + p0[2]
@@ -78,7 +81,7 @@ export function obliquity(m: KernelModel, airpath: number, dx: number, dy: numbe
 /** Solid angle of the whole pixel seen at distance airpath, with the obliquity close_distance/airpath; 1/R² for a point pixel. */
 export function solidAngle(m: KernelModel, airpath: number, dx: number, dy: number, dz: number): number {
   if (m.pointPixel) return 1.0 / airpath / airpath
-  const r2 = ((m.pixelSize * m.pixelSize) / airpath) / airpath
+  const r2 = (m.pixelSize * m.pixelSize) / airpath / airpath
   if (dx * m.beam[0] + dy * m.beam[1] + dz * m.beam[2] < m.obliquityDropCos) return r2
   return (r2 * m.closeDistance) / airpath
 }
@@ -92,9 +95,19 @@ export function captureFraction(m: KernelModel, thick: number, parallax: number)
 export function mosaicCell(m: KernelModel, mos: number, ap: Float64Array, out: Float64Array): void {
   const u = m.umats
   const o = mos * 9
-  const u0 = u[o], u1 = u[o + 1], u2 = u[o + 2], u3 = u[o + 3], u4 = u[o + 4], u5 = u[o + 5], u6 = u[o + 6], u7 = u[o + 7], u8 = u[o + 8]
+  const u0 = u[o],
+    u1 = u[o + 1],
+    u2 = u[o + 2],
+    u3 = u[o + 3],
+    u4 = u[o + 4],
+    u5 = u[o + 5],
+    u6 = u[o + 6],
+    u7 = u[o + 7],
+    u8 = u[o + 8]
   for (let v = 0; v < 9; v += 3) {
-    const x = ap[v], y = ap[v + 1], z = ap[v + 2]
+    const x = ap[v],
+      y = ap[v + 1],
+      z = ap[v + 2]
     out[v] = u0 * x + u1 * y + u2 * z
     out[v + 1] = u3 * x + u4 * y + u5 * z
     out[v + 2] = u6 * x + u7 * y + u8 * z
@@ -114,7 +127,16 @@ interface FixSums {
  * The pixel value from the accumulated sum: r_e² fluence I / steps, times the cached capture
  * fraction, polarization and solid angle unless they were applied per term (-oversample_*).
  */
-function pixelValue(m: KernelModel, I: number, capture: number, polar: number, omega: number, fx: FixSums | null, sink: TraceSink | null, imgBefore: number): number {
+function pixelValue(
+  m: KernelModel,
+  I: number,
+  capture: number,
+  polar: number,
+  omega: number,
+  fx: FixSums | null,
+  sink: TraceSink | null,
+  imgBefore: number,
+): number {
   let capApplied = m.osThick ? 1 : capture
   let polApplied = m.osPolar ? 1 : polar
   let omeApplied = m.osOmega ? 1 : omega
@@ -156,15 +178,23 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
   let polar = m.nopolar ? 1.0 : 0.0
   let omega = 0.0
   let capture = 0.0
-  const fixQ3 = fix.q3, fixQ6 = fix.q6
+  const fixQ3 = fix.q3,
+    fixQ6 = fix.q6
   const fx: FixSums | null = fix.q4 || fix.q6 ? {capture: 0, polar: 0, omegaPolar: 0, firstPolar: Number.NaN, firstOmega: Number.NaN} : null
-  const ox = m.odet[0], oy = m.odet[1], oz = m.odet[2]
+  const ox = m.odet[0],
+    oy = m.odet[1],
+    oz = m.odet[2]
   const hkl = m.hkl
   const nSources = m.nSources
-  const osOmega = m.osOmega, osThick = m.osThick, osPolar = m.osPolar
+  const osOmega = m.osOmega,
+    osThick = m.osThick,
+    osPolar = m.osPolar
   const f32 = m.accumulateF32
   const scat = m.scatteringScale
-  const phisteps = m.phisteps, phi0 = m.phi0, phistep = m.phistep, domains = m.mosaicDomains
+  const phisteps = m.phisteps,
+    phi0 = m.phi0,
+    phistep = m.phistep,
+    domains = m.mosaicDomains
   const waterSize = m.waterSize
   const traceParts = squareLattice(m)
   const useMosaic = m.mosaicSpread > 0.0
@@ -176,7 +206,9 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
     for (let subS = 0; subS < os; subS++) {
       for (let subF = 0; subF < os; subF++) {
         subpixelPosition(m, spixel, fpixel, subS, subF, Odet, pos)
-        const px = pos[0], py = pos[1], pz = pos[2]
+        const px = pos[0],
+          py = pos[1],
+          pz = pos[2]
         const airpath = Math.sqrt(px * px + py * py + pz * pz)
         let dx = px / airpath
         let dy = py / airpath
@@ -334,10 +366,14 @@ function rotAxis(vx: number, vy: number, vz: number, ux: number, uy: number, uz:
 export function rotateCell(m: KernelModel, phi: number, ap: Float64Array): void {
   const s = Math.sin(phi)
   const c = Math.cos(phi)
-  const ux = m.spindle[0], uy = m.spindle[1], uz = m.spindle[2]
+  const ux = m.spindle[0],
+    uy = m.spindle[1],
+    uz = m.spindle[2]
   for (let i = 0; i < 3; i++) {
     const v = i === 0 ? m.a0 : i === 1 ? m.b0 : m.c0
-    const vx = v[0], vy = v[1], vz = v[2]
+    const vx = v[0],
+      vy = v[1],
+      vz = v[2]
     const d = (ux * vx + uy * vy + uz * vz) * (1 - c)
     ap[i * 3] = ux * d + vx * c + (-uz * vy + uy * vz) * s
     ap[i * 3 + 1] = uy * d + vy * c + (uz * vx - ux * vz) * s

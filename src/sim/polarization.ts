@@ -6,9 +6,15 @@
  */
 export function polarizationFactor(
   K: number,
-  ix0: number, iy0: number, iz0: number,
-  dx0: number, dy0: number, dz0: number,
-  ax0: number, ay0: number, az0: number,
+  ix0: number,
+  iy0: number,
+  iz0: number,
+  dx0: number,
+  dy0: number,
+  dz0: number,
+  ax0: number,
+  ay0: number,
+  az0: number,
   out: Float64Array,
 ): void {
   let m = Math.sqrt(ix0 * ix0 + iy0 * iy0 + iz0 * iz0)

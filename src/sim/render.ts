@@ -64,7 +64,9 @@ function anyEvaluationBefore(m: KernelModel, s1: number, f1: number): boolean {
             const pz = Fdet * m.fdet[2] + Sdet * m.sdet[2] + Odet * m.odet[2] + m.pix0[2]
             if (m.curved) return true // conservative: curved + dmin is not modelled here
             const r = Math.sqrt(px * px + py * py + pz * pz)
-            const dx = px / r, dy = py / r, dz = pz / r
+            const dx = px / r,
+              dy = py / r,
+              dz = pz / r
             for (let src = 0; src < m.nSources; src++) {
               const l = m.srcLambda[src]
               const sx = (dx + m.srcX[src]) / l

@@ -109,7 +109,7 @@ export function umat2misset(u: readonly number[]): [number, number, number] {
     return [u[o] / m, u[o + 1] / m, u[o + 2] / m]
   })
   const [uxx, uxy] = rows[0]
-  const [uyx, , ] = rows[1]
+  const [uyx, ,] = rows[1]
   const uyy = rows[1][1]
   const [uzx, uzy, uzz] = rows[2]
   if (uzx * uzx < 1.0) {
@@ -206,7 +206,13 @@ export interface MosaicDomain {
  * The mosaic domains: one random rotation per domain from the mosaic seed (three draws each);
  * domain 0 is then forced to the identity, its draws still consumed (quirk Q15).
  */
-export function mosaicDomains(rng: Ran1, spread: number, count: number, seed: Seed, opts: {extraDraw?: boolean; domain0Rotated?: boolean} = {}): {domains: MosaicDomain[]; umats: Float64Array} {
+export function mosaicDomains(
+  rng: Ran1,
+  spread: number,
+  count: number,
+  seed: Seed,
+  opts: {extraDraw?: boolean; domain0Rotated?: boolean} = {},
+): {domains: MosaicDomain[]; umats: Float64Array} {
   if (opts.extraDraw) rng.next(seed)
   // every domain's draws first, so glibc's powf is asked once for all of them
   const draws = Array.from({length: count}, () => rotationDraws(rng, seed))

@@ -201,7 +201,13 @@ export function samplingSteps(p: ParsedArgs): Sampling {
   checkCount(s.mosaic.domains, MAX_DOMAINS, 'mosaic domains', '-mosaic_domains', 9 * 8)
   checkCount(s.phi.phisteps, MAX_PHISTEPS, 'phi steps', '-phisteps', 9 * 8)
   if (p.sourcefilename === null) {
-    checkCount(s.hdiv.steps * s.vdiv.steps * s.disp.steps, MAX_SOURCES, `beam sources (${s.hdiv.steps} x ${s.vdiv.steps} divergence points x ${s.disp.steps} wavelengths)`, s.disp.steps > s.hdiv.steps * s.vdiv.steps ? '-dispsteps' : '-divsteps', 5 * 8)
+    checkCount(
+      s.hdiv.steps * s.vdiv.steps * s.disp.steps,
+      MAX_SOURCES,
+      `beam sources (${s.hdiv.steps} x ${s.vdiv.steps} divergence points x ${s.disp.steps} wavelengths)`,
+      s.disp.steps > s.hdiv.steps * s.vdiv.steps ? '-dispsteps' : '-divsteps',
+      5 * 8,
+    )
   }
   return s
 }

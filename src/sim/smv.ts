@@ -46,7 +46,8 @@ export function readSmv(buf: Uint8Array, file: string): SmvFrame {
   let header = cString(buf, 512)
   if (!header.startsWith('{\nHEADER_BYT')) throw new InputError('not an SMV image (header must start with "{\\nHEADER_BYT")', {file, line: 1})
   const headerSize = cInt(headerValue(header, 'HEADER_BYTES'))
-  if (!(headerSize > 0) || headerSize > buf.length) throw new InputError(`HEADER_BYTES=${headerSize} does not fit the file (${buf.length} bytes)`, {file, field: 'HEADER_BYTES'})
+  if (!(headerSize > 0) || headerSize > buf.length)
+    throw new InputError(`HEADER_BYTES=${headerSize} does not fit the file (${buf.length} bytes)`, {file, field: 'HEADER_BYTES'})
   if (headerSize !== 512) header = cString(buf, headerSize)
   let width = cInt(headerValue(header, 'SIZE1'))
   let height = cInt(headerValue(header, 'SIZE2'))
@@ -57,7 +58,10 @@ export function readSmv(buf: Uint8Array, file: string): SmvFrame {
 /** The frame's pixels as a mask (non-zero = use), for a detector of fpixels x spixels. */
 export function maskPixels(f: SmvFrame, fpixels: number, spixels: number): Uint8Array {
   if (f.width !== fpixels || f.height !== spixels) {
-    throw new InputError(`mask is ${f.width}x${f.height} pixels but the detector is ${fpixels}x${spixels} (nanoBragg would read past the mask)`, {file: f.file, field: '-mask'})
+    throw new InputError(`mask is ${f.width}x${f.height} pixels but the detector is ${fpixels}x${spixels} (nanoBragg would read past the mask)`, {
+      file: f.file,
+      field: '-mask',
+    })
   }
   const n = fpixels * spixels
   const out = new Uint8Array(n)

@@ -115,7 +115,15 @@ export interface SourceSetup {
  * The sources of the set-up: the -sourcefile rows (missing columns defaulted; a row read as
  * wavelength 0 is reported by line), or the divergence x dispersion grid.
  */
-export function beamSources(p: ParsedArgs, beam: Vec3, polar: Vec3, vert: Vec3, s: Sampling, readSourceFile: (file: string) => string, ghostRow = false): SourceSetup {
+export function beamSources(
+  p: ParsedArgs,
+  beam: Vec3,
+  polar: Vec3,
+  vert: Vec3,
+  s: Sampling,
+  readSourceFile: (file: string) => string,
+  ghostRow = false,
+): SourceSetup {
   const warnings: string[] = []
   if (p.sourcefilename) {
     const rowLines: number[] = []
@@ -127,8 +135,16 @@ export function beamSources(p: ParsedArgs, beam: Vec3, polar: Vec3, vert: Vec3, 
     // faithful: the reference reads these as wavelength 0 too; say which line did it
     const zero = sources.map((x, j) => (x.lambda === 0 ? j : -1)).filter((j) => j >= 0 && j < rowLines.length)
     if (zero.length) {
-      const more = zero.length > 1 ? ` (and ${zero.length - 1} more: line${zero.length > 2 ? 's' : ''} ${zero.slice(1, 6).map((j) => rowLines[j]).join(', ')}${zero.length > 6 ? ', …' : ''})` : ''
-      warnings.push(`${p.sourcefilename}:${rowLines[zero[0]]}: source ${zero[0]} has wavelength 0 (a comment line, a missing column, CRLF or no final newline; read as nanoBragg reads it): the image will be NaN${more}`)
+      const more =
+        zero.length > 1
+          ? ` (and ${zero.length - 1} more: line${zero.length > 2 ? 's' : ''} ${zero
+              .slice(1, 6)
+              .map((j) => rowLines[j])
+              .join(', ')}${zero.length > 6 ? ', …' : ''})`
+          : ''
+      warnings.push(
+        `${p.sourcefilename}:${rowLines[zero[0]]}: source ${zero[0]} has wavelength 0 (a comment line, a missing column, CRLF or no final newline; read as nanoBragg reads it): the image will be NaN${more}`,
+      )
     }
     return {sources, warnings}
   }

@@ -48,7 +48,10 @@ class Scanner {
     const save = this.pos
     this.ws()
     const rest = this.t.slice(this.pos, this.pos + 400)
-    const m = /^[+-]?(?:0[xX](?:[\da-fA-F]+\.?[\da-fA-F]*|\.[\da-fA-F]+)(?:[pP][+-]?\d+)?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan(?:\([\w]*\))?)/i.exec(rest)
+    const m =
+      /^[+-]?(?:0[xX](?:[\da-fA-F]+\.?[\da-fA-F]*|\.[\da-fA-F]+)(?:[pP][+-]?\d+)?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan(?:\([\w]*\))?)/i.exec(
+        rest,
+      )
     if (!m) {
       this.pos = save
       return null
@@ -95,10 +98,18 @@ function checkGrid(hRange: number, kRange: number, lRange: number, file: string,
 export function readHkl(text: string, defaultF: number, file = 'hkl'): HklGrid {
   const sc = new Scanner(text)
   let n = 0
-  let hMin = 1e9, kMin = 1e9, lMin = 1e9, hMax = -1e9, kMax = -1e9, lMax = -1e9
+  let hMin = 1e9,
+    kMin = 1e9,
+    lMin = 1e9,
+    hMax = -1e9,
+    kMax = -1e9,
+    lMax = -1e9
   let nonInt = 0
   for (;;) {
-    const h = sc.double(), k = sc.double(), l = sc.double(), F = sc.double()
+    const h = sc.double(),
+      k = sc.double(),
+      l = sc.double(),
+      F = sc.double()
     if (h === null || k === null || l === null || F === null) break
     if (h !== Math.ceil(h - 0.4) || k !== Math.ceil(k - 0.4) || l !== Math.ceil(l - 0.4)) nonInt++
     // int variables compared with and assigned from doubles, as upstream does
@@ -118,7 +129,9 @@ export function readHkl(text: string, defaultF: number, file = 'hkl'): HklGrid {
     if (t.length === 0) continue
     if (!t.every((x) => NUMBER.test(x))) break
     if (t.length !== 4) {
-      warnings.push(`${file}:${i + 1}: ${t.length} columns, expected 4 (h k l F): numbers are read 4 at a time as nanoBragg reads them, so the records from here on are shifted`)
+      warnings.push(
+        `${file}:${i + 1}: ${t.length} columns, expected 4 (h k l F): numbers are read 4 at a time as nanoBragg reads them, so the records from here on are shifted`,
+      )
       break
     }
   }
@@ -126,15 +139,21 @@ export function readHkl(text: string, defaultF: number, file = 'hkl'): HklGrid {
   const hRange = hMax - hMin + 1
   const kRange = kMax - kMin + 1
   const lRange = lMax - lMin + 1
-  if (n === 0 || hRange < 0 || kRange < 0 || lRange < 0) throw new InputError('no reflections: an hkl file needs records of four numbers h k l F (nanoBragg exits on this file)', {file, field: '-hkl'})
+  if (n === 0 || hRange < 0 || kRange < 0 || lRange < 0)
+    throw new InputError('no reflections: an hkl file needs records of four numbers h k l F (nanoBragg exits on this file)', {file, field: '-hkl'})
   checkGrid(hRange, kRange, lRange, file, '-hkl')
   const F = new Float64Array(hRange * kRange * lRange)
   if (defaultF !== 0) F.fill(defaultF)
   const sc2 = new Scanner(text)
   for (;;) {
-    const h = sc2.int(), k = h === null ? null : sc2.int(), l = k === null ? null : sc2.int(), f = l === null ? null : sc2.double()
+    const h = sc2.int(),
+      k = h === null ? null : sc2.int(),
+      l = k === null ? null : sc2.int(),
+      f = l === null ? null : sc2.double()
     if (h === null || k === null || l === null || f === null) break
-    const hi = h - hMin, ki = k - kMin, li = l - lMin
+    const hi = h - hMin,
+      ki = k - kMin,
+      li = l - lMin
     if (hi < 0 || hi >= hRange || ki < 0 || ki >= kRange || li < 0 || li >= lRange) continue
     F[(hi * kRange + ki) * lRange + li] = f
   }
@@ -172,13 +191,17 @@ export function readFdump(buf: Uint8Array, file: string): HklGrid {
   const v: number[] = []
   for (let i = 0; i < 6; i++) {
     const x = sc.int()
-    if (x === null) throw new InputError('not a structure-factor dump: it must start with six integers h_min h_max k_min k_max l_min l_max', {file, line: 1, field: '-dump'})
+    if (x === null)
+      throw new InputError('not a structure-factor dump: it must start with six integers h_min h_max k_min k_max l_min l_max', {file, line: 1, field: '-dump'})
     v.push(x)
   }
   sc.skipSpace()
   const [hMin, hMax, kMin, kMax, lMin, lMax] = v
-  const hRange = hMax - hMin + 1, kRange = kMax - kMin + 1, lRange = lMax - lMin + 1
-  if (hRange < 0 || kRange < 0 || lRange < 0) throw new InputError(`structure-factor dump with an empty index range (${v.join(' ')})`, {file, line: 1, field: '-dump'})
+  const hRange = hMax - hMin + 1,
+    kRange = kMax - kMin + 1,
+    lRange = lMax - lMin + 1
+  if (hRange < 0 || kRange < 0 || lRange < 0)
+    throw new InputError(`structure-factor dump with an empty index range (${v.join(' ')})`, {file, line: 1, field: '-dump'})
   checkGrid(hRange, kRange, lRange, file, '-dump')
   const F = new Float64Array(Math.max(1, hRange * kRange * lRange))
   const data = buf.subarray(sc.pos)
@@ -198,10 +221,10 @@ export function readFdump(buf: Uint8Array, file: string): HklGrid {
 
 /** polint: 4-point Lagrange interpolation, coded term by term as in the reference. */
 export function polint(xa: ArrayLike<number>, ya: ArrayLike<number>, x: number): number {
-  const x0 = ((((x - xa[1]) * (x - xa[2])) * (x - xa[3])) * ya[0]) / (((xa[0] - xa[1]) * (xa[0] - xa[2])) * (xa[0] - xa[3]))
-  const x1 = ((((x - xa[0]) * (x - xa[2])) * (x - xa[3])) * ya[1]) / (((xa[1] - xa[0]) * (xa[1] - xa[2])) * (xa[1] - xa[3]))
-  const x2 = ((((x - xa[0]) * (x - xa[1])) * (x - xa[3])) * ya[2]) / (((xa[2] - xa[0]) * (xa[2] - xa[1])) * (xa[2] - xa[3]))
-  const x3 = ((((x - xa[0]) * (x - xa[1])) * (x - xa[2])) * ya[3]) / (((xa[3] - xa[0]) * (xa[3] - xa[1])) * (xa[3] - xa[2]))
+  const x0 = ((x - xa[1]) * (x - xa[2]) * (x - xa[3]) * ya[0]) / ((xa[0] - xa[1]) * (xa[0] - xa[2]) * (xa[0] - xa[3]))
+  const x1 = ((x - xa[0]) * (x - xa[2]) * (x - xa[3]) * ya[1]) / ((xa[1] - xa[0]) * (xa[1] - xa[2]) * (xa[1] - xa[3]))
+  const x2 = ((x - xa[0]) * (x - xa[1]) * (x - xa[3]) * ya[2]) / ((xa[2] - xa[0]) * (xa[2] - xa[1]) * (xa[2] - xa[3]))
+  const x3 = ((x - xa[0]) * (x - xa[1]) * (x - xa[2]) * ya[3]) / ((xa[3] - xa[0]) * (xa[3] - xa[1]) * (xa[3] - xa[2]))
   return x0 + x1 + x2 + x3
 }
 
@@ -276,7 +299,11 @@ export interface StructureFactors {
  * ./Fdump.bin when no -dump is given; the engines do not (quirk Q10: a hidden cache in the working
  * directory), and say so when one is there.
  */
-export function structureFactors(p: {hklfilename: string | null; dumpfilename: string | null; defaultF: number}, interpolate: number, io: InputReader): StructureFactors {
+export function structureFactors(
+  p: {hklfilename: string | null; dumpfilename: string | null; defaultF: number},
+  interpolate: number,
+  io: InputReader,
+): StructureFactors {
   const warnings: string[] = []
   let hkl: HklGrid | null = null
   let dump: StructureFactors['dump'] = null
@@ -290,9 +317,15 @@ export function structureFactors(p: {hklfilename: string | null; dumpfilename: s
   } else {
     if (!p.dumpfilename && io.exists('Fdump.bin')) {
       fdumpIgnored = true
-      warnings.push('Fdump.bin exists in the working directory: the reference nanoBragg would silently load it (no -hkl); it is ignored here (name it with -dump to use it)')
+      warnings.push(
+        'Fdump.bin exists in the working directory: the reference nanoBragg would silently load it (no -hkl); it is ignored here (name it with -dump to use it)',
+      )
     }
-    if (p.defaultF === 0) throw new InputError(`no structure factors: give -hkl file or -default_F F${p.dumpfilename ? ` (the -dump file ${p.dumpfilename} does not exist)` : ''}`, {field: '-hkl'})
+    if (p.defaultF === 0)
+      throw new InputError(
+        `no structure factors: give -hkl file or -default_F F${p.dumpfilename ? ` (the -dump file ${p.dumpfilename} does not exist)` : ''}`,
+        {field: '-hkl'},
+      )
   }
   const count = hkl ? hkl.hkls : 0
   return {hkl: count > 0 ? hkl : null, count, interpolate: count === 0 ? 0 : interpolate, dump, fdumpIgnored, warnings}
@@ -313,7 +346,8 @@ export function checkStolTable(file: string | null, read: (file: string) => stri
  * term instead (a source of wavelength 0, from a source file's CR or missing newline, makes it).
  */
 export function checkInterpolationIndex(h: number, k: number, l: number): void {
-  if (Number.isNaN(h) || Number.isNaN(k) || Number.isNaN(l)) throw new InputError('interpolation at a NaN Miller index (a source of wavelength 0?): upstream nanoBragg crashes here', {field: '-sourcefile'})
+  if (Number.isNaN(h) || Number.isNaN(k) || Number.isNaN(l))
+    throw new InputError('interpolation at a NaN Miller index (a source of wavelength 0?): upstream nanoBragg crashes here', {field: '-sourcefile'})
 }
 
 /** Where an F_cell came from (the trace's F_cell_mode). */
@@ -334,7 +368,19 @@ export interface InterpolationState {
  * (quirk Q8, the reference's global flag) and is itself looked up by nearest node; outside the
  * grid, or without one, default_F. mode[0] receives F_DEFAULT/F_NEAREST/F_TRICUBIC.
  */
-export function structureFactor(g: HklGrid | null, defaultF: number, st: InterpolationState, h: number, k: number, l: number, h0: number, k0: number, l0: number, scratch: Float64Array, mode: Uint8Array): number {
+export function structureFactor(
+  g: HklGrid | null,
+  defaultF: number,
+  st: InterpolationState,
+  h: number,
+  k: number,
+  l: number,
+  h0: number,
+  k0: number,
+  l0: number,
+  scratch: Float64Array,
+  mode: Uint8Array,
+): number {
   if (g === null) {
     mode[0] = F_DEFAULT
     return defaultF

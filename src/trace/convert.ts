@@ -22,7 +22,16 @@ export async function convertLegacy(log: string, out: string, producer?: Produce
   await writeTrace(out, t.header, t.values)
   const L = t.header.legacy!
   return {
-    out, producer: L.producer, profile: L.profile ?? L.producer, coordinates: L.coordinates ?? 'none', pixel: t.header.pixel, values: t.values.length, lines: L.lines,
-    recognized: L.recognized, unrecognized: L.unrecognized, unmapped: L.unmapped ?? [], notes: L.notes ?? [],
+    out,
+    producer: L.producer,
+    profile: L.profile ?? L.producer,
+    coordinates: L.coordinates ?? 'none',
+    pixel: t.header.pixel,
+    values: t.values.length,
+    lines: L.lines,
+    recognized: L.recognized,
+    unrecognized: L.unrecognized,
+    unmapped: L.unmapped ?? [],
+    notes: L.notes ?? [],
   }
 }

@@ -16,7 +16,14 @@ export function inputFile(role: InputFile['role'], path: string): InputFile {
   return {role, path, sha256: sha256Hex(readFileSync(path))}
 }
 
-export function makeHeader(p: {producer: Producer; pixel: Pixel | null; args: string[]; config: Config | null; inputs?: InputFile[]; format?: 'nbtrace' | 'legacy'}): HeaderRecord {
+export function makeHeader(p: {
+  producer: Producer
+  pixel: Pixel | null
+  args: string[]
+  config: Config | null
+  inputs?: InputFile[]
+  format?: 'nbtrace' | 'legacy'
+}): HeaderRecord {
   return {
     type: 'header',
     schema: 'nbtrace-trace',

@@ -40,7 +40,9 @@ export function encodeJson(v: unknown): string {
 export function canonicalJson(v: unknown): string {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort()
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
     return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(o[k])).join(',') + '}'
   }
   if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']'

@@ -27,7 +27,10 @@ const require = createRequire(import.meta.url)
 /** SHA-256 of the schema files' names and bytes: what a precompiled module must have been made from. */
 export function schemaHash(): string {
   const h = createHash('sha256')
-  for (const f of SCHEMA_FILES) h.update(f + '\0').update(readFileSync(schemaPath(f))).update('\0')
+  for (const f of SCHEMA_FILES)
+    h.update(f + '\0')
+      .update(readFileSync(schemaPath(f)))
+      .update('\0')
   return h.digest('hex')
 }
 

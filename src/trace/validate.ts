@@ -278,7 +278,12 @@ export class TraceValidator {
     const h = obj as HeaderRecord
     for (const k of ['slow', 'fast'] as const) {
       const x = h.pixel?.[k]
-      if (x !== undefined && !Number.isSafeInteger(x)) this.fail(line, `/pixel/${k}`, `expected a pixel index (an integer below 2^53), found ${x === Infinity ? 'a number literal that overflows a double' : String(x)}`)
+      if (x !== undefined && !Number.isSafeInteger(x))
+        this.fail(
+          line,
+          `/pixel/${k}`,
+          `expected a pixel index (an integer below 2^53), found ${x === Infinity ? 'a number literal that overflows a double' : String(x)}`,
+        )
     }
     if (h.config !== null && h.configHash !== null && typeof h.configHash === 'string') {
       const want = configHash(h.config)
@@ -301,7 +306,12 @@ export class TraceValidator {
   /** Everything a value record must be on its own: schema, catalogue name, shape, loop scope. */
   private checkValue(r: ValueRecord, line: number, afterSchema?: () => void, decode = true): ValueRecord {
     if (!this.header) this.fail(line, '/type', 'expected a header before the first value record, found a value record')
-    if (overflowed(r.value)) this.fail(line, '/value', 'expected a finite number (non-finite values are the strings "NaN", "Infinity", "-Infinity"), found a number literal that overflows a double')
+    if (overflowed(r.value))
+      this.fail(
+        line,
+        '/value',
+        'expected a finite number (non-finite values are the strings "NaN", "Infinity", "-Infinity"), found a number literal that overflows a double',
+      )
     const def0 = typeof r.name === 'string' ? this.cat.byName.get(r.name) : undefined
     if (def0 && r.value !== undefined && r.origin === undefined) {
       const bad = shapeOk(def0, r.value)
@@ -310,7 +320,14 @@ export class TraceValidator {
     if (!fastValueShapeOk(r)) {
       this.schemaCheck(this.vValue, r, line)
       // JSON Schema's "integer" admits Infinity (1e400 parses to it): an index is a safe integer
-      if (r.loop) for (const [k, x] of Object.entries(r.loop)) if (!Number.isSafeInteger(x)) this.fail(line, `/loop/${k}`, `expected a loop index (an integer below 2^53), found ${x === Infinity ? 'a number literal that overflows a double' : String(x)}`)
+      if (r.loop)
+        for (const [k, x] of Object.entries(r.loop))
+          if (!Number.isSafeInteger(x))
+            this.fail(
+              line,
+              `/loop/${k}`,
+              `expected a loop index (an integer below 2^53), found ${x === Infinity ? 'a number literal that overflows a double' : String(x)}`,
+            )
     }
     afterSchema?.()
     const def = this.cat.byName.get(r.name)

@@ -6,7 +6,6 @@ import {loadCatalogue, LOOP_NAMES} from '../catalogue/catalogue.js'
 import {encodeJson} from './numbers.js'
 import type {FooterRecord, HeaderRecord, Loop, TraceRecord, TraceSink, TraceValue, ValueRecord} from './records.js'
 
-
 /** Text of a loop object with keys in canonical loop order. */
 export function encodeLoop(loop: Loop | null): string {
   if (loop === null) return 'null'
@@ -36,7 +35,10 @@ export class TraceWriter implements TraceSink {
   private readonly out: AtomicStream
   private seq = 0
   private readonly known = loadCatalogue().byName
-  constructor(readonly target: string, header: HeaderRecord) {
+  constructor(
+    readonly target: string,
+    header: HeaderRecord,
+  ) {
     this.out = new AtomicStream(target)
     this.out.write(encodeRecord(header) + '\n')
   }

@@ -178,8 +178,24 @@ export function shares(p: Partition, traced: TracedPixel[], assignment: GroupAss
     t.causes.forEach((c, k) => {
       let s = causes.get(c.key)
       if (!s) {
-        s = {key: c.key, variable: c.variable, scope: c.scope, class: c.class, classes: {}, label: c.label, sumSq: 0, sumDiff: 0, pixels: 0,
-          box: null, sRange: null, tiles: 0, shells: 0, groups: [], representative: -1, traced: []}
+        s = {
+          key: c.key,
+          variable: c.variable,
+          scope: c.scope,
+          class: c.class,
+          classes: {},
+          label: c.label,
+          sumSq: 0,
+          sumDiff: 0,
+          pixels: 0,
+          box: null,
+          sRange: null,
+          tiles: 0,
+          shells: 0,
+          groups: [],
+          representative: -1,
+          traced: [],
+        }
         causes.set(c.key, s)
       }
       const sq = g.sumSq * at.weights[k]
@@ -197,7 +213,16 @@ export function shares(p: Partition, traced: TracedPixel[], assignment: GroupAss
       if (!s) return
       s.traced.push(i)
       const cur = s.representative
-      if (cur < 0 || better(t, k, traced[cur], traced[cur].causes.findIndex((x) => x.key === c.key))) s.representative = i
+      if (
+        cur < 0 ||
+        better(
+          t,
+          k,
+          traced[cur],
+          traced[cur].causes.findIndex((x) => x.key === c.key),
+        )
+      )
+        s.representative = i
     })
   })
   for (const s of causes.values()) {

@@ -8,15 +8,40 @@
 // the most Δ² in its block).
 import type {ParityImage} from '../parity/index.js'
 import {lineHeight, textWidth} from '../parity/font.js'
-import {axisLabelWidth, Canvas, colourTicks, displayGrid, drawAxes, INK, LOG_DECADES, markBox, markRing, scaleValue, SOFT, TEXT, tickLabel, type RGB} from '../parity/heatmap.js'
+import {
+  axisLabelWidth,
+  Canvas,
+  colourTicks,
+  displayGrid,
+  drawAxes,
+  INK,
+  LOG_DECADES,
+  markBox,
+  markRing,
+  scaleValue,
+  SOFT,
+  TEXT,
+  tickLabel,
+  type RGB,
+} from '../parity/heatmap.js'
 import {writeFileAtomic} from '../util/atomic.js'
 import type {GroupAssignment, TracedPixel} from './assign.js'
 import type {Partition} from './partition.js'
 
 /** Categorical colours (Okabe–Ito, told apart with colour-vision deficiencies), then more. */
 export const PALETTE: RGB[] = [
-  [0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167], [230, 159, 0], [86, 180, 233], [120, 100, 20],
-  [128, 64, 0], [64, 0, 128], [0, 96, 64], [160, 0, 32], [40, 40, 160],
+  [0, 114, 178],
+  [213, 94, 0],
+  [0, 158, 115],
+  [204, 121, 167],
+  [230, 159, 0],
+  [86, 180, 233],
+  [120, 100, 20],
+  [128, 64, 0],
+  [64, 0, 128],
+  [0, 96, 64],
+  [160, 0, 32],
+  [40, 40, 160],
 ]
 export const UNEXPLAINED: RGB = [105, 105, 105]
 
@@ -42,8 +67,14 @@ function pct(x: number): string {
 }
 
 export async function writeCauseMap(
-  path: string, p: Partition, ref: ParityImage, cand: ParityImage, assignment: GroupAssignment[], traced: TracedPixel[],
-  causes: {key: string; name: string; share: number; representative: {slow: number; fast: number}}[], unexplained: number,
+  path: string,
+  p: Partition,
+  ref: ParityImage,
+  cand: ParityImage,
+  assignment: GroupAssignment[],
+  traced: TracedPixel[],
+  causes: {key: string; name: string; share: number; representative: {slow: number; fast: number}}[],
+  unexplained: number,
 ): Promise<CauseMapInfo> {
   const {fast, slow} = p
   const rank = new Map(causes.map((c, i) => [c.key, i]))
@@ -89,8 +120,11 @@ export async function writeCauseMap(
   const legendY = my + Math.max(H, barH) + 8 + lh + 8 + lh + 14
   const rowH = lh + 8
   const width = Math.max(
-    bx + barW + 16 + tickW + pad, pad + textWidth(title, TEXT) + pad, pad + textWidth(subtitle, TEXT) + pad,
-    mx + 24 + Math.max(0, ...entries.map((e) => textWidth(e.text, TEXT))) + pad, mx + textWidth(marks, TEXT) + pad,
+    bx + barW + 16 + tickW + pad,
+    pad + textWidth(title, TEXT) + pad,
+    pad + textWidth(subtitle, TEXT) + pad,
+    mx + 24 + Math.max(0, ...entries.map((e) => textWidth(e.text, TEXT))) + pad,
+    mx + textWidth(marks, TEXT) + pad,
   )
   const height = legendY + (entries.length + 1) * rowH + pad
   const cv = new Canvas(width, height)
@@ -165,7 +199,11 @@ export async function writeCauseMap(
 
   await writeFileAtomic(path, cv.png())
   return {
-    path, width, height, zoom, bin,
+    path,
+    width,
+    height,
+    zoom,
+    bin,
     legend: causes.map((c, i) => ({name: c.name, colour: hex(colour(i)), share: c.share})),
     unexplainedColour: hex(UNEXPLAINED),
     saturation: S,

@@ -59,7 +59,16 @@ export function causesOf(r: Report): CauseObs[] {
     const scope = scopeOf(variable)
     const key = `${variable}|${scope}`
     if (out.has(key)) continue
-    out.set(key, {key, variable, scope, class: rc.class ?? 'unclassified', label: rc.label ?? null, loop: (rc.loop as Record<string, number> | null) ?? null, ref: rc.ref, cand: rc.cand})
+    out.set(key, {
+      key,
+      variable,
+      scope,
+      class: rc.class ?? 'unclassified',
+      label: rc.label ?? null,
+      loop: (rc.loop as Record<string, number> | null) ?? null,
+      ref: rc.ref,
+      cand: rc.cand,
+    })
   }
   return [...out.values()]
 }
@@ -145,10 +154,11 @@ export function shapley(r: number[]): number[] {
   for (let mask = 0; mask < 1 << n; mask++) {
     let prod = 1
     let size = 0
-    for (let i = 0; i < n; i++) if (mask & (1 << i)) {
-      prod *= r[i]
-      size++
-    }
+    for (let i = 0; i < n; i++)
+      if (mask & (1 << i)) {
+        prod *= r[i]
+        size++
+      }
     for (let c = 0; c < n; c++) {
       if (mask & (1 << c)) continue
       const w = (fact[size] * fact[n - size - 1]) / fact[n]
@@ -159,7 +169,12 @@ export function shapley(r: number[]): number[] {
 }
 
 /** How the pixel's Δ splits among its causes, from the factor values both traces hold. */
-export async function attribute(causes: CauseObs[], refTrace: string, candTrace: string, known?: {ref: Map<string, TraceValue>; cand: Map<string, TraceValue>}): Promise<Attribution> {
+export async function attribute(
+  causes: CauseObs[],
+  refTrace: string,
+  candTrace: string,
+  known?: {ref: Map<string, TraceValue>; cand: Map<string, TraceValue>},
+): Promise<Attribution> {
   const n = causes.length
   if (n === 1) return {fractions: [1], weights: [1], method: 'single', ratios: [null]}
   if (n === 0 || n > 12) return equal(Math.max(1, n))

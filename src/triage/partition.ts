@@ -161,9 +161,25 @@ class UnionFind {
 
 function newGroup(id: number, kind: GroupKind, ratio: number): Group {
   return {
-    id, kind, pixels: 0, sumSq: 0, sumDiff: 0, positive: 0, negative: 0, onPeak: 0, lnRatio: null, ratioClass: ratio,
-    tiles: 0, shells: 0, box: {slow: [Infinity, -Infinity], fast: [Infinity, -Infinity]}, sRange: null, top: -1, topAbs: -1,
-    hist: new Int32Array(HIST), histTop: new Int32Array(HIST).fill(-1), histTopAbs: new Float64Array(HIST).fill(-1),
+    id,
+    kind,
+    pixels: 0,
+    sumSq: 0,
+    sumDiff: 0,
+    positive: 0,
+    negative: 0,
+    onPeak: 0,
+    lnRatio: null,
+    ratioClass: ratio,
+    tiles: 0,
+    shells: 0,
+    box: {slow: [Infinity, -Infinity], fast: [Infinity, -Infinity]},
+    sRange: null,
+    top: -1,
+    topAbs: -1,
+    hist: new Int32Array(HIST),
+    histTop: new Int32Array(HIST).fill(-1),
+    histTopAbs: new Float64Array(HIST).fill(-1),
   }
 }
 
@@ -337,7 +353,12 @@ export function partition(ref: ParityImage, cand: ParityImage, geo: PixelGeometr
       shell[i] = h
     }
   }
-  const peakThreshold = PEAK_FRACTION * quantile(sample(a, (v) => Number.isFinite(v)), 0.999)
+  const peakThreshold =
+    PEAK_FRACTION *
+    quantile(
+      sample(a, (v) => Number.isFinite(v)),
+      0.999,
+    )
 
   // smooth regions: union of 4-neighbours with close ln q, within a tile
   const uf = new UnionFind(n)

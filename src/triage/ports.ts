@@ -56,8 +56,18 @@ export async function traceOnSide(spec: SideSpec, args: string[], cwd: string, p
 }
 
 /** Renders a built-in engine side's float image into `floatOut` (its SMV image goes to `intOut`). */
-export async function imageOnSide(spec: SideSpec, args: string[], cwd: string, floatOut: string, intOut: string, timeoutMs: number, threads: number, onProgress?: (f: number) => void): Promise<void> {
-  if (spec.engine === 'cmd') throw new InputError(`triage with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
+export async function imageOnSide(
+  spec: SideSpec,
+  args: string[],
+  cwd: string,
+  floatOut: string,
+  intOut: string,
+  timeoutMs: number,
+  threads: number,
+  onProgress?: (f: number) => void,
+): Promise<void> {
+  if (spec.engine === 'cmd')
+    throw new InputError(`triage with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
   const engine = await loadEngine(spec.engine, `--${spec.role}-engine`)
   const extra = ['-floatfile', floatOut, '-intfile', intOut, '-nopgm', '-nonoise']
   try {
@@ -76,7 +86,10 @@ export async function checkSide(spec: SideSpec): Promise<void> {
   if (spec.engine === 'c') {
     const {cFaults} = await import('../engines/c.js')
     const missing = spec.faults.filter((f) => !cFaults().includes(f))
-    if (missing.length) throw new InputError(`the C engine has only the planted faults ${cFaults().join(', ')} (not ${missing.join(', ')}); use --${spec.role}-engine ts`, {field: `--${spec.role}-inject`})
+    if (missing.length)
+      throw new InputError(`the C engine has only the planted faults ${cFaults().join(', ')} (not ${missing.join(', ')}); use --${spec.role}-engine ts`, {
+        field: `--${spec.role}-inject`,
+      })
     if (spec.fixes.length) throw new InputError('the C engine reproduces the reference quirks and has no --fix switches', {field: `--${spec.role}-fix`})
   }
 }

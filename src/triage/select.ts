@@ -74,7 +74,10 @@ function scan(p: Partition, ref: ParityImage, cand: ParityImage): {strata: Strat
       }
     }
   }
-  return {strata: strata.filter((x) => x.top >= 0).sort((x, y) => y.sumSq - x.sumSq), cover: cls.filter((c) => c.top >= 0).map((c) => ({what: c.what, top: c.top}))}
+  return {
+    strata: strata.filter((x) => x.top >= 0).sort((x, y) => y.sumSq - x.sumSq),
+    cover: cls.filter((c) => c.top >= 0).map((c) => ({what: c.what, top: c.top})),
+  }
 }
 
 export function byContribution(groups: Group[]): Group[] {
@@ -95,7 +98,8 @@ export function chooseRound1(p: Partition, ref: ParityImage, cand: ParityImage, 
   }
   const ordered = byContribution(p.groups).filter((g) => g.kind === 'non-finite' || g.sumSq >= MIN_GROUP_SHARE * p.sumSq)
   const total = p.sumSq || 1
-  const repReason = (g: Group): string => (g.kind === 'non-finite' ? `non-finite pixels (group ${g.id})` : `largest |Δ| of group ${g.id} (${pct(g.sumSq / total)} of Σ(Δ²))`)
+  const repReason = (g: Group): string =>
+    g.kind === 'non-finite' ? `non-finite pixels (group ${g.id})` : `largest |Δ| of group ${g.id} (${pct(g.sumSq / total)} of Σ(Δ²))`
   const half = Math.ceil(limit / 2)
   for (const g of ordered) {
     if (chosen.length >= half) break
@@ -103,7 +107,8 @@ export function chooseRound1(p: Partition, ref: ParityImage, cand: ParityImage, 
     // a group whose largest |Δ| is not of its most common ratio also gets its typical pixel: the
     // largest |Δ| may sit where another cause joins in
     const t = typicalPixel(g)
-    if (t >= 0 && t !== g.top && classAt(ref, cand, t) !== classAt(ref, cand, g.top)) add(t, `typical pixel of group ${g.id} (largest |Δ| of its most common ratio cand/ref)`)
+    if (t >= 0 && t !== g.top && classAt(ref, cand, t) !== classAt(ref, cand, g.top))
+      add(t, `typical pixel of group ${g.id} (largest |Δ| of its most common ratio cand/ref)`)
   }
   const {strata, cover} = scan(p, ref, cand)
   const strataCovered = new Set(chosen.map((c) => stratumOf(p, c.index)))
@@ -142,18 +147,33 @@ function coverClass(p: Partition, ref: ParityImage, cand: ParityImage, i: number
  * with budget left, of the groups that only inherited their causes (largest Σ(Δ²), then most
  * pixels, first): a trace confirms or corrects what the nearest traced pixel suggested.
  */
-export function chooseRound2(p: Partition, unexplained: Group[], inherited: {group: Group; distance: number}[], traced: ReadonlySet<number>, room: number): Choice[] {
+export function chooseRound2(
+  p: Partition,
+  unexplained: Group[],
+  inherited: {group: Group; distance: number}[],
+  traced: ReadonlySet<number>,
+  room: number,
+): Choice[] {
   const out: Choice[] = []
   const total = p.sumSq || 1
   const take = (g: Group, why: string): void => {
     if (out.length >= room || traced.has(g.top) || g.top < 0) return
-    out.push({index: g.top, slow: Math.floor(g.top / p.fast), fast: g.top % p.fast, group: g.id, round: 2, reason: `round 2: group ${g.id} ${why} (${pct(g.sumSq / total)} of Σ(Δ²), ${g.pixels} pixels)`})
+    out.push({
+      index: g.top,
+      slow: Math.floor(g.top / p.fast),
+      fast: g.top % p.fast,
+      group: g.id,
+      round: 2,
+      reason: `round 2: group ${g.id} ${why} (${pct(g.sumSq / total)} of Σ(Δ²), ${g.pixels} pixels)`,
+    })
   }
   for (const g of byContribution(unexplained)) take(g, 'left unexplained')
   // the inherited groups least like the pixel they inherit from first, then the largest
   const minPixels = Math.max(1, Math.ceil(0.005 * p.discrepant))
   const worth = inherited.filter(({group: g}) => g.sumSq >= 1e-4 * total || g.pixels >= minPixels)
-  const order = [...worth].sort((x, y) => y.distance - x.distance || y.group.sumSq - x.group.sumSq || y.group.pixels - x.group.pixels || x.group.id - y.group.id)
+  const order = [...worth].sort(
+    (x, y) => y.distance - x.distance || y.group.sumSq - x.group.sumSq || y.group.pixels - x.group.pixels || x.group.id - y.group.id,
+  )
   for (const {group} of order) take(group, 'inherited its causes')
   return out
 }

@@ -52,7 +52,11 @@ class TsSide implements SideTracer {
   private readonly pending = new Map<number, {worker: Worker; resolve: () => void; reject: (e: Error) => void}>()
   private next = 0
   private closing = false
-  constructor(private readonly spec: SideSpec, private readonly ctx: TracerContext, private readonly maxWorkers: number) {}
+  constructor(
+    private readonly spec: SideSpec,
+    private readonly ctx: TracerContext,
+    private readonly maxWorkers: number,
+  ) {}
 
   private spawn(): Worker {
     const data: TsWorkerData = {args: this.ctx.args, cwd: this.ctx.cwd, fixes: this.spec.fixes, faults: this.spec.faults}
@@ -121,7 +125,10 @@ class TsSide implements SideTracer {
 
 /** The C engine or an external command: one run per pixel. */
 class ProcessSide implements SideTracer {
-  constructor(private readonly spec: SideSpec, private readonly ctx: TracerContext) {}
+  constructor(
+    private readonly spec: SideSpec,
+    private readonly ctx: TracerContext,
+  ) {}
   trace(pixel: Pixel, out: string): Promise<void> {
     return this.ctx.slots.run(() => traceOnSide(this.spec, this.ctx.args, this.ctx.cwd, pixel, out, this.ctx.timeoutMs))
   }

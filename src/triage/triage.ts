@@ -16,7 +16,19 @@ import {attribute, causesOf, pixelValueNames} from './causes.js'
 import {writeCauseMap, type CauseMapInfo} from './causemap.js'
 import {pixelGeometry, twoThetaDeg, type PixelGeometry} from './geometry.js'
 import {partition, ratioClass, SHELLS, splitGroup, TILE_NAMES, type Box, type Group, type Partition} from './partition.js'
-import {checkEvidenceFolder, checkSide, compareTraceFiles, configurationSetup, DEMO_ARGS, EvidenceStage, imageOnSide, loopFreeValues, reportText, SideFailure, type SideSpec} from './ports.js'
+import {
+  checkEvidenceFolder,
+  checkSide,
+  compareTraceFiles,
+  configurationSetup,
+  DEMO_ARGS,
+  EvidenceStage,
+  imageOnSide,
+  loopFreeValues,
+  reportText,
+  SideFailure,
+  type SideSpec,
+} from './ports.js'
 import {chooseRound1, chooseRound2, reserveFor, type Choice} from './select.js'
 import {openSideTracer, Slots, type SideTracer} from './tracer.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
@@ -130,7 +142,10 @@ export interface TriageResult {
   elapsedMs: number
 }
 
-const sideLabel = (s: SideSpec): string => (s.engine === 'cmd' ? `command: ${s.template}` : `${s.engine} engine${s.faults.length ? ` --inject ${s.faults.join(',')}` : ''}${s.fixes.length ? ` --fix ${s.fixes.join(',')}` : ''}`)
+const sideLabel = (s: SideSpec): string =>
+  s.engine === 'cmd'
+    ? `command: ${s.template}`
+    : `${s.engine} engine${s.faults.length ? ` --inject ${s.faults.join(',')}` : ''}${s.fixes.length ? ` --fix ${s.fixes.join(',')}` : ''}`
 
 function pct(x: number): string {
   const v = 100 * x
@@ -146,9 +161,14 @@ function region(box: Box | null, sRange: [number, number] | null, tiles: number,
   for (let h = 0; h < SHELLS; h++) if (shells & (1 << h)) sh.push(h + 1)
   return {
     box: box ? {slow: [box.slow[0], box.slow[1]], fast: [box.fast[0], box.fast[1]]} : null,
-    resolution: sRange && geo && sRange[1] > 0
-      ? {dMinA: 1 / sRange[1], dMaxA: sRange[0] > 0 ? 1 / sRange[0] : Infinity, twoThetaDeg: [twoThetaDeg(sRange[0], geo.lambdaA), twoThetaDeg(sRange[1], geo.lambdaA)]}
-      : null,
+    resolution:
+      sRange && geo && sRange[1] > 0
+        ? {
+            dMinA: 1 / sRange[1],
+            dMaxA: sRange[0] > 0 ? 1 / sRange[0] : Infinity,
+            twoThetaDeg: [twoThetaDeg(sRange[0], geo.lambdaA), twoThetaDeg(sRange[1], geo.lambdaA)],
+          }
+        : null,
     tiles: tl,
     shells: p.shellEdges ? sh : [],
   }
@@ -180,14 +200,21 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
   const warnings: string[] = []
   await checkSide(job.ref)
   await checkSide(job.cand)
-  for (const [spec, img] of [[job.ref, job.refImage], [job.cand, job.candImage]] as const) {
-    if (spec.engine === 'cmd' && img === undefined) throw new InputError(`triage with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
+  for (const [spec, img] of [
+    [job.ref, job.refImage],
+    [job.cand, job.candImage],
+  ] as const) {
+    if (spec.engine === 'cmd' && img === undefined)
+      throw new InputError(`triage with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
   }
   const setup = await configurationSetup(args, job.cwd)
   const geo = pixelGeometry(setup.values)
   if (!geo) warnings.push('the configuration gives no flat-detector geometry: resolution shells are not used')
   const size = {fast: setup.fast, slow: setup.slow}
-  for (const [role, img] of [['ref', job.refImage], ['cand', job.candImage]] as const) {
+  for (const [role, img] of [
+    ['ref', job.refImage],
+    ['cand', job.candImage],
+  ] as const) {
     if (img !== undefined && !existsSync(resolve(job.cwd, img))) throw new InputError('no such file', {file: img, field: `--${role}-image`})
   }
   const inputs = [
@@ -208,10 +235,12 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     const candPath = job.candImage ? resolve(job.cwd, job.candImage) : stage.path('cand.float.bin')
     const need: Promise<void>[] = []
     const done = [job.refImage ? 1 : 0, job.candImage ? 1 : 0]
-    const part = (i: number) => (f: number): void => {
-      done[i] = f
-      job.onProgress?.(0.4 * ((done[0] + done[1]) / 2))
-    }
+    const part =
+      (i: number) =>
+      (f: number): void => {
+        done[i] = f
+        job.onProgress?.(0.4 * ((done[0] + done[1]) / 2))
+      }
     const threads = Math.max(1, Math.floor(slots.n / (job.refImage || job.candImage ? 1 : 2)))
     if (!job.refImage) need.push(imageOnSide(job.ref, args, job.cwd, refPath, stage.path('.ref.int.img'), job.timeoutMs, threads, part(0)))
     if (!job.candImage) need.push(imageOnSide(job.cand, args, job.cwd, candPath, stage.path('.cand.int.img'), job.timeoutMs, threads, part(1)))
@@ -229,7 +258,8 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
       try {
         return readImage(path, size)
       } catch (e) {
-        if (e instanceof InputError && (role === 'ref' ? job.refImage : job.candImage)) throw new InputError(e.message, {file: e.file, line: e.line, field: e.field === '--size' ? `--${role}-image` : e.field})
+        if (e instanceof InputError && (role === 'ref' ? job.refImage : job.candImage))
+          throw new InputError(e.message, {file: e.file, line: e.line, field: e.field === '--size' ? `--${role}-image` : e.field})
         throw e
       }
     }
@@ -267,9 +297,22 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     if (p.discrepant === 0) {
       // the images agree: nothing to trace
       const result: TriageResult = {
-        ...base, status: 'agree', verdict: `the images agree: all ${size.fast * size.slow} pixels are identical`, exitCode: 0, failure: null,
-        discrepancy, features, causes: [], unexplained: {share: 0, sumDiffShare: null, sumSq: 0, sumDiff: 0, pixels: 0, region: region(null, null, 0, 0, geo, p), groups: []},
-        groups: [], traced: [], budget: {maxPixels: job.maxPixels, traced: 0, rounds: 0, slots: slots.n}, map: null, artifacts: [], warnings, elapsedMs: 0,
+        ...base,
+        status: 'agree',
+        verdict: `the images agree: all ${size.fast * size.slow} pixels are identical`,
+        exitCode: 0,
+        failure: null,
+        discrepancy,
+        features,
+        causes: [],
+        unexplained: {share: 0, sumDiffShare: null, sumSq: 0, sumDiff: 0, pixels: 0, region: region(null, null, 0, 0, geo, p), groups: []},
+        groups: [],
+        traced: [],
+        budget: {maxPixels: job.maxPixels, traced: 0, rounds: 0, slots: slots.n},
+        map: null,
+        artifacts: [],
+        warnings,
+        elapsedMs: 0,
       }
       return finish(result, stage, job, t0, commit)
     }
@@ -287,60 +330,94 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     const {store} = pixelValueNames()
     let finished = 0
     const traceAll = async (choices: Choice[]): Promise<void> => {
-      await Promise.all(choices.map(async (c) => {
-        tracedSet.add(c.index)
-        const dir = join('pixels', `s${c.slow}_f${c.fast}`)
-        mkdirSync(stage.path(dir), {recursive: true})
-        const refOut = stage.path(join(dir, 'ref.jsonl'))
-        const candOut = stage.path(join(dir, 'cand.jsonl'))
-        const r = ref.data[c.index]
-        const k = cand.data[c.index]
-        const tp: TracedPixel = {
-          index: c.index, slow: c.slow, fast: c.fast, group: c.group, round: c.round, reason: c.reason, status: 'failed', verdict: '', causes: [], attribution: null,
-          explains: false, note: null, failure: null, ref: r, cand: k, evidence: dir, tile: (c.slow >= size.slow >> 1 ? 2 : 0) + (c.fast >= size.fast >> 1 ? 1 : 0), shell: p.shell[c.index], onPeak: r >= p.peakThreshold,
-        }
-        traced.push(tp)
-        tracedClass.push(ratioClass(r > 0 && k > 0 ? Math.log(k / r) : k === 0 ? -Infinity : r === 0 ? Infinity : Number.NaN))
-        const sides = await Promise.allSettled([refTracer.trace(c, refOut), candTracer.trace(c, candOut)])
-        const bad = sides.findIndex((s) => s.status === 'rejected')
-        if (bad >= 0) {
-          const e = (sides[bad] as PromiseRejectedResult).reason as Error
-          if (e instanceof InputError) throw e
-          const role = bad === 0 ? 'reference' : 'candidate'
-          tp.verdict = `FAILED: ${role} side: ${e instanceof SideFailure ? e.what : e.message}`
-          tp.note = e instanceof SideFailure && e.stderrTail ? e.stderrTail : null
-          tp.failure = {side: bad === 0 ? 'ref' : 'cand', what: e instanceof SideFailure ? e.what : e.message, stderrTail: e instanceof SideFailure ? e.stderrTail : ''}
-          writeFileSync(stage.path(join(dir, 'failure.txt')), `${tp.verdict}\n${tp.note ?? ''}\n`)
-        } else {
-          const rep = await compareTraceFiles(refOut, candOut, {precision: job.precision})
-          writeFileSync(stage.path(join(dir, 'report.json')), JSON.stringify(rep, null, 2) + '\n')
-          const {text, patch} = reportText(rep)
-          writeFileSync(stage.path(join(dir, 'report.txt')), text.endsWith('\n') ? text : text + '\n')
-          writeFileSync(stage.path(join(dir, 'diff.patch')), patch)
-          tp.status = rep.status
-          tp.verdict = rep.verdict
-          const vals = {ref: await loopFreeValues(refOut, factorNames()), cand: await loopFreeValues(candOut, factorNames())}
-          checkReproduces(tp, vals, store, warnings)
-          if (rep.status === 'diverged') {
-            tp.causes = causesOf(rep)
-            if (tp.causes.length) {
-              tp.attribution = await attribute(tp.causes, refOut, candOut, vals)
-              tp.explains = true
-            } else tp.note = 'the traces diverge but compare names no root cause'
-          } else if (rep.status === 'agree') {
-            if (withinFloat32Rounding(r, k)) {
-              tp.causes = [{key: `${store}|float32 store`, variable: store, scope: 'per pixel', class: 'precision', label: 'float32 rounding of the stored pixel', loop: null, ref: r, cand: k}]
-              tp.attribution = {fractions: [1], weights: [1], method: 'single', ratios: [null]}
-              tp.explains = true
-              tp.note = 'the traces agree within tolerance and the images differ by float32 rounding only'
-            } else {
-              tp.note = `the traces agree, but the images differ by ${Math.abs(k - r)} here (ref ${r}, cand ${k}): the images were not made by these sides and arguments, or the difference is not traced`
+      await Promise.all(
+        choices.map(async (c) => {
+          tracedSet.add(c.index)
+          const dir = join('pixels', `s${c.slow}_f${c.fast}`)
+          mkdirSync(stage.path(dir), {recursive: true})
+          const refOut = stage.path(join(dir, 'ref.jsonl'))
+          const candOut = stage.path(join(dir, 'cand.jsonl'))
+          const r = ref.data[c.index]
+          const k = cand.data[c.index]
+          const tp: TracedPixel = {
+            index: c.index,
+            slow: c.slow,
+            fast: c.fast,
+            group: c.group,
+            round: c.round,
+            reason: c.reason,
+            status: 'failed',
+            verdict: '',
+            causes: [],
+            attribution: null,
+            explains: false,
+            note: null,
+            failure: null,
+            ref: r,
+            cand: k,
+            evidence: dir,
+            tile: (c.slow >= size.slow >> 1 ? 2 : 0) + (c.fast >= size.fast >> 1 ? 1 : 0),
+            shell: p.shell[c.index],
+            onPeak: r >= p.peakThreshold,
+          }
+          traced.push(tp)
+          tracedClass.push(ratioClass(r > 0 && k > 0 ? Math.log(k / r) : k === 0 ? -Infinity : r === 0 ? Infinity : Number.NaN))
+          const sides = await Promise.allSettled([refTracer.trace(c, refOut), candTracer.trace(c, candOut)])
+          const bad = sides.findIndex((s) => s.status === 'rejected')
+          if (bad >= 0) {
+            const e = (sides[bad] as PromiseRejectedResult).reason as Error
+            if (e instanceof InputError) throw e
+            const role = bad === 0 ? 'reference' : 'candidate'
+            tp.verdict = `FAILED: ${role} side: ${e instanceof SideFailure ? e.what : e.message}`
+            tp.note = e instanceof SideFailure && e.stderrTail ? e.stderrTail : null
+            tp.failure = {
+              side: bad === 0 ? 'ref' : 'cand',
+              what: e instanceof SideFailure ? e.what : e.message,
+              stderrTail: e instanceof SideFailure ? e.stderrTail : '',
             }
-          } else tp.note = rep.verdict
-        }
-        finished++
-        job.onProgress?.(0.4 + 0.6 * Math.min(1, finished / job.maxPixels))
-      }))
+            writeFileSync(stage.path(join(dir, 'failure.txt')), `${tp.verdict}\n${tp.note ?? ''}\n`)
+          } else {
+            const rep = await compareTraceFiles(refOut, candOut, {precision: job.precision})
+            writeFileSync(stage.path(join(dir, 'report.json')), JSON.stringify(rep, null, 2) + '\n')
+            const {text, patch} = reportText(rep)
+            writeFileSync(stage.path(join(dir, 'report.txt')), text.endsWith('\n') ? text : text + '\n')
+            writeFileSync(stage.path(join(dir, 'diff.patch')), patch)
+            tp.status = rep.status
+            tp.verdict = rep.verdict
+            const vals = {ref: await loopFreeValues(refOut, factorNames()), cand: await loopFreeValues(candOut, factorNames())}
+            checkReproduces(tp, vals, store, warnings)
+            if (rep.status === 'diverged') {
+              tp.causes = causesOf(rep)
+              if (tp.causes.length) {
+                tp.attribution = await attribute(tp.causes, refOut, candOut, vals)
+                tp.explains = true
+              } else tp.note = 'the traces diverge but compare names no root cause'
+            } else if (rep.status === 'agree') {
+              if (withinFloat32Rounding(r, k)) {
+                tp.causes = [
+                  {
+                    key: `${store}|float32 store`,
+                    variable: store,
+                    scope: 'per pixel',
+                    class: 'precision',
+                    label: 'float32 rounding of the stored pixel',
+                    loop: null,
+                    ref: r,
+                    cand: k,
+                  },
+                ]
+                tp.attribution = {fractions: [1], weights: [1], method: 'single', ratios: [null]}
+                tp.explains = true
+                tp.note = 'the traces agree within tolerance and the images differ by float32 rounding only'
+              } else {
+                tp.note = `the traces agree, but the images differ by ${Math.abs(k - r)} here (ref ${r}, cand ${k}): the images were not made by these sides and arguments, or the difference is not traced`
+              }
+            } else tp.note = rep.verdict
+          }
+          finished++
+          job.onProgress?.(0.4 + 0.6 * Math.min(1, finished / job.maxPixels))
+        }),
+      )
     }
     const round1 = chooseRound1(p, ref, cand, job.maxPixels)
     await traceAll(round1)
@@ -368,8 +445,18 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     const causes: TriageCause[] = sh.causes.map((c: CauseShare, i) => {
       const rep = traced[c.representative]
       return {
-        rank: i + 1, name: causeName(c), variable: c.variable, class: c.class, classVotes: normalizeVotes(c.classes), label: c.label, scope: c.scope,
-        share: shareOf(c.sumSq), sumDiffShare: sumDiffShare(c.sumDiff), sumSq: c.sumSq, sumDiff: c.sumDiff, pixels: c.pixels,
+        rank: i + 1,
+        name: causeName(c),
+        variable: c.variable,
+        class: c.class,
+        classVotes: normalizeVotes(c.classes),
+        label: c.label,
+        scope: c.scope,
+        share: shareOf(c.sumSq),
+        sumDiffShare: sumDiffShare(c.sumDiff),
+        sumSq: c.sumSq,
+        sumDiff: c.sumDiff,
+        pixels: c.pixels,
         region: region(c.box, c.sRange, c.tiles, c.shells, geo, p),
         representative: {slow: rep.slow, fast: rep.fast, evidence: rep.evidence, ref: rep.ref, cand: rep.cand, verdict: rep.verdict},
         tracedPixels: c.traced.length,
@@ -380,29 +467,84 @@ export async function runTriage(job: TriageJob): Promise<TriageResult> {
     const u: Residual = sh.unexplained
     const unexplainedShare = total > 0 ? u.sumSq / total : u.pixels / Math.max(1, p.discrepant)
     const verdict = verdictLine(causes, unexplainedShare)
-    const map = await writeCauseMap(stage.path('causes.png'), p, ref, cand, assignment, traced, causes.map((c) => ({key: sh.causes[c.rank - 1].key, name: c.name, share: c.share, representative: c.representative})), unexplainedShare)
+    const map = await writeCauseMap(
+      stage.path('causes.png'),
+      p,
+      ref,
+      cand,
+      assignment,
+      traced,
+      causes.map((c) => ({key: sh.causes[c.rank - 1].key, name: c.name, share: c.share, representative: c.representative})),
+      unexplainedShare,
+    )
     // nothing compared at all: the sides failed, this is no verdict on the images
-    const firstFailure = traced.every((t) => t.status === 'failed') ? traced.find((t) => t.failure)?.failure ?? null : null
+    const firstFailure = traced.every((t) => t.status === 'failed') ? (traced.find((t) => t.failure)?.failure ?? null) : null
     const result: TriageResult = {
-      ...base, status: firstFailure ? 'failed' : 'diverged', verdict: firstFailure ? `no traced pixel could be compared: ${firstFailure.side === 'ref' ? 'reference' : 'candidate'} side: ${firstFailure.what}` : verdict,
-      exitCode: firstFailure ? 3 : 1, failure: firstFailure, discrepancy, features, causes,
-      unexplained: {share: unexplainedShare, sumDiffShare: sumDiffShare(u.sumDiff), sumSq: u.sumSq, sumDiff: u.sumDiff, pixels: u.pixels, region: region(u.box, u.sRange, u.tiles, u.shells, geo, p), groups: u.groups},
+      ...base,
+      status: firstFailure ? 'failed' : 'diverged',
+      verdict: firstFailure
+        ? `no traced pixel could be compared: ${firstFailure.side === 'ref' ? 'reference' : 'candidate'} side: ${firstFailure.what}`
+        : verdict,
+      exitCode: firstFailure ? 3 : 1,
+      failure: firstFailure,
+      discrepancy,
+      features,
+      causes,
+      unexplained: {
+        share: unexplainedShare,
+        sumDiffShare: sumDiffShare(u.sumDiff),
+        sumSq: u.sumSq,
+        sumDiff: u.sumDiff,
+        pixels: u.pixels,
+        region: region(u.box, u.sRange, u.tiles, u.shells, geo, p),
+        groups: u.groups,
+      },
       groups: p.groups.map((g) => {
         const a = assignment[g.id]
         const t = a.traced >= 0 ? traced[a.traced] : null
         return {
-          id: g.id, kind: g.kind, pixels: g.pixels, share: shareOf(g.sumSq), sumDiff: g.sumDiff, sign: {positive: g.positive, negative: g.negative},
-          ratio: g.lnRatio ? [Math.exp(g.lnRatio[0]), Math.exp(g.lnRatio[1])] : null, onPeak: g.onPeak, region: region(g.box, g.sRange, g.tiles, g.shells, geo, p),
-          assigned: a.how, explainedBy: t ? {slow: t.slow, fast: t.fast} : null, causes: t ? t.causes.map((c) => causeName(c)) : [],
+          id: g.id,
+          kind: g.kind,
+          pixels: g.pixels,
+          share: shareOf(g.sumSq),
+          sumDiff: g.sumDiff,
+          sign: {positive: g.positive, negative: g.negative},
+          ratio: g.lnRatio ? [Math.exp(g.lnRatio[0]), Math.exp(g.lnRatio[1])] : null,
+          onPeak: g.onPeak,
+          region: region(g.box, g.sRange, g.tiles, g.shells, geo, p),
+          assigned: a.how,
+          explainedBy: t ? {slow: t.slow, fast: t.fast} : null,
+          causes: t ? t.causes.map((c) => causeName(c)) : [],
         }
       }),
-      traced: [...traced].sort((x, y) => x.round - y.round || x.slow - y.slow || x.fast - y.fast).map((t) => ({
-        slow: t.slow, fast: t.fast, round: t.round, reason: t.reason, group: t.group, status: t.status, verdict: t.verdict, ref: t.ref, cand: t.cand,
-        causes: t.causes.map((c, k) => ({name: causeName(c), class: c.class, label: c.label, fraction: t.attribution?.fractions[k] ?? 0, weight: t.attribution?.weights[k] ?? 0})),
-        attribution: t.attribution?.method ?? null, note: t.note, evidence: t.evidence,
-      })),
+      traced: [...traced]
+        .sort((x, y) => x.round - y.round || x.slow - y.slow || x.fast - y.fast)
+        .map((t) => ({
+          slow: t.slow,
+          fast: t.fast,
+          round: t.round,
+          reason: t.reason,
+          group: t.group,
+          status: t.status,
+          verdict: t.verdict,
+          ref: t.ref,
+          cand: t.cand,
+          causes: t.causes.map((c, k) => ({
+            name: causeName(c),
+            class: c.class,
+            label: c.label,
+            fraction: t.attribution?.fractions[k] ?? 0,
+            weight: t.attribution?.weights[k] ?? 0,
+          })),
+          attribution: t.attribution?.method ?? null,
+          note: t.note,
+          evidence: t.evidence,
+        })),
       budget: {maxPixels: job.maxPixels, traced: traced.length, rounds, slots: slots.n},
-      map, artifacts: [], warnings, elapsedMs: 0,
+      map,
+      artifacts: [],
+      warnings,
+      elapsedMs: 0,
     }
     if (firstFailure) {
       // as trace does: a run whose sides failed leaves nothing behind (the reasons are in the result)
@@ -428,22 +570,61 @@ function splitMixed(p: Partition, ref: ParityImage, cand: ParityImage, traced: T
   })
   for (const [g, ks] of byGroup) {
     if (ks.length < 2 || p.groups[g].kind === 'non-finite') continue
-    const sets = new Set(ks.map((k) => traced[k].causes.map((c) => c.key).sort().join('+')))
+    const sets = new Set(
+      ks.map((k) =>
+        traced[k].causes
+          .map((c) => c.key)
+          .sort()
+          .join('+'),
+      ),
+    )
     if (sets.size < 2) continue
-    const ids = splitGroup(p, ref, cand, g, ks.map((k) => traced[k].index))
+    const ids = splitGroup(
+      p,
+      ref,
+      cand,
+      g,
+      ks.map((k) => traced[k].index),
+    )
     ks.forEach((k, j) => (traced[k].group = ids[j]))
   }
 }
 
 /** The result of a run where a side could not render its image: nothing is written. */
-function failed(job: TriageJob, demo: boolean, size: {fast: number; slow: number}, failure: NonNullable<TriageResult['failure']>, warnings: string[], t0: number): TriageResult {
+function failed(
+  job: TriageJob,
+  demo: boolean,
+  size: {fast: number; slow: number},
+  failure: NonNullable<TriageResult['failure']>,
+  warnings: string[],
+  t0: number,
+): TriageResult {
   const none = {box: null, resolution: null, tiles: [], shells: []}
   return {
-    schema: 'nbtrace-triage', version: 1, status: 'failed', verdict: `${failure.side === 'ref' ? 'reference' : 'candidate'} side failed: ${failure.what}`, exitCode: 3, failure, demo,
-    outDir: resolve(job.cwd, job.outDir), ref: {side: sideLabel(job.ref), image: job.refImage ?? '', rendered: !job.refImage}, cand: {side: sideLabel(job.cand), image: job.candImage ?? '', rendered: !job.candImage},
-    size, metrics: null, parity: null, discrepancy: null, features: null, causes: [],
-    unexplained: {share: 0, sumDiffShare: null, sumSq: 0, sumDiff: 0, pixels: 0, region: none, groups: []}, groups: [], traced: [],
-    budget: {maxPixels: job.maxPixels, traced: 0, rounds: 0, slots: 0}, map: null, artifacts: [], warnings, elapsedMs: Date.now() - t0,
+    schema: 'nbtrace-triage',
+    version: 1,
+    status: 'failed',
+    verdict: `${failure.side === 'ref' ? 'reference' : 'candidate'} side failed: ${failure.what}`,
+    exitCode: 3,
+    failure,
+    demo,
+    outDir: resolve(job.cwd, job.outDir),
+    ref: {side: sideLabel(job.ref), image: job.refImage ?? '', rendered: !job.refImage},
+    cand: {side: sideLabel(job.cand), image: job.candImage ?? '', rendered: !job.candImage},
+    size,
+    metrics: null,
+    parity: null,
+    discrepancy: null,
+    features: null,
+    causes: [],
+    unexplained: {share: 0, sumDiffShare: null, sumSq: 0, sumDiff: 0, pixels: 0, region: none, groups: []},
+    groups: [],
+    traced: [],
+    budget: {maxPixels: job.maxPixels, traced: 0, rounds: 0, slots: 0},
+    map: null,
+    artifacts: [],
+    warnings,
+    elapsedMs: Date.now() - t0,
   }
 }
 
@@ -471,11 +652,16 @@ export function withinFloat32Rounding(r: number, c: number): boolean {
 
 /** Warns when a side's traced stored value is not the value its image holds at that pixel. */
 function checkReproduces(t: TracedPixel, vals: {ref: Map<string, unknown>; cand: Map<string, unknown>}, store: string, warnings: string[]): void {
-  for (const [role, img] of [['ref', t.ref], ['cand', t.cand]] as const) {
+  for (const [role, img] of [
+    ['ref', t.ref],
+    ['cand', t.cand],
+  ] as const) {
     const v = vals[role].get(store)
     if (typeof v !== 'number') continue
     if (Math.fround(v) !== Math.fround(img) && !withinFloat32Rounding(v, img)) {
-      warnings.push(`pixel ${t.slow},${t.fast}: the ${role === 'ref' ? 'reference' : 'candidate'} trace gives ${store} = ${v} but its image holds ${img}: the image and the trace do not come from the same run`)
+      warnings.push(
+        `pixel ${t.slow},${t.fast}: the ${role === 'ref' ? 'reference' : 'candidate'} trace gives ${store} = ${v} but its image holds ${img}: the image and the trace do not come from the same run`,
+      )
     }
   }
 }
@@ -483,7 +669,14 @@ function checkReproduces(t: TracedPixel, vals: {ref: Map<string, unknown>; cand:
 function finish(result: TriageResult, stage: EvidenceStage, job: TriageJob, t0: number, commit: () => void): TriageResult {
   result.elapsedMs = Date.now() - t0
   // the artifact list is known before the commit: the staged entries
-  const staged = ['triage.json', ...(result.map ? ['causes.png'] : []), ...(result.ref.rendered ? ['ref.float.bin'] : []), ...(result.cand.rendered ? ['cand.float.bin'] : []), ...(result.traced.length ? ['pixels/'] : []), 'manifest.json']
+  const staged = [
+    'triage.json',
+    ...(result.map ? ['causes.png'] : []),
+    ...(result.ref.rendered ? ['ref.float.bin'] : []),
+    ...(result.cand.rendered ? ['cand.float.bin'] : []),
+    ...(result.traced.length ? ['pixels/'] : []),
+    'manifest.json',
+  ]
   const shown = (f: string): string => relative(job.cwd, stage.finalPath(f)) || f
   result.artifacts = staged.map(shown)
   if (result.map) result.map.path = shown('causes.png')

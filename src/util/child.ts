@@ -121,9 +121,7 @@ export function runChild(file: string, args: string[], o: ChildOptions): Promise
     child.on('close', (code) => {
       if (timer) clearTimeout(timer)
       dispose()
-      void written.then(() =>
-        resolve({code: timedOut || stdoutCapped ? null : code, timedOut, stdoutCapped, stderr: stderr.slice(-tailBytes), startError}),
-      )
+      void written.then(() => resolve({code: timedOut || stdoutCapped ? null : code, timedOut, stdoutCapped, stderr: stderr.slice(-tailBytes), startError}))
     })
   })
 }

@@ -43,7 +43,10 @@ export function isInputError(e: unknown): e is InputError {
  * and the tail of its stderr for whoever shows more (trace's side failures). Exit code 2.
  */
 export class EngineFailure extends Error {
-  constructor(message: string, readonly stderrTail: string) {
+  constructor(
+    message: string,
+    readonly stderrTail: string,
+  ) {
     super(message)
     this.name = 'EngineFailure'
   }

@@ -90,7 +90,9 @@ export function checkOutputs(outputs: PathRole[], inputs: PathRole[] = []): void
     const st = statOrNull(o.path)
     const clash = st ? seen.get(`${st.dev}:${st.ino}`) : byName.get(resolve(o.path))
     if (clash) {
-      const what = inputs.includes(clash) ? `is also the input given as ${clash.field}: an output never replaces its own input` : `is also the output given as ${clash.field}`
+      const what = inputs.includes(clash)
+        ? `is also the input given as ${clash.field}: an output never replaces its own input`
+        : `is also the output given as ${clash.field}`
       throw new InputError(what, {file: o.path, field: o.field})
     }
     if (st) seen.set(`${st.dev}:${st.ino}`, o)
@@ -112,7 +114,10 @@ export function readBounded(path: string, o: {maxBytes: number; what: string; fi
     const st = fstatSync(fd)
     if (!st.isFile()) throw new InputError(`cannot read ${o.what}: is a ${kindOf(st)}, not a regular file`, {file: path, field: o.field})
     if (st.size > o.maxBytes) {
-      throw new InputError(`${o.what} is ${st.size} bytes, over the limit of ${o.maxBytes} bytes (${Math.round(o.maxBytes / MiB)} MiB)`, {file: path, field: o.field})
+      throw new InputError(`${o.what} is ${st.size} bytes, over the limit of ${o.maxBytes} bytes (${Math.round(o.maxBytes / MiB)} MiB)`, {
+        file: path,
+        field: o.field,
+      })
     }
     const buf = Buffer.allocUnsafe(st.size)
     let got = 0

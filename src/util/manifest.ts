@@ -79,4 +79,3 @@ export function sha256File(path: string): string {
   }
   return h.digest('hex')
 }
-

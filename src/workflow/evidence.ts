@@ -30,7 +30,10 @@ export function checkEvidenceFolder(outDir: string, cwd: string, inputs: PathRol
   const field = '--out'
   const abs = resolve(cwd, outDir)
   if (dirname(abs) === abs || inside(real(cwd), real(abs))) {
-    throw new InputError('is the current folder or one of its parents: the evidence goes into a folder of its own (e.g. --out nbtrace-out)', {file: outDir, field})
+    throw new InputError('is the current folder or one of its parents: the evidence goes into a folder of its own (e.g. --out nbtrace-out)', {
+      file: outDir,
+      field,
+    })
   }
   let st
   try {
@@ -44,12 +47,18 @@ export function checkEvidenceFolder(outDir: string, cwd: string, inputs: PathRol
   if (entries.length > 0) {
     const m = readManifest(abs)
     if (!m) {
-      throw new InputError(`exists and was not made by nbtrace (no ${MANIFEST}): nbtrace replaces only its own evidence folders; choose a new --out or empty this one`, {file: outDir, field})
+      throw new InputError(
+        `exists and was not made by nbtrace (no ${MANIFEST}): nbtrace replaces only its own evidence folders; choose a new --out or empty this one`,
+        {file: outDir, field},
+      )
     }
     const listed = new Set([MANIFEST, ...m.files.map((f) => f.name)])
     const foreign = listFiles(abs).filter((e) => !listed.has(e))
     if (foreign.length) {
-      throw new InputError(`holds files nbtrace did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): the evidence folder is replaced whole; move them or choose a new --out`, {file: outDir, field})
+      throw new InputError(
+        `holds files nbtrace did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): the evidence folder is replaced whole; move them or choose a new --out`,
+        {file: outDir, field},
+      )
     }
   }
   for (const i of inputs) {
@@ -66,7 +75,10 @@ export class EvidenceStage {
   readonly outDir: string
   private done = false
   private readonly dispose: () => void
-  constructor(outDir: string, private readonly cwd: string) {
+  constructor(
+    outDir: string,
+    private readonly cwd: string,
+  ) {
     this.outDir = resolve(cwd, outDir)
     const parent = dirname(this.outDir)
     try {

@@ -31,7 +31,11 @@ export interface SideSpec {
 export const roleName = (r: Role): string => (r === 'ref' ? 'reference' : 'candidate')
 
 export class SideFailure extends Error {
-  constructor(readonly role: Role, readonly what: string, readonly stderrTail: string) {
+  constructor(
+    readonly role: Role,
+    readonly what: string,
+    readonly stderrTail: string,
+  ) {
     super(`${roleName(role)} side failed: ${what}`)
   }
 }
@@ -66,7 +70,10 @@ export async function runTemplate(spec: SideSpec, v: TemplateRun): Promise<void>
     })
     const tail = tailLines(r.stderr)
     if (r.stdoutCapped) {
-      throw new InputError(`the ${roleName(spec.role)} program wrote more than ${v.maxStdoutBytes} bytes to stdout (limit: --max-trace-mb); it was stopped and nothing was kept`, {field})
+      throw new InputError(
+        `the ${roleName(spec.role)} program wrote more than ${v.maxStdoutBytes} bytes to stdout (limit: --max-trace-mb); it was stopped and nothing was kept`,
+        {field},
+      )
     }
     if (r.startError) throw new SideFailure(spec.role, `cannot start: ${r.startError}`, '')
     if (r.timedOut) throw new SideFailure(spec.role, `timed out after ${v.timeoutMs / 1000} s (--timeout): ${shown}`, tail)
@@ -78,10 +85,24 @@ export async function runTemplate(spec: SideSpec, v: TemplateRun): Promise<void>
   }
 }
 
-export function parseSide(role: Role, engine: string | undefined, template: string | undefined, fixes: string | undefined, faults: string | undefined, dflt: EngineName): SideSpec {
-  const split = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : [])
+export function parseSide(
+  role: Role,
+  engine: string | undefined,
+  template: string | undefined,
+  fixes: string | undefined,
+  faults: string | undefined,
+  dflt: EngineName,
+): SideSpec {
+  const split = (s: string | undefined) =>
+    s
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : []
   if (template && engine) throw new InputError(`give either --${role}-cmd or --${role}-engine, not both`, {field: `--${role}-cmd`})
-  if (template && (fixes || faults)) throw new InputError(`--${role}-fix/--${role}-inject apply to built-in engines, not to --${role}-cmd`, {field: `--${role}-cmd`})
+  if (template && (fixes || faults))
+    throw new InputError(`--${role}-fix/--${role}-inject apply to built-in engines, not to --${role}-cmd`, {field: `--${role}-cmd`})
   if (engine && engine !== 'c' && engine !== 'ts') throw new InputError(`expected c or ts, found ${engine}`, {field: `--${role}-engine`})
   if (template !== undefined && template.trim() === '') throw new InputError('empty command template', {field: `--${role}-cmd`})
   // a template that cannot be filled is refused before anything runs
@@ -100,7 +121,10 @@ function checkSwitches(spec: SideSpec): void {
   ] as const) {
     if (!ids.length) continue
     const unknown = ids.filter((id) => !known.some((k) => k.id === id))
-    if (unknown.length) throw new InputError(`unknown ${what} ${unknown.map((u) => `'${u}'`).join(', ')} (see nbtrace simulate --list-${what === 'fix' ? 'fixes' : 'faults'})`, {field: flag})
+    if (unknown.length)
+      throw new InputError(`unknown ${what} ${unknown.map((u) => `'${u}'`).join(', ')} (see nbtrace simulate --list-${what === 'fix' ? 'fixes' : 'faults'})`, {
+        field: flag,
+      })
     if (spec.engine === 'c') {
       // the C engine reproduces the quirks (no fix switches) and has only the faults faults.json
       // lists for it (the partial-image faults triage is tested with)

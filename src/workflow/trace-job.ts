@@ -84,7 +84,8 @@ function sideError(role: Role, e: unknown): unknown {
 }
 
 async function runSideImage(spec: SideSpec, job: TraceJob, args: string[], floatOut: string, intOut: string, onProgress?: (f: number) => void): Promise<void> {
-  if (spec.engine === 'cmd') throw new InputError(`--pixel auto with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
+  if (spec.engine === 'cmd')
+    throw new InputError(`--pixel auto with --${spec.role}-cmd needs --${spec.role}-image (a float image of that side)`, {field: `--${spec.role}-image`})
   const engine = await loadEngine(spec.engine, `--${spec.role}-engine`)
   // nbtrace's own engines parse -misset_seed correctly, so flags after the user's are safe here
   const extra = ['-floatfile', floatOut, '-intfile', intOut, '-nopgm', '-nonoise']
@@ -158,10 +159,12 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
       const candImg = job.candImage ? resolve(job.cwd, job.candImage) : stage.path('cand.float.bin')
       // both images run at once: progress is the mean of the two
       const done = [job.refImage ? 1 : 0, job.candImage ? 1 : 0]
-      const part = (i: number) => (f: number): void => {
-        done[i] = f
-        job.onProgress?.((done[0] + done[1]) / 2)
-      }
+      const part =
+        (i: number) =>
+        (f: number): void => {
+          done[i] = f
+          job.onProgress?.((done[0] + done[1]) / 2)
+        }
       const need = [
         !job.refImage && runSideImage(job.ref, job, args, refImg, stage.path('ref.int.img'), part(0)),
         !job.candImage && runSideImage(job.cand, job, args, candImg, stage.path('cand.int.img'), part(1)),
@@ -231,8 +234,15 @@ export async function runTraceJob(job: TraceJob): Promise<TraceJobResult> {
     stage.discard()
     if (e instanceof SideFailure) {
       return {
-        status: 'failed', exitCode: SIDE_FAILED, pixel: job.pixel && job.pixel !== 'auto' ? job.pixel : DEMO_PIXEL, pixelReason: '', demo,
-        outDir: stage.outDir, artifacts: [], report: null, parity: null,
+        status: 'failed',
+        exitCode: SIDE_FAILED,
+        pixel: job.pixel && job.pixel !== 'auto' ? job.pixel : DEMO_PIXEL,
+        pixelReason: '',
+        demo,
+        outDir: stage.outDir,
+        artifacts: [],
+        report: null,
+        parity: null,
         failure: {side: e.role, what: e.what, stderrTail: e.stderrTail},
       }
     }

@@ -65,10 +65,16 @@ describe('compare: alignment and the causal frontier (synthetic traces)', () => 
     const a = await compareTraces(asLoaded({header: H, values: base}), asLoaded({header: H, values: cand}))
     assert.equal(a.status, 'diverged')
     assert.equal(a.firstDivergence!.name, 'pix0_vector')
-    assert.deepEqual(a.rootCauses.map((r) => r.name), ['pix0_vector'])
+    assert.deepEqual(
+      a.rootCauses.map((r) => r.name),
+      ['pix0_vector'],
+    )
     assert.ok(a.rootCauses[0].cascade > 100)
     const b = await compareTraces(asLoaded({header: H, values: shuffled(base, 7)}), asLoaded({header: H, values: shuffled(cand, 9)}))
-    assert.deepEqual(b.rootCauses.map((r) => [r.name, r.class, r.iterations, r.cascade]), a.rootCauses.map((r) => [r.name, r.class, r.iterations, r.cascade]))
+    assert.deepEqual(
+      b.rootCauses.map((r) => [r.name, r.class, r.iterations, r.cascade]),
+      a.rootCauses.map((r) => [r.name, r.class, r.iterations, r.cascade]),
+    )
     assert.equal(b.counts.diverged, a.counts.diverged)
   })
   it('two independent roots are both found (--all), each with its own class', async () => {
@@ -102,7 +108,9 @@ describe('compare: alignment and the causal frontier (synthetic traces)', () => 
     assert.equal(r.status, 'mismatch')
     assert.equal(r.provenance.class, 'configuration')
     assert.equal(r.provenance.config[0].key, 'oversample')
-    const r2 = await compareTraces(asLoaded({header: H, values: base}), asLoaded({header: header({config: {oversample: 3}}), values: base}), {ignoreConfig: true})
+    const r2 = await compareTraces(asLoaded({header: H, values: base}), asLoaded({header: header({config: {oversample: 3}}), values: base}), {
+      ignoreConfig: true,
+    })
     assert.equal(r2.status, 'agree')
     const t = await compareTraces(asLoaded({header: H, values: base}), asLoaded({header: header({pixel: {slow: 5, fast: 3}}), values: base}))
     assert.equal(t.status, 'mismatch')
@@ -113,7 +121,10 @@ describe('compare: alignment and the causal frontier (synthetic traces)', () => 
 
 describe('compare: TypeScript engine traces', function () {
   this.timeout(120000)
-  const args = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 32 -pixel 0.1 -N 5 -oversample 2 -mosaic 0.5 -mosaic_domains 3 -phisteps 2 -osc 0.1'.split(' ')
+  const args =
+    '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 32 -pixel 0.1 -N 5 -oversample 2 -mosaic 0.5 -mosaic_domains 3 -phisteps 2 -osc 0.1'.split(
+      ' ',
+    )
   it('compare(A, A) agrees, and against a shuffled copy', async () => {
     const wd = tempDir()
     const t = traceInMemory({args, cwd: wd, pixel: {slow: 17, fast: 14}})
@@ -134,7 +145,9 @@ describe('compare: TypeScript engine traces', function () {
   it('compare(A, A) agrees for every golden case', async function () {
     const golden = GOLDEN
     if (!existsSync(golden)) this.skip()
-    for (const c of readdirSync(golden).filter((d) => /^c\d\d_/.test(d)).slice(0, 24)) {
+    for (const c of readdirSync(golden)
+      .filter((d) => /^c\d\d_/.test(d))
+      .slice(0, 24)) {
       const {readFileSync} = await import('node:fs')
       const dir = join(golden, c)
       const tc = readFileSync(join(dir, 'trace_cmd.txt'), 'utf8').trim().split(/\s+/).slice(1)
@@ -166,7 +179,10 @@ describe('compare: real legacy trace pairs (README truths)', () => {
     // the log's gating puts the per-phi lines at source 0, mosaic 0 of the pixel's one sub-pixel
     assert.deepEqual(r.firstDivergence!.loop, {thick: 0, subS: 0, subF: 0, source: 0, phi: 0, mosaic: 0})
     const m = await compareTraces(join(d, 'c.log'), join(d, 'py.log'))
-    assert.ok(m.rootCauses.some((x) => x.name === 'rot_b' && x.class === 'state-carry-over'), m.rootCauses.map((x) => `${x.name}:${x.class}`).join(' '))
+    assert.ok(
+      m.rootCauses.some((x) => x.name === 'rot_b' && x.class === 'state-carry-over'),
+      m.rootCauses.map((x) => `${x.name}:${x.class}`).join(' '),
+    )
   })
   it('cli-flags-003: three independent roots: pix0 geometry, crystal orientation, polarization', async () => {
     const d = join(L, 'cli-flags-003_phase-e_pix0-orientation')
@@ -174,7 +190,10 @@ describe('compare: real legacy trace pairs (README truths)', () => {
     const roots = r.rootCauses.map((x) => `${x.name}:${x.class}`)
     assert.equal(r.firstDivergence!.name, 'pix0_vector')
     assert.ok(roots.includes('pix0_vector:geometry'), roots.join(' '))
-    assert.ok(roots.some((x) => /^[abc]_star:lattice$|^rot_[abc]:lattice$/.test(x)), roots.join(' '))
+    assert.ok(
+      roots.some((x) => /^[abc]_star:lattice$|^rot_[abc]:lattice$/.test(x)),
+      roots.join(' '),
+    )
     assert.ok(roots.includes('polar_applied:polarization'), roots.join(' '))
   })
   it('source-weight-001: source count / ghost sources with wavelength 0', async () => {
@@ -195,7 +214,11 @@ describe('compare: the command', function () {
   before(async () => {
     wd = tempDir()
     await writeTrace(join(wd, 'a.jsonl'), H, base)
-    await writeTrace(join(wd, 'b.jsonl'), H, perturb(base, 'fluence', 1e-6).map((r, i) => ({...r, seq: i})))
+    await writeTrace(
+      join(wd, 'b.jsonl'),
+      H,
+      perturb(base, 'fluence', 1e-6).map((r, i) => ({...r, seq: i})),
+    )
     await writeTrace(join(wd, 's.jsonl'), H, shuffled(base))
     writeFileSync(join(wd, 'bad.jsonl'), JSON.stringify(H) + '\n{"type":"value","seq":0,"name":"nope","loop":{},"value":1}\n')
   })

@@ -17,7 +17,10 @@ function resolve(s: Schema): Schema {
   while (typeof cur.$ref === 'string') {
     const ref = cur.$ref
     assert.ok(ref.startsWith('#/'), `only local $refs are followed: ${ref}`)
-    cur = ref.slice(2).split('/').reduce<Schema>((o, k) => o[k] as Schema, schema)
+    cur = ref
+      .slice(2)
+      .split('/')
+      .reduce<Schema>((o, k) => o[k] as Schema, schema)
   }
   if (Array.isArray(cur.allOf)) {
     // merge object constraints (later entries refine earlier ones)
@@ -78,7 +81,9 @@ function check(checker: ts.TypeChecker, type: ts.Type, s: Schema, path: string, 
     const sk = kinds.get(k) ?? (k.startsWith('lit:"') ? kinds.get('string') : k.startsWith('lit:') ? kinds.get('number') : undefined)
     if (!sk) {
       if (k === 'string' && [...kinds.keys()].some((x) => x.startsWith('lit:"'))) continue
-      errors.push(`${path}: the type allows ${k === 'object' || k === 'array' ? k : k.replace(/^lit:/, '')} (${checker.typeToString(type)}), the schema does not`)
+      errors.push(
+        `${path}: the type allows ${k === 'object' || k === 'array' ? k : k.replace(/^lit:/, '')} (${checker.typeToString(type)}), the schema does not`,
+      )
       continue
     }
     if (k === 'array') {
@@ -121,7 +126,8 @@ function checkObject(checker: ts.TypeChecker, type: ts.Type, s: Schema, path: st
       continue
     }
     const optional = (p.flags & ts.SymbolFlags.Optional) !== 0
-    if (optional === required.has(n)) errors.push(`${at}: ${optional ? 'optional in the type, required in the schema' : 'required in the type, optional in the schema'}`)
+    if (optional === required.has(n))
+      errors.push(`${at}: ${optional ? 'optional in the type, required in the schema' : 'required in the type, optional in the schema'}`)
     check(checker, checker.getTypeOfSymbol(p), ps, at, errors)
   }
   for (const n of Object.keys(props)) if (!names.has(n)) errors.push(`${path}.${n}: in the schema, not in the type`)
@@ -131,7 +137,14 @@ describe('Report type and schemas/report.schema.json', function () {
   this.timeout(120000)
   it('describe the same object', () => {
     const file = join(ROOT, 'src', 'compare', 'report.ts')
-    const program = ts.createProgram([file], {strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true})
+    const program = ts.createProgram([file], {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      noEmit: true,
+      skipLibCheck: true,
+    })
     const checker = program.getTypeChecker()
     const sf = program.getSourceFile(file)!
     const sym = checker.getExportsOfModule(checker.getSymbolAtLocation(sf)!).find((x) => x.getName() === 'Report')

@@ -33,7 +33,11 @@ describe('compare: streaming alignment of files', function () {
   after(() => rmSync(wd, {recursive: true, force: true}))
   const file = async (values: ValueRecord[]): Promise<string> => {
     const f = join(wd, `t${n++}.jsonl`)
-    await writeTrace(f, H, values.map((r, i) => ({...r, seq: i})))
+    await writeTrace(
+      f,
+      H,
+      values.map((r, i) => ({...r, seq: i})),
+    )
     return f
   }
   const same = async (ref: ValueRecord[], cand: ValueRecord[]): Promise<Report> => {
@@ -49,7 +53,13 @@ describe('compare: streaming alignment of files', function () {
     ['a perturbed loop variable at one source', () => perturb(base, 'F_cell', 1.2, (l) => l.source === 1)],
     ['two roots', () => perturb(perturb(base, 'a_star', 1.5), 'kahn_factor', 2)],
     ['missing iterations and a missing variable', () => base.filter((v) => v.loop?.phi !== 1 && v.name !== 'parallax')],
-    ['NaN, infinities and -0', () => base.map((r) => (r.name === 'F_latt' && r.loop?.mosaic === 1 ? {...r, value: r.loop.source === 0 ? 'NaN' : r.loop.source === 1 ? '-Infinity' : -0} : r))],
+    [
+      'NaN, infinities and -0',
+      () =>
+        base.map((r) =>
+          r.name === 'F_latt' && r.loop?.mosaic === 1 ? {...r, value: r.loop.source === 0 ? 'NaN' : r.loop.source === 1 ? '-Infinity' : -0} : r,
+        ),
+    ],
   ]
   for (const [what, make] of cases) {
     it(`${what}: identical reports in memory and from files, in loop order, per variable and shuffled`, async () => {

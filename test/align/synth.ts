@@ -17,9 +17,18 @@ export function asLoaded(t: {header: HeaderRecord; values: ValueRecord[]}, file 
 
 export function header(over: Partial<HeaderRecord> = {}): HeaderRecord {
   return {
-    type: 'header', schema: 'nbtrace-trace', version: 1, format: 'nbtrace',
+    type: 'header',
+    schema: 'nbtrace-trace',
+    version: 1,
+    format: 'nbtrace',
     producer: {name: 'synth', version: '1', precision: 'float64'},
-    pixel: {slow: 3, fast: 5}, args: [], config: {oversample: 2}, configHash: null, inputs: [], created: '2026-01-01T00:00:00Z', catalogue: 1,
+    pixel: {slow: 3, fast: 5},
+    args: [],
+    config: {oversample: 2},
+    configHash: null,
+    inputs: [],
+    created: '2026-01-01T00:00:00Z',
+    catalogue: 1,
     ...over,
   }
 }
@@ -29,12 +38,18 @@ function val(name: string, loop: Loop, shape: string, i: number): TraceValue {
   const h = [...name].reduce((a, c) => (a * 31 + c.charCodeAt(0)) % 9973, 7) + i * 0.37 + Object.values(loop).reduce((a, b) => a * 7 + b + 1, 1) * 0.011
   const x = 1 + (h % 97) / 10
   switch (shape) {
-    case 'int': return 1 + (Math.floor(h) % 5)
-    case 'ivec3': return [1, 2, 3]
-    case 'vec3': return [x, x / 3, -x / 7]
-    case 'mat3': return [1, 0, 0, 0, 1, 0, 0, 0, 1]
-    case 'enum': return 'x'
-    default: return x
+    case 'int':
+      return 1 + (Math.floor(h) % 5)
+    case 'ivec3':
+      return [1, 2, 3]
+    case 'vec3':
+      return [x, x / 3, -x / 7]
+    case 'mat3':
+      return [1, 0, 0, 0, 1, 0, 0, 0, 1]
+    case 'enum':
+      return 'x'
+    default:
+      return x
   }
 }
 
@@ -58,27 +73,44 @@ export function synthTrace(shape: SynthShape = {thick: 1, subS: 2, subF: 2, sour
     out.push({type: 'value', seq: out.length, name, loop, value: v})
   }
   const scoped = (l: number) => cat.variables.filter((v) => v.loop.length === l)
-  for (const v of scoped(0)) if (!['I_before_scaling', 'capture_fraction_applied', 'polar_applied', 'omega_applied', 'I_pixel_final', 'float_pixel'].includes(v.name)) emit(v.name, {})
+  for (const v of scoped(0))
+    if (!['I_before_scaling', 'capture_fraction_applied', 'polar_applied', 'omega_applied', 'I_pixel_final', 'float_pixel'].includes(v.name)) emit(v.name, {})
   for (let m = 0; m < shape.mosaic; m++) for (const n of ['mosaic_rng_draws', 'mosaic_angle', 'mosaic_umat']) emit(n, {mosaic: m})
   for (let s = 0; s < shape.source; s++) for (const n of ['source_dir', 'source_lambda', 'source_weight']) emit(n, {source: s})
   for (let t = 0; t < shape.thick; t++) {
     emit('Odet', {thick: t})
-    for (let a = 0; a < shape.subS; a++) for (let b = 0; b < shape.subF; b++) {
-      const L3 = {thick: t, subS: a, subF: b}
-      for (const n of ['Fdet', 'Sdet', 'pixel_pos', 'airpath', 'diffracted', 'obliquity', 'omega_pixel', 'parallax', 'capture_fraction']) emit(n, L3)
-      for (let s = 0; s < shape.source; s++) {
-        const L4 = {...L3, source: s}
-        for (const n of ['incident', 'lambda', 'scattering', 'stol', 'cos2theta', 'polar']) emit(n, L4)
-        for (let p = 0; p < shape.phi; p++) {
-          const L5 = {...L4, phi: p}
-          for (const n of ['phi', 'ap', 'bp', 'cp']) emit(n, L5)
-          for (let m = 0; m < shape.mosaic; m++) {
-            const L6 = {...L5, mosaic: m}
-            for (const n of ['rot_a', 'rot_b', 'rot_c', 'hkl_frac', 'hkl_rounded', 'F_latt_a', 'F_latt_b', 'F_latt_c', 'F_latt', 'F_cell_mode', 'F_cell', 'I_term', 'I_sum']) emit(n, L6)
+    for (let a = 0; a < shape.subS; a++)
+      for (let b = 0; b < shape.subF; b++) {
+        const L3 = {thick: t, subS: a, subF: b}
+        for (const n of ['Fdet', 'Sdet', 'pixel_pos', 'airpath', 'diffracted', 'obliquity', 'omega_pixel', 'parallax', 'capture_fraction']) emit(n, L3)
+        for (let s = 0; s < shape.source; s++) {
+          const L4 = {...L3, source: s}
+          for (const n of ['incident', 'lambda', 'scattering', 'stol', 'cos2theta', 'polar']) emit(n, L4)
+          for (let p = 0; p < shape.phi; p++) {
+            const L5 = {...L4, phi: p}
+            for (const n of ['phi', 'ap', 'bp', 'cp']) emit(n, L5)
+            for (let m = 0; m < shape.mosaic; m++) {
+              const L6 = {...L5, mosaic: m}
+              for (const n of [
+                'rot_a',
+                'rot_b',
+                'rot_c',
+                'hkl_frac',
+                'hkl_rounded',
+                'F_latt_a',
+                'F_latt_b',
+                'F_latt_c',
+                'F_latt',
+                'F_cell_mode',
+                'F_cell',
+                'I_term',
+                'I_sum',
+              ])
+                emit(n, L6)
+            }
           }
         }
       }
-    }
   }
   for (const n of ['I_before_scaling', 'capture_fraction_applied', 'polar_applied', 'omega_applied', 'I_pixel_final', 'float_pixel']) emit(n, {})
   return out
@@ -104,7 +136,10 @@ export function perturb(values: ValueRecord[], name: string, f: number, where: (
       hit.push(loop)
       return {...r, value: scale(r.value, f)}
     }
-    if (down.has(r.name) && hit.some((h) => Object.entries(h).every(([k, v]) => (loop as Record<string, number>)[k] === undefined || (loop as Record<string, number>)[k] === v))) {
+    if (
+      down.has(r.name) &&
+      hit.some((h) => Object.entries(h).every(([k, v]) => (loop as Record<string, number>)[k] === undefined || (loop as Record<string, number>)[k] === v))
+    ) {
       const def = cat.byName.get(r.name)!
       if (def.shape === 'int' || def.shape === 'ivec3' || def.shape === 'enum') return r
       return {...r, value: scale(r.value, 1.01)}

@@ -47,8 +47,13 @@ describe('architecture: the arrows between folders of src/', () => {
   const folderOf = (p: string): string => relative(src, p).split('/')[0]
 
   it('every folder of src/ is in the table', () => {
-    const folders = readdirSync(src, {withFileTypes: true}).filter((e) => e.isDirectory()).map((e) => e.name)
-    assert.deepEqual(folders.filter((f) => !(f in ALLOWED)), [])
+    const folders = readdirSync(src, {withFileTypes: true})
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+    assert.deepEqual(
+      folders.filter((f) => !(f in ALLOWED)),
+      [],
+    )
   })
 
   it('no runtime import runs against the table (no arrow runs back up)', () => {

@@ -5,7 +5,10 @@ import {readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {BIN_TRACE, caseArgs, dec, ensureBuilt, goldenCases, readJsonl, ROOT, run, stageCase} from './helpers.js'
 
-interface Tol {rtol: number; atol: number}
+interface Tol {
+  rtol: number
+  atol: number
+}
 function tolerances(): Map<string, Tol> {
   const cat = JSON.parse(readFileSync(join(ROOT, 'schemas', 'catalogue.json'), 'utf8'))
   return new Map(cat.variables.map((v: any) => [v.name, cat.tolerances[v.tolerance].f64 as Tol]))

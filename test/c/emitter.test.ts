@@ -91,7 +91,11 @@ describe('nbtrace.h emitter', function () {
     dir = mkdtempSync(join(tmpdir(), 'nbtrace-emitter-'))
     writeFileSync(join(dir, 'tiny.c'), PROGRAM)
     exe = join(dir, 'tiny')
-    const r = spawnSync(cc, ['-std=c99', '-O2', '-ffp-contract=off', '-Wall', '-Wextra', '-DNBTRACE_ENABLE', `-I${join(CDIR, 'include')}`, 'tiny.c', '-o', exe, '-lm'], {cwd: dir, encoding: 'utf8'})
+    const r = spawnSync(
+      cc,
+      ['-std=c99', '-O2', '-ffp-contract=off', '-Wall', '-Wextra', '-DNBTRACE_ENABLE', `-I${join(CDIR, 'include')}`, 'tiny.c', '-o', exe, '-lm'],
+      {cwd: dir, encoding: 'utf8'},
+    )
     assert.equal(r.status, 0, r.stderr)
     assert.equal(r.stderr.trim(), '', 'the emitter compiles without warnings')
   })
@@ -131,14 +135,40 @@ describe('nbtrace.h emitter', function () {
   it('prints doubles exactly like JavaScript String(x)', () => {
     // literals with more digits than a double holds are deliberate: the nearest double is the input
     /* eslint-disable no-loss-of-precision */
-    const xs: number[] = [0.1, 1 / 3, 2 / 3, 1e21, 1e20, 123456789012345680000, 1e-6, 9.999999999999999e-7, 1e-7, 5e-324,
-      Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 53, 2 ** -1074, 2 ** 1023, 1.5e29, 125932015286227086360700780544.0, 7.94079248018965e-30,
-      100, 1e10, 0.000001234, 1.7976931348623157e308, 4.35, 0.3, 1e23, 2 ** 60, 9007199254740993]
+    const xs: number[] = [
+      0.1,
+      1 / 3,
+      2 / 3,
+      1e21,
+      1e20,
+      123456789012345680000,
+      1e-6,
+      9.999999999999999e-7,
+      1e-7,
+      5e-324,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      2 ** 53,
+      2 ** -1074,
+      2 ** 1023,
+      1.5e29,
+      125932015286227086360700780544.0,
+      7.94079248018965e-30,
+      100,
+      1e10,
+      0.000001234,
+      1.7976931348623157e308,
+      4.35,
+      0.3,
+      1e23,
+      2 ** 60,
+      9007199254740993,
+    ]
     /* eslint-enable no-loss-of-precision */
     for (let e = -1074; e <= 1023; e += 7) xs.push(2 ** e, -(2 ** e) * 3)
     const buf = new DataView(new ArrayBuffer(8))
     let seed = 12345
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296)
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296
     for (let i = 0; i < 20000; i++) {
       buf.setUint32(0, Math.floor(rnd() * 4294967296))
       buf.setUint32(4, Math.floor(rnd() * 4294967296))
@@ -204,7 +234,10 @@ describe('nbtrace.h emitter', function () {
 
   it('compiles out entirely without NBTRACE_ENABLE', () => {
     const src = join(dir, 'off.c')
-    writeFileSync(src, '#include "nbtrace.h"\nint main(void){ double x = 1; NBT_SCALAR("airpath", NBT_LSUB(0,0,0), x); NBT_PIXEL(0,0); NBT_PIXEL_END(); return (int)x - 1; }\n')
+    writeFileSync(
+      src,
+      '#include "nbtrace.h"\nint main(void){ double x = 1; NBT_SCALAR("airpath", NBT_LSUB(0,0,0), x); NBT_PIXEL(0,0); NBT_PIXEL_END(); return (int)x - 1; }\n',
+    )
     const r = spawnSync(process.env.CC || 'gcc', ['-std=c99', '-O2', '-Wall', `-I${join(CDIR, 'include')}`, src, '-o', join(dir, 'off')], {encoding: 'utf8'})
     assert.equal(r.status, 0, r.stderr)
     const nm = spawnSync('nm', [join(dir, 'off')], {encoding: 'utf8'})
@@ -212,10 +245,12 @@ describe('nbtrace.h emitter', function () {
     assert.equal(spawnSync(join(dir, 'off')).status, 0)
   })
 
-  it('prints the shortest round-trip digits on 10^6 random doubles (subnormals included), checked with printf %.Ne + strtod, and the old formatter\'s text on 5x10^4', function () {
-    this.timeout(600000)   // about 4 s of CPU; much more wall time on a loaded machine
+  it("prints the shortest round-trip digits on 10^6 random doubles (subnormals included), checked with printf %.Ne + strtod, and the old formatter's text on 5x10^4", function () {
+    this.timeout(600000) // about 4 s of CPU; much more wall time on a loaded machine
     const bin = join(dir, 'fmt-check')
-    const b = spawnSync(CC, ['-std=c99', ...STRICT, '-D_DEFAULT_SOURCE', '-Wall', '-Wextra', `-I${join(CDIR, 'include')}`, FMT_CHECK, '-o', bin, '-lm'], {encoding: 'utf8'})
+    const b = spawnSync(CC, ['-std=c99', ...STRICT, '-D_DEFAULT_SOURCE', '-Wall', '-Wextra', `-I${join(CDIR, 'include')}`, FMT_CHECK, '-o', bin, '-lm'], {
+      encoding: 'utf8',
+    })
     assert.equal(b.status, 0, b.stderr)
     assert.equal(b.stderr.trim(), '', 'fmt-check compiles without warnings')
     // a different slice of the 10^7 that bench/fmt.ts checks (seed 1 there)
@@ -248,7 +283,9 @@ describe('nbtrace.h emitter', function () {
 
   it('nbt_take_args removes the trace flags wherever they are, so the program parses exactly the other arguments', () => {
     const src = join(dir, 'args.c')
-    writeFileSync(src, String.raw`
+    writeFileSync(
+      src,
+      String.raw`
 #define NBTRACE_IMPLEMENTATION
 #include "nbtrace.h"
 #include <stdio.h>
@@ -261,9 +298,12 @@ int main(int argc, char **argv)
     if (r == 1) { nbt_begin(); nbt_close(); }
     return r < 0 ? 2 : 0;
 }
-`)
+`,
+    )
     const bin = join(dir, 'args')
-    const b = spawnSync(CC, ['-std=c99', ...STRICT, '-Wall', '-Wextra', '-DNBTRACE_ENABLE', `-I${join(CDIR, 'include')}`, src, '-o', bin, '-lm'], {encoding: 'utf8'})
+    const b = spawnSync(CC, ['-std=c99', ...STRICT, '-Wall', '-Wextra', '-DNBTRACE_ENABLE', `-I${join(CDIR, 'include')}`, src, '-o', bin, '-lm'], {
+      encoding: 'utf8',
+    })
     assert.equal(b.status, 0, b.stderr)
     const out = join(dir, 'args.jsonl')
     // upstream-style parsers read "-misset_seed 5" followed by three more arguments as misset
@@ -278,7 +318,12 @@ int main(int argc, char **argv)
     assert.deepEqual(readJsonl(out)[0].pixel, {slow: 3, fast: 4})
     r = spawnSync(bin, ['-N', '5'], {encoding: 'utf8'})
     assert.equal(r.stdout.trim(), '0 3 [-N] [5] null', 'no trace flags: nothing opened')
-    for (const bad of [['-trace_pixel', '3'], ['-trace_pixel', '3', 'x'], ['-trace_pixel', '-1', '2'], ['-trace_pixel', '1', '2', '-trace_out']]) {
+    for (const bad of [
+      ['-trace_pixel', '3'],
+      ['-trace_pixel', '3', 'x'],
+      ['-trace_pixel', '-1', '2'],
+      ['-trace_pixel', '1', '2', '-trace_out'],
+    ]) {
       r = spawnSync(bin, bad, {encoding: 'utf8'})
       assert.equal(r.status, 2, bad.join(' '))
       assert.match(r.stderr, /^nbtrace: -trace_(pixel|out) needs/)
@@ -293,7 +338,9 @@ int main(int argc, char **argv)
     }
     // the region names only its own variables: the trace macros need no clause entries
     const src = join(dir, 'omp.c')
-    writeFileSync(src, String.raw`
+    writeFileSync(
+      src,
+      String.raw`
 #define NBTRACE_IMPLEMENTATION
 #include "nbtrace.h"
 #include <math.h>
@@ -325,10 +372,15 @@ int main(int argc, char **argv)
     printf("%.17g\n", sum);
     return 0;
 }
-`)
+`,
+    )
     const build = (flags: string[], name: string): string => {
       const bin = join(dir, name)
-      const b = spawnSync(CC, ['-std=gnu99', ...STRICT, '-Wall', '-Wextra', '-DNBTRACE_ENABLE', ...flags, `-I${join(CDIR, 'include')}`, src, '-o', bin, '-lm'], {encoding: 'utf8'})
+      const b = spawnSync(
+        CC,
+        ['-std=gnu99', ...STRICT, '-Wall', '-Wextra', '-DNBTRACE_ENABLE', ...flags, `-I${join(CDIR, 'include')}`, src, '-o', bin, '-lm'],
+        {encoding: 'utf8'},
+      )
       assert.equal(b.status, 0, b.stderr)
       assert.equal(b.stderr.trim(), '', `${name} compiles without warnings`)
       return bin
@@ -342,10 +394,12 @@ int main(int argc, char **argv)
       return readFileSync(out, 'utf8').replace(/"created":"[^"]*"/, '"created":""')
     }
     const ref = body(serial, 1, 'serial')
-    const recs = ref.trim().split('\n').map((l) => JSON.parse(l))
+    const recs = ref
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     assert.equal(recs.length, 1 + 1 + 40 + 2 + 1)
     assert.deepEqual(recs[0].pixel, {slow: 17, fast: 29})
     for (const t of [1, 2, 16]) assert.equal(body(par, t, `t${t}`), ref, `${t} threads`)
   })
 })
-

@@ -41,8 +41,18 @@ describe('cEngine', function () {
   })
 
   it('traces one pixel into traceOut (trace flags first, so -misset_seed stays last)', async () => {
-    assert.deepEqual(cArgs({args: ['-N', '5', '-misset_seed', '5'], cwd: '/w', tracePixel: {slow: 1, fast: 2}, traceOut: 't.jsonl'}),
-      ['-trace_pixel', '1', '2', '-trace_out', '/w/t.jsonl', '-trace_only', '-N', '5', '-misset_seed', '5'])
+    assert.deepEqual(cArgs({args: ['-N', '5', '-misset_seed', '5'], cwd: '/w', tracePixel: {slow: 1, fast: 2}, traceOut: 't.jsonl'}), [
+      '-trace_pixel',
+      '1',
+      '2',
+      '-trace_out',
+      '/w/t.jsonl',
+      '-trace_only',
+      '-N',
+      '5',
+      '-misset_seed',
+      '5',
+    ])
     const r = await cEngine.run({args: caseArgs('c03_hkl_sparse'), cwd: dir, tracePixel: {slow: 48, fast: 48}, traceOut: 'px.jsonl'})
     assert.ok(r.outputs.includes(join(dir, 'px.jsonl')))
     const recs = readJsonl(join(dir, 'px.jsonl'))
@@ -51,18 +61,45 @@ describe('cEngine', function () {
   })
 
   it('rejects planted faults and fixes with one line', async () => {
-    await assert.rejects(cEngine.run({args: caseArgs('c03_hkl_sparse'), cwd: dir, faults: ['fluence-per-mm2']}), (e: Error) => /--inject/.test(e.message) && !e.message.includes('\n'))
+    await assert.rejects(
+      cEngine.run({args: caseArgs('c03_hkl_sparse'), cwd: dir, faults: ['fluence-per-mm2']}),
+      (e: Error) => /--inject/.test(e.message) && !e.message.includes('\n'),
+    )
     await assert.rejects(cEngine.run({args: caseArgs('c03_hkl_sparse'), cwd: dir, fixes: ['Q3']}), /no --fix/)
   })
 
-  it('reports a failing run with the program\'s reason', async () => {
+  it("reports a failing run with the program's reason", async () => {
     await assert.rejects(cEngine.run({args: ['-cell', '10', '10', '10', '-nopgm'], cwd: dir}), /C engine failed: no structure factors/)
   })
 
   it('kills a run that exceeds the timeout', async () => {
     const t0 = Date.now()
     await assert.rejects(
-      cEngine.run({args: ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '1', '-detpixels', '3000', '-oversample', '4', '-nopgm', '-nonoise', '-floatfile', 'big.bin', '-intfile', 'big.img'], cwd: dir, timeoutMs: 300}),
+      cEngine.run({
+        args: [
+          '-cell',
+          '100',
+          '100',
+          '100',
+          '90',
+          '90',
+          '90',
+          '-default_F',
+          '1',
+          '-detpixels',
+          '3000',
+          '-oversample',
+          '4',
+          '-nopgm',
+          '-nonoise',
+          '-floatfile',
+          'big.bin',
+          '-intfile',
+          'big.img',
+        ],
+        cwd: dir,
+        timeoutMs: 300,
+      }),
       /timed out/,
     )
     assert.ok(Date.now() - t0 < 10000)

@@ -32,7 +32,8 @@ const REGION: Record<string, (slow: number, fast: number) => boolean> = {
 
 function table(): string {
   const rows: string[] = []
-  for (let h = -9; h <= 9; h++) for (let k = -9; k <= 9; k++) for (let l = -7; l <= 7; l++) rows.push(`${h} ${k} ${l} ${20 + (Math.abs(h * 7 + k * 3 - l * 5) % 60)}`)
+  for (let h = -9; h <= 9; h++)
+    for (let k = -9; k <= 9; k++) for (let l = -7; l <= 7; l++) rows.push(`${h} ${k} ${l} ${20 + (Math.abs(h * 7 + k * 3 - l * 5) % 60)}`)
   return rows.join('\n') + '\n'
 }
 
@@ -53,7 +54,23 @@ describe('C engine: planted partial-image faults', function () {
   after(() => wd && rmSync(wd, {recursive: true, force: true}))
 
   const image = async (engine: string, inject: string[], name: string): Promise<Float32Array> => {
-    const r = await runCli(['simulate', '--engine', engine, ...(inject.length ? ['--inject', inject.join(',')] : []), '--', ...ARGS, '-floatfile', name, '-intfile', `${name}.img`, '-nopgm', '-nonoise'], {cwd: wd})
+    const r = await runCli(
+      [
+        'simulate',
+        '--engine',
+        engine,
+        ...(inject.length ? ['--inject', inject.join(',')] : []),
+        '--',
+        ...ARGS,
+        '-floatfile',
+        name,
+        '-intfile',
+        `${name}.img`,
+        '-nopgm',
+        '-nonoise',
+      ],
+      {cwd: wd},
+    )
     assert.equal(r.code, 0, r.stderr)
     return floats(join(wd, name))
   }
@@ -67,7 +84,10 @@ describe('C engine: planted partial-image faults', function () {
       const faithful = await image('c', [], `ok-${f.id}.bin`)
       const c = await image('c', [f.id], `c-${f.id}.bin`)
       const ts = await image('ts', [f.id], `ts-${f.id}.bin`)
-      assert.ok(Buffer.from(c.buffer, c.byteOffset, c.byteLength).equals(Buffer.from(ts.buffer, ts.byteOffset, ts.byteLength)), 'C and TS images with the fault differ')
+      assert.ok(
+        Buffer.from(c.buffer, c.byteOffset, c.byteLength).equals(Buffer.from(ts.buffer, ts.byteOffset, ts.byteLength)),
+        'C and TS images with the fault differ',
+      )
       let changed = 0
       let best = -1
       let bestD = 0
@@ -86,22 +106,34 @@ describe('C engine: planted partial-image faults', function () {
       assert.ok(changed > 50 && changed < c.length, `${changed} pixels changed`)
       // the C trace of the most changed pixel, faithful vs faulted: the first difference is the declared variable
       const pixel = `${Math.floor(best / 96)},${best % 96}`
-      for (const [name, inject] of [['a.jsonl', []], ['b.jsonl', [f.id]]] as const) {
-        const r = await runCli(['simulate', '--engine', 'c', ...(inject.length ? ['--inject', inject.join(',')] : []), '--trace-pixel', pixel, '--trace-out', name, '--', ...ARGS], {cwd: wd})
+      for (const [name, inject] of [
+        ['a.jsonl', []],
+        ['b.jsonl', [f.id]],
+      ] as const) {
+        const r = await runCli(
+          ['simulate', '--engine', 'c', ...(inject.length ? ['--inject', inject.join(',')] : []), '--trace-pixel', pixel, '--trace-out', name, '--', ...ARGS],
+          {cwd: wd},
+        )
         assert.equal(r.code, 0, r.stderr)
       }
       const cmp = await runCli(['compare', 'a.jsonl', 'b.jsonl', '--json'], {cwd: wd})
       assert.equal(cmp.code, 1, cmp.stderr)
       const rep = JSON.parse(cmp.stdout) as {firstDivergence: {name: string}; rootCauses: {name: string}[]}
       assert.equal(rep.firstDivergence.name, f.variable)
-      assert.deepEqual(rep.rootCauses.map((x) => x.name), [f.variable])
+      assert.deepEqual(
+        rep.rootCauses.map((x) => x.name),
+        [f.variable],
+      )
     })
   }
 
   it('refuses, in one line, a fault the C engine does not have', async () => {
     const r = await runCli(['simulate', '--engine', 'c', '--inject', 'kahn-default-one', '--', ...ARGS, '-floatfile', 'x.bin'], {cwd: wd})
     assert.equal(r.code, 2)
-    assert.match(r.stderr.trim(), /^nbtrace: .*has only the planted faults hkl-outside-zero, tile-fast-offset, high-angle-obliquity: --inject kahn-default-one needs --engine ts$/)
+    assert.match(
+      r.stderr.trim(),
+      /^nbtrace: .*has only the planted faults hkl-outside-zero, tile-fast-offset, high-angle-obliquity: --inject kahn-default-one needs --engine ts$/,
+    )
     assert.equal(r.stderr.trim().split('\n').length, 1)
   })
 })

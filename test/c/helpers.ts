@@ -45,7 +45,10 @@ export function stageCase(name: string): string {
 
 /** nanoBragg arguments of cmd.txt / trace_cmd.txt (program name dropped). */
 export function caseArgs(name: string, file = 'cmd.txt'): string[] {
-  return readFileSync(join(GOLDEN, name, file), 'utf8').trim().split(/\s+/).slice(1)
+  return readFileSync(join(GOLDEN, name, file), 'utf8')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
 }
 
 export function run(bin: string, args: string[], cwd: string): {status: number | null; stdout: string; stderr: string} {
@@ -142,13 +145,19 @@ export function traceProblems(recs: Rec[]): string[] {
     if (keys.join(',') !== v.loop.join(',')) problems.push(`${r.name}: loop keys ${keys} != ${v.loop}`)
     const x = r.value
     const ok =
-      v.shape === 'scalar' ? isNum(x)
-      : v.shape === 'int' ? Number.isInteger(x)
-      : v.shape === 'vec3' ? Array.isArray(x) && x.length === 3 && x.every(isNum)
-      : v.shape === 'ivec3' ? Array.isArray(x) && x.length === 3 && x.every(Number.isInteger)
-      : v.shape === 'mat3' ? Array.isArray(x) && x.length === 9 && x.every(isNum)
-      : v.shape === 'enum' ? typeof x === 'string' && (v.enum ?? []).includes(x)
-      : false
+      v.shape === 'scalar'
+        ? isNum(x)
+        : v.shape === 'int'
+          ? Number.isInteger(x)
+          : v.shape === 'vec3'
+            ? Array.isArray(x) && x.length === 3 && x.every(isNum)
+            : v.shape === 'ivec3'
+              ? Array.isArray(x) && x.length === 3 && x.every(Number.isInteger)
+              : v.shape === 'mat3'
+                ? Array.isArray(x) && x.length === 9 && x.every(isNum)
+                : v.shape === 'enum'
+                  ? typeof x === 'string' && (v.enum ?? []).includes(x)
+                  : false
     if (!ok) problems.push(`${r.name}: value ${JSON.stringify(x)} is not a ${v.shape}`)
   })
   return problems

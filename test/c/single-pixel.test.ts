@@ -20,15 +20,71 @@ describe('C single-pixel mode', function () {
   })
   after(() => dir && rmSync(dir, {recursive: true, force: true}))
 
-  const args = ['-cell', '50', '50', '50', '90', '90', '90', '-hkl', 'grid4.hkl', '-default_F', '10', '-N', '2', '-lambda', '1',
-    '-distance', '85', '-detpixels', '48', '-pixel', '0.12', '-oversample', '2', '-Xbeam', '0.9', '-phi', '0', '-osc', '2', '-phisteps', '3',
-    '-mosaic', '0.3', '-mosaic_domains', '3', '-hdivrange', '0.4', '-hdivsteps', '2', '-roi', '2', '45', '1', '46', '-nopgm', '-nonoise', '-quiet']
+  const args = [
+    '-cell',
+    '50',
+    '50',
+    '50',
+    '90',
+    '90',
+    '90',
+    '-hkl',
+    'grid4.hkl',
+    '-default_F',
+    '10',
+    '-N',
+    '2',
+    '-lambda',
+    '1',
+    '-distance',
+    '85',
+    '-detpixels',
+    '48',
+    '-pixel',
+    '0.12',
+    '-oversample',
+    '2',
+    '-Xbeam',
+    '0.9',
+    '-phi',
+    '0',
+    '-osc',
+    '2',
+    '-phisteps',
+    '3',
+    '-mosaic',
+    '0.3',
+    '-mosaic_domains',
+    '3',
+    '-hdivrange',
+    '0.4',
+    '-hdivsteps',
+    '2',
+    '-roi',
+    '2',
+    '45',
+    '1',
+    '46',
+    '-nopgm',
+    '-nonoise',
+    '-quiet',
+  ]
 
   it('equals the full image at pixels before, at and after the fallback', () => {
     const full = run(BIN_TRACE, [...args, '-floatfile', 'full.bin', '-intfile', 'full.img'], dir)
     assert.equal(full.status, 0, full.stderr)
     const img = readFileSync(join(dir, 'full.bin'))
-    const pixels = [[1, 2], [1, 3], [5, 40], [12, 20], [24, 24], [30, 7], [46, 45], [47, 47], [0, 0]]
+    const pixels = [
+      [1, 2],
+      [1, 3],
+      [5, 40],
+      [12, 20],
+      [24, 24],
+      [30, 7],
+      [46, 45],
+      [47, 47],
+      [0, 0],
+    ]
     for (const [s, f] of pixels) {
       const out = `p_${s}_${f}.jsonl`
       const r = run(BIN_TRACE, ['-trace_pixel', String(s), String(f), '-trace_out', out, '-trace_only', ...args], dir)

@@ -91,7 +91,12 @@ describe('C reference engine: threads over rows', function () {
         const r = runAt(BIN_TRACE, ['-trace_pixel', '50', '40', '-trace_out', out, ...caseArgs(name!)], dir, t)
         assert.equal(r.status, 0, r.stderr)
         // the header names the command (its trace_out differs); the records must be the same
-        traces.push(readFileSync(out, 'utf8').split('\n').filter((l) => l && !l.includes('"type":"header"')).join('\n'))
+        traces.push(
+          readFileSync(out, 'utf8')
+            .split('\n')
+            .filter((l) => l && !l.includes('"type":"header"'))
+            .join('\n'),
+        )
       }
       assert.ok(traces[0].split('\n').length > 100, 'the traced pixel has records')
       assert.equal(traces[1], traces[0])

@@ -5,8 +5,20 @@ import assert from 'node:assert/strict'
 import {readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {
-  BIN_TRACE, caseArgs, catalogue, close, dec, ensureBuilt, GOLDEN, goldenCases, parseTraceC, readJsonl, run,
-  stageCase, traceProblems, type Rec,
+  BIN_TRACE,
+  caseArgs,
+  catalogue,
+  close,
+  dec,
+  ensureBuilt,
+  GOLDEN,
+  goldenCases,
+  parseTraceC,
+  readJsonl,
+  run,
+  stageCase,
+  traceProblems,
+  type Rec,
 } from './helpers.js'
 
 const RTOL = 1e-12 // TRACE_C prints %.15g
@@ -94,7 +106,9 @@ describe('C reference engine: traces of the golden pixels', function () {
         assert.ok(Object.is(dec(fp.value), ref), `float_pixel ${fp.value} != float.bin ${ref}`)
         // set-up records in catalogue order
         const setupNames = recs.filter((r) => r.type === 'value' && Object.keys(r.loop).length === 0).map((r) => r.name)
-        const catNames = catalogue().filter((v) => v.loop.length === 0).map((v) => v.name)
+        const catNames = catalogue()
+          .filter((v) => v.loop.length === 0)
+          .map((v) => v.name)
         const catSetup = catNames.slice(0, catNames.indexOf('mosaic_seed') + 1)
         assert.deepEqual(setupNames.slice(0, catSetup.length), catSetup)
         // agreement with the reference TRACE_C log

@@ -7,7 +7,12 @@ import {formatDuration, Progress} from '../../src/cli/output.js'
 
 const widths = (text: string): number[] => text.split('\n').map(displayWidth)
 
-const columns: Column[] = [{header: 'id', min: Number.POSITIVE_INFINITY}, {header: 'class'}, {header: 'count', align: 'right'}, {header: 'description', prose: true}]
+const columns: Column[] = [
+  {header: 'id', min: Number.POSITIVE_INFINITY},
+  {header: 'class'},
+  {header: 'count', align: 'right'},
+  {header: 'description', prose: true},
+]
 const rows = [
   ['steps-no-oversample2', 'normalization', '12', 'steps counts sources x domains x phi steps but forgets oversample² when the image is oversampled'],
   ['kahn-default-one', 'polarization', '3', 'Kahn factor defaults to 1 instead of 0'],
@@ -46,7 +51,10 @@ describe('cli: tables that fit the width', () => {
 
   it('group headings span the table, with the columns closed above and opened below', () => {
     const t = renderTable([{header: 'a'}, {header: 'b'}], [{group: 'stage setup'}, ['x', 'y']], {width: 80})
-    assert.equal(t, ['┌───┬─────────┐', '│ a │ b       │', '├───┴─────────┤', '│ stage setup │', '├───┬─────────┤', '│ x │ y       │', '└───┴─────────┘'].join('\n'))
+    assert.equal(
+      t,
+      ['┌───┬─────────┐', '│ a │ b       │', '├───┴─────────┤', '│ stage setup │', '├───┬─────────┤', '│ x │ y       │', '└───┴─────────┘'].join('\n'),
+    )
   })
 
   it('measures colour codes as zero width and keeps them', () => {
@@ -95,10 +103,15 @@ describe('cli: prose wrapping and the output width', () => {
 
 /** A stream that records what is written; isTTY as asked. */
 function fakeStream(tty: boolean, columns = 80): NodeJS.WriteStream & {text: string} {
-  const s = {text: '', isTTY: tty, columns, write(chunk: unknown): boolean {
-    s.text += String(chunk)
-    return true
-  }}
+  const s = {
+    text: '',
+    isTTY: tty,
+    columns,
+    write(chunk: unknown): boolean {
+      s.text += String(chunk)
+      return true
+    },
+  }
   return s as unknown as NodeJS.WriteStream & {text: string}
 }
 
@@ -129,7 +142,10 @@ describe('cli: progress', () => {
     const p = new Progress('nbtrace simulate', s, 0)
     for (let f = 0; f <= 1.0001; f += 0.01) p.update(f)
     p.done()
-    assert.deepEqual(s.text.split('\n').map((l) => l.replace(/ \(ETA [^)]+\)$/, '')), ['nbtrace simulate: 0%', 'nbtrace simulate: 25%', 'nbtrace simulate: 50%', 'nbtrace simulate: 75%', 'nbtrace simulate: 100%', ''])
+    assert.deepEqual(
+      s.text.split('\n').map((l) => l.replace(/ \(ETA [^)]+\)$/, '')),
+      ['nbtrace simulate: 0%', 'nbtrace simulate: 25%', 'nbtrace simulate: 50%', 'nbtrace simulate: 75%', 'nbtrace simulate: 100%', ''],
+    )
     assert.doesNotMatch(s.text, /[\r\x1b]/)
   })
 
@@ -141,6 +157,9 @@ describe('cli: progress', () => {
 describe('cli: help text', () => {
   it('reflows description paragraphs, keeping paragraph breaks and list items', async () => {
     const {reflow} = await import('../../src/cli/help.js')
-    assert.equal(reflow('one line\nsame paragraph\n\nnext\n- item one\n- item two\n  indented'), 'one line same paragraph\n\nnext\n- item one\n- item two\n  indented')
+    assert.equal(
+      reflow('one line\nsame paragraph\n\nnext\n- item one\n- item two\n  indented'),
+      'one line same paragraph\n\nnext\n- item one\n- item two\n  indented',
+    )
   })
 })

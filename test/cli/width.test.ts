@@ -14,7 +14,12 @@ function tooWide(text: string, width: number): string[] {
 
 /** Lines of one box-drawn table are all equally wide (no cell pushed a border out). */
 function tableWidths(text: string): Set<number> {
-  return new Set(text.split('\n').filter((l) => /^\s*[│┌├└]/.test(l)).map((l) => stringWidth(l)))
+  return new Set(
+    text
+      .split('\n')
+      .filter((l) => /^\s*[│┌├└]/.test(l))
+      .map((l) => stringWidth(l)),
+  )
 }
 
 const catalogue = JSON.parse(readFileSync(join(ROOT, 'schemas', 'catalogue.json'), 'utf8')) as {variables: {name: string}[]}
@@ -24,7 +29,7 @@ describe('cli: output at 80 columns', function () {
   this.timeout(120000)
   const env80 = {COLUMNS: '80', NO_COLOR: ''}
 
-  it("compare: the root-cause table and the prose around it", async () => {
+  it('compare: the root-cause table and the prose around it', async () => {
     const r = await runCli(['compare', 'traces/lattice/ref.jsonl', 'traces/lattice/cand.jsonl', '--all'], {env: env80})
     assert.equal(r.code, 1, r.stderr)
     assert.deepEqual(tooWide(r.stdout, 80), [])
@@ -63,8 +68,14 @@ describe('cli: output at 80 columns', function () {
     const dir = tempDir()
     const a = Array.from({length: 32 * 32}, (_, i) => 10 + (i % 7) + 1000 * Number(i === 300))
     writeFloat(join(dir, 'reference-image-with-a-long-name.bin'), a)
-    writeFloat(join(dir, 'candidate-image-with-a-long-name.bin'), a.map((v, i) => (i % 5 === 0 ? v * 1.0001 : v)))
-    const r = await runCli(['parity', join(dir, 'reference-image-with-a-long-name.bin'), join(dir, 'candidate-image-with-a-long-name.bin'), '--png', join(dir, 'h.png')], {env: env80})
+    writeFloat(
+      join(dir, 'candidate-image-with-a-long-name.bin'),
+      a.map((v, i) => (i % 5 === 0 ? v * 1.0001 : v)),
+    )
+    const r = await runCli(
+      ['parity', join(dir, 'reference-image-with-a-long-name.bin'), join(dir, 'candidate-image-with-a-long-name.bin'), '--png', join(dir, 'h.png')],
+      {env: env80},
+    )
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(tooWide(r.stdout, 80), [])
     assert.equal(tableWidths(r.stdout).size, 2) // two tables of their own widths
@@ -74,7 +85,11 @@ describe('cli: output at 80 columns', function () {
   })
 
   it('at 120 columns too', async () => {
-    for (const args of [['schema', '--catalogue'], ['simulate', '--list-faults'], ['compare', 'traces/geometry/ref.jsonl', 'traces/geometry/cand.jsonl']]) {
+    for (const args of [
+      ['schema', '--catalogue'],
+      ['simulate', '--list-faults'],
+      ['compare', 'traces/geometry/ref.jsonl', 'traces/geometry/cand.jsonl'],
+    ]) {
       const r = await runCli(args, {env: {COLUMNS: '120'}})
       assert.deepEqual(tooWide(r.stdout, 120), [], args.join(' '))
     }

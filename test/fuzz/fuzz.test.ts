@@ -33,7 +33,8 @@ describe('fuzz: both engines against upstream nanoBragg', function () {
         // outputs recorded by hash only: compare hashes
         for (const [f, o] of missing) {
           const b = got.outputs.get(f)
-          if (!b || (await import('node:crypto')).createHash('sha256').update(b).digest('hex') !== o.sha256) bad.push(`${fx.id} ${engine}: ${f} differs from upstream's (hash)`)
+          if (!b || (await import('node:crypto')).createHash('sha256').update(b).digest('hex') !== o.sha256)
+            bad.push(`${fx.id} ${engine}: ${f} differs from upstream's (hash)`)
           got.outputs.delete(f)
         }
         const v = compareRuns(up, got)
@@ -50,7 +51,10 @@ describe('fuzz: both engines against upstream nanoBragg', function () {
       this.skip()
     }
     const s = await fuzz({seed: SEED, n: N, shrink: false, save: false, log: () => undefined})
-    const fails = [...s.c.failures.map((f) => `c ${f.id}: ${f.what}\n  ${f.args.join(' ')}`), ...s.ts.failures.map((f) => `ts ${f.id}: ${f.what}\n  ${f.args.join(' ')}`)]
+    const fails = [
+      ...s.c.failures.map((f) => `c ${f.id}: ${f.what}\n  ${f.args.join(' ')}`),
+      ...s.ts.failures.map((f) => `ts ${f.id}: ${f.what}\n  ${f.args.join(' ')}`),
+    ]
     assert.deepEqual(fails, [])
     assert.equal(s.c.identical + s.c.refusedBoth, N)
   })

@@ -16,7 +16,7 @@ function sparse(path: string, n: number): string {
   return path
 }
 
-describe('hardening #14.6: bounded reads, capped output, trace\'s own errors', function () {
+describe("hardening #14.6: bounded reads, capped output, trace's own errors", function () {
   this.timeout(180_000)
   const dirs = new Dirs()
   after(() => dirs.clean())
@@ -60,28 +60,60 @@ describe('hardening #14.6: bounded reads, capped output, trace\'s own errors', f
 
   it('a --cand-cmd that floods stdout is stopped at --max-trace-mb: exit 2, one line, nothing kept', async () => {
     const cwd = dirs.make()
-    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--max-trace-mb', '1', '--cand-cmd', 'yes', '--', ...ARGS], cwd,
-      'nbtrace: --cand-cmd: the candidate program wrote more than 1048576 bytes to stdout (limit: --max-trace-mb); it was stopped and nothing was kept')
+    await refused(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--max-trace-mb', '1', '--cand-cmd', 'yes', '--', ...ARGS],
+      cwd,
+      'nbtrace: --cand-cmd: the candidate program wrote more than 1048576 bytes to stdout (limit: --max-trace-mb); it was stopped and nothing was kept',
+    )
     assert.equal(runningExactly('yes'), false)
     assert.deepEqual(listAll(cwd), [])
   })
 
   it('trace names its own flags (--pixel, not --trace-pixel; --cand-inject, not --inject), before any side runs', async () => {
     const cwd = dirs.make()
-    await refused(['trace', '--pixel', '900,900', '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], cwd, 'nbtrace: --pixel: pixel 900,900 is outside the 64x64 detector (slow,fast)')
-    await refused(['trace', '--pixel', '1e400,2', '--out', 'ev', '--', ...ARGS], cwd, 'nbtrace: --pixel: expected SLOW,FAST (two non-negative integers, e.g. 512,300), got "1e400,2"')
-    await refused(['trace', '--pixel', '99999999999999999999,2', '--out', 'ev', '--', ...ARGS], cwd, 'nbtrace: --pixel: slow index 99999999999999999999 is too large, got "99999999999999999999,2"')
-    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-image', 'x.bin', '--', ...ARGS], cwd, 'nbtrace: --ref-image: --ref-image/--cand-image choose the pixel: they go with --pixel auto')
+    await refused(
+      ['trace', '--pixel', '900,900', '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS],
+      cwd,
+      'nbtrace: --pixel: pixel 900,900 is outside the 64x64 detector (slow,fast)',
+    )
+    await refused(
+      ['trace', '--pixel', '1e400,2', '--out', 'ev', '--', ...ARGS],
+      cwd,
+      'nbtrace: --pixel: expected SLOW,FAST (two non-negative integers, e.g. 512,300), got "1e400,2"',
+    )
+    await refused(
+      ['trace', '--pixel', '99999999999999999999,2', '--out', 'ev', '--', ...ARGS],
+      cwd,
+      'nbtrace: --pixel: slow index 99999999999999999999 is too large, got "99999999999999999999,2"',
+    )
+    await refused(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-image', 'x.bin', '--', ...ARGS],
+      cwd,
+      'nbtrace: --ref-image: --ref-image/--cand-image choose the pixel: they go with --pixel auto',
+    )
     // fixes and faults: known ids, on an engine that has them, refused before either side runs
-    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--cand-inject', 'nope', '--', ...ARGS], cwd, "nbtrace: --cand-inject: unknown fault 'nope' (see nbtrace simulate --list-faults)")
-    await refused(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-fix', 'Q3', '--', ...ARGS], cwd, 'nbtrace: --ref-fix: the C engine is the faithful reference: it has no quirk fixes; Q3 needs --ref-engine ts')
+    await refused(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--cand-inject', 'nope', '--', ...ARGS],
+      cwd,
+      "nbtrace: --cand-inject: unknown fault 'nope' (see nbtrace simulate --list-faults)",
+    )
+    await refused(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-fix', 'Q3', '--', ...ARGS],
+      cwd,
+      'nbtrace: --ref-fix: the C engine is the faithful reference: it has no quirk fixes; Q3 needs --ref-engine ts',
+    )
     assert.equal(existsSync(join(cwd, 'ev')), false)
     assert.deepEqual(leftovers(cwd), [])
   })
 
   it('no failure exits 1: an engine that fails is exit 2 with its reason, an unforeseen error exit 2 too', async function () {
     const cwd = dirs.make()
-    if (cBuilt) await refused(['simulate', '--engine', 'c', '--', '-cell', '10', '10', '10', '90', '90', '90', '-nopgm', '-nonoise'], cwd, /^nbtrace: C engine failed: no structure factors/)
+    if (cBuilt)
+      await refused(
+        ['simulate', '--engine', 'c', '--', '-cell', '10', '10', '10', '90', '90', '90', '-nopgm', '-nonoise'],
+        cwd,
+        /^nbtrace: C engine failed: no structure factors/,
+      )
     // a C engine binary that is not a program: the failure is one line, exit 2
     writeFileSync(join(cwd, 'not-a-program'), 'x\n', {mode: 0o644})
     const r = await runCli(['simulate', '--engine', 'c', '--', ...ARGS, '-nopgm', '-nonoise'], {cwd, env: {NBTRACE_C_BINARY: join(cwd, 'not-a-program')}})

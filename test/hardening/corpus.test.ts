@@ -161,7 +161,11 @@ describe('hardening: the bad-input corpus (issue #8)', function () {
         assert.deepEqual(errLines, [], 'no warning')
       }
       const after = listAll(dir)
-      assert.deepEqual(after.filter((f) => LEFTOVER.test(f)), [], 'no temporary or staging files')
+      assert.deepEqual(
+        after.filter((f) => LEFTOVER.test(f)),
+        [],
+        'no temporary or staging files',
+      )
       for (const f of c.mustNotCreate ?? []) assert.ok(!existsSync(join(dir, f)), `${f} must not be created`)
       if (c.exit === 2) assert.deepEqual(after, filesBefore, 'no file created or removed')
       for (const [f, bytes] of before) assert.ok(readFileSync(join(dir, f)).equals(bytes), `${f} must be unchanged`)
@@ -176,10 +180,19 @@ describe('hardening: the bad-input corpus (issue #8)', function () {
       const conv = c.converted!
       const v = await runCli(['validate', conv.file], {cwd: dir})
       assert.equal(v.code, 0, v.stderr)
-      const recs = readFileSync(join(dir, conv.file), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as {type: string; name?: string; value?: unknown; origin?: {line: number}})
+      const recs = readFileSync(join(dir, conv.file), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as {type: string; name?: string; value?: unknown; origin?: {line: number}})
       const values = recs.filter((x) => x.type === 'value')
-      assert.deepEqual(values.map((x) => [x.name, x.value]), conv.values)
-      assert.deepEqual(values.map((x) => x.origin?.line), conv.lines)
+      assert.deepEqual(
+        values.map((x) => [x.name, x.value]),
+        conv.values,
+      )
+      assert.deepEqual(
+        values.map((x) => x.origin?.line),
+        conv.lines,
+      )
       assert.equal(validateAgainst('trace.schema.json', recs[0]), null)
     })
   }
@@ -191,7 +204,11 @@ describe('hardening: the bad-input corpus (issue #8)', function () {
       const f = c.command[c.command.indexOf('--ledger') + 1]
       const orig = readFileSync(join(BAD, 'ledgers', f), 'utf8')
       const now = readFileSync(join(dir, f), 'utf8')
-      for (const g of c.ledgerGains!) assert.ok(now.split(c.ledgerEol!).some((l) => l.startsWith(g)), g)
+      for (const g of c.ledgerGains!)
+        assert.ok(
+          now.split(c.ledgerEol!).some((l) => l.startsWith(g)),
+          g,
+        )
       if (c.ledgerEol === '\r\n') assert.ok(!/[^\r]\n/.test(now), 'every line ends in CRLF')
       // every original line is still there, in order
       const newLines = now.split(c.ledgerEol!)

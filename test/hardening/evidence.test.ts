@@ -28,7 +28,26 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('a second run into the same --out keeps nothing of the first (parity.json, heatmap.png, *.float.bin); the ledger cites only the new manifest', async () => {
     const cwd = dirs.make()
-    const a = await runCli(['trace', '--pixel', 'auto', '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--cand-inject', 'steps-no-oversample2', '--', ...ARGS, '-oversample', '2'], {cwd})
+    const a = await runCli(
+      [
+        'trace',
+        '--pixel',
+        'auto',
+        '--out',
+        'ev',
+        '--ref-engine',
+        'ts',
+        '--cand-engine',
+        'ts',
+        '--cand-inject',
+        'steps-no-oversample2',
+        '--',
+        ...ARGS,
+        '-oversample',
+        '2',
+      ],
+      {cwd},
+    )
     assert.equal(a.code, 1, a.stderr)
     for (const f of ['parity.json', 'heatmap.png', 'ref.float.bin', 'cand.float.bin']) assert.ok(readdirSync(join(cwd, 'ev')).includes(f), f)
     const b = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
@@ -36,11 +55,16 @@ describe('hardening #14.3: evidence all or nothing', function () {
     const files = readdirSync(join(cwd, 'ev')).sort()
     assert.deepEqual(files, ['cand.jsonl', 'diff.patch', 'manifest.json', 'ref.jsonl', 'report.json', 'repro.sh'])
     const manifest = JSON.parse(readFileSync(join(cwd, 'ev', 'manifest.json'), 'utf8'))
-    assert.deepEqual(manifest.files.map((f: {name: string}) => f.name), files.filter((f) => f !== 'manifest.json'))
+    assert.deepEqual(
+      manifest.files.map((f: {name: string}) => f.name),
+      files.filter((f) => f !== 'manifest.json'),
+    )
     writeFileSync(join(cwd, 'plan.md'), LEDGER)
     const l = await runCli(['ledger', 'attach', '--ledger', 'plan.md', '--id', 'RUN-1', '--report', 'ev', '--date', '2025-02-02'], {cwd})
     assert.equal(l.code, 0, l.stderr)
-    const line = readFileSync(join(cwd, 'plan.md'), 'utf8').split('\n').find((x) => x.includes('Attempt #2'))!
+    const line = readFileSync(join(cwd, 'plan.md'), 'utf8')
+      .split('\n')
+      .find((x) => x.includes('Attempt #2'))!
     assert.match(line, /artifacts: `ev\/cand\.jsonl`, `ev\/diff\.patch`, `ev\/ref\.jsonl`, `ev\/repro\.sh`\.$/)
     assert.doesNotMatch(line, /parity|heatmap|float/)
     assert.deepEqual(leftovers(cwd), [])
@@ -50,7 +74,10 @@ describe('hardening #14.3: evidence all or nothing', function () {
     const cwd = dirs.make()
     await firstRun(cwd)
     const before = snapshot(join(cwd, 'ev'))
-    const b = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good()}; echo late >&2; exit 1`, '--', ...ARGS], {cwd})
+    const b = await runCli(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good()}; echo late >&2; exit 1`, '--', ...ARGS],
+      {cwd},
+    )
     assert.equal(b.code, 3)
     assert.deepEqual(snapshot(join(cwd, 'ev')), before)
     assert.deepEqual(leftovers(cwd), [])
@@ -76,18 +103,24 @@ describe('hardening #14.3: evidence all or nothing', function () {
     writeFileSync(join(cwd, 'ev', 'notes.txt'), 'mine')
     const b = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
     assert.equal(b.code, 2)
-    assert.equal(oneLine(b.stderr), 'nbtrace: ev: --out: holds files nbtrace did not write (notes.txt): the evidence folder is replaced whole; move them or choose a new --out')
+    assert.equal(
+      oneLine(b.stderr),
+      'nbtrace: ev: --out: holds files nbtrace did not write (notes.txt): the evidence folder is replaced whole; move them or choose a new --out',
+    )
     assert.equal(readFileSync(join(cwd, 'ev', 'notes.txt'), 'utf8'), 'mine')
   })
 
-  it('the ledger refuses evidence changed since the run, and a report that is not the manifest\'s', async () => {
+  it("the ledger refuses evidence changed since the run, and a report that is not the manifest's", async () => {
     const cwd = dirs.make()
     await firstRun(cwd)
     writeFileSync(join(cwd, 'plan.md'), LEDGER)
     writeFileSync(join(cwd, 'ev', 'cand.jsonl'), 'tampered\n')
     const l = await runCli(['ledger', 'attach', '--ledger', 'plan.md', '--id', 'RUN-1', '--report', 'ev'], {cwd})
     assert.equal(l.code, 2)
-    assert.equal(oneLine(l.stderr), 'nbtrace: ev/manifest.json: --report: cand.jsonl, listed in manifest.json, is changed since the run: the evidence folder is not the run\'s any more')
+    assert.equal(
+      oneLine(l.stderr),
+      "nbtrace: ev/manifest.json: --report: cand.jsonl, listed in manifest.json, is changed since the run: the evidence folder is not the run's any more",
+    )
     const r = JSON.parse(readFileSync(join(cwd, 'ev', 'report.json'), 'utf8'))
     writeFileSync(join(cwd, 'ev', 'report.json'), JSON.stringify({...r, elapsedMs: 1}))
     const m = await runCli(['ledger', 'attach', '--ledger', 'plan.md', '--id', 'RUN-1', '--report', 'ev/report.json'], {cwd})
@@ -98,7 +131,22 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('an invalid candidate trace: the error names the candidate trace, not a staging path that no longer exists', async () => {
     const cwd = dirs.make()
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 3 ${good()}; echo '{"type":"value","seq":2,"name":"x","loop":{},"value":1}'`, '--', ...ARGS], {cwd})
+    const r = await runCli(
+      [
+        'trace',
+        '--pixel',
+        PIXEL,
+        '--out',
+        'ev',
+        '--ref-engine',
+        'ts',
+        '--cand-cmd',
+        `head -n 3 ${good()}; echo '{"type":"value","seq":2,"name":"x","loop":{},"value":1}'`,
+        '--',
+        ...ARGS,
+      ],
+      {cwd},
+    )
     assert.equal(r.code, 2, r.stdout)
     const line = oneLine(r.stderr)
     assert.doesNotMatch(line, /nbtrace-stage/)
@@ -108,7 +156,26 @@ describe('hardening #14.3: evidence all or nothing', function () {
 
   it('repro.sh runs from any folder (the same CLI by absolute path) and reproduces the verdict into a new folder', async () => {
     const cwd = dirs.make()
-    const a = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--cand-inject', 'steps-no-oversample2', '--', ...ARGS, '-oversample', '2'], {cwd})
+    const a = await runCli(
+      [
+        'trace',
+        '--pixel',
+        PIXEL,
+        '--out',
+        'ev',
+        '--ref-engine',
+        'ts',
+        '--cand-engine',
+        'ts',
+        '--cand-inject',
+        'steps-no-oversample2',
+        '--',
+        ...ARGS,
+        '-oversample',
+        '2',
+      ],
+      {cwd},
+    )
     assert.equal(a.code, 1, a.stderr)
     const repro = join(cwd, 'ev', 'repro.sh')
     assert.ok(readFileSync(repro, 'utf8').includes(CLI[CLI.length - 1]))

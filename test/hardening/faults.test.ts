@@ -31,14 +31,21 @@ function listAll(dir: string, prefix = ''): string[] {
 /** Is a process whose command line holds marker still running? */
 function running(marker: string): boolean {
   try {
-    return execFileSync('ps', ['-eo', 'args'], {encoding: 'utf8'}).split('\n').some((l) => l.includes(marker) && !l.includes('ps -eo'))
+    return execFileSync('ps', ['-eo', 'args'], {encoding: 'utf8'})
+      .split('\n')
+      .some((l) => l.includes(marker) && !l.includes('ps -eo'))
   } catch {
     return false
   }
 }
 
 /** Starts the CLI, sends sig once stderr matches `when` (or after whenMs), resolves with how it ended. */
-function interrupt(args: string[], cwd: string, sig: NodeJS.Signals, when: RegExp): Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean}> {
+function interrupt(
+  args: string[],
+  cwd: string,
+  sig: NodeJS.Signals,
+  when: RegExp,
+): Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string; sent: boolean}> {
   return new Promise((resolve, reject) => {
     const child = spawn(CLI[0], [...CLI.slice(1), ...args], {cwd, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
@@ -101,7 +108,10 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
       assert.match(out.failure.stderrTail, /Segmentation fault \(core dumped\)/)
       assert.ok(existsSync(join(cwd, 'ev', 'report.json')))
       assert.match(readFileSync(join(cwd, 'ev', `${role}.stderr.txt`), 'utf8'), /Segmentation fault/)
-      assert.deepEqual(listAll(cwd).filter((f) => LEFTOVER.test(f)), [])
+      assert.deepEqual(
+        listAll(cwd).filter((f) => LEFTOVER.test(f)),
+        [],
+      )
     })
   }
 
@@ -109,7 +119,22 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
     const cwd = newDir()
     const lines = readFileSync(good, 'utf8').trimEnd().split('\n')
     writeFileSync(join(cwd, 'half.jsonl'), lines.slice(0, 51).join('\n') + '\n')
-    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', 'cat {cwd}/half.jsonl; echo "boom at seq 50" >&2; exit 3', '--', ...ARGS], {cwd})
+    const r = await runCli(
+      [
+        'trace',
+        '--pixel',
+        '33,33',
+        '--out',
+        'ev',
+        '--ref-engine',
+        'ts',
+        '--cand-cmd',
+        'cat {cwd}/half.jsonl; echo "boom at seq 50" >&2; exit 3',
+        '--',
+        ...ARGS,
+      ],
+      {cwd},
+    )
     assert.equal(r.code, 1)
     assert.match(r.stdout, /FAILED: candidate side: exited with 3: .*its trace is truncated/)
     assert.match(r.stdout, /\| boom at seq 50/)
@@ -120,13 +145,19 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
 
   it('a side that writes a complete trace and then fails: the failure stands and nothing is written', async () => {
     const cwd = newDir()
-    const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good}; echo late failure >&2; exit 1`, '--json', '--', ...ARGS], {cwd})
+    const r = await runCli(
+      ['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good}; echo late failure >&2; exit 1`, '--json', '--', ...ARGS],
+      {cwd},
+    )
     assert.equal(r.code, 3)
     const out = JSON.parse(r.stdout)
     assert.equal(out.status, 'failed')
     assert.match(out.failure.stderrTail, /late failure/)
     assert.ok(!existsSync(join(cwd, 'ev')))
-    assert.deepEqual(listAll(cwd).filter((f) => LEFTOVER.test(f)), [])
+    assert.deepEqual(
+      listAll(cwd).filter((f) => LEFTOVER.test(f)),
+      [],
+    )
   })
 
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -161,7 +192,12 @@ describe('hardening: faults (crash mid-trace, interrupted runs)', function () {
       const cwd = newDir()
       // unique on the machine: other test runs use the same commands
       const marker = `sleep 4${sig === 'SIGINT' ? 1 : 2}.${String(process.pid).padStart(6, '0')}`
-      const r = await interrupt(['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good} > {out}; ${marker}`, '--', ...ARGS], cwd, sig, /tracing pixel/)
+      const r = await interrupt(
+        ['trace', '--pixel', '33,33', '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good} > {out}; ${marker}`, '--', ...ARGS],
+        cwd,
+        sig,
+        /tracing pixel/,
+      )
       assert.ok(r.sent, r.stderr)
       assert.ok(r.code === (sig === 'SIGINT' ? 130 : 143) || r.signal === sig, `ended with ${r.code ?? r.signal}`)
       await new Promise((res) => setTimeout(res, 300))

@@ -45,7 +45,9 @@ export function leftovers(dir: string): string[] {
 /** Is a process whose command line holds marker still running? */
 export function running(marker: string): boolean {
   try {
-    return execFileSync('ps', ['-eo', 'args'], {encoding: 'utf8'}).split('\n').some((l) => l.includes(marker) && !l.includes('ps -eo'))
+    return execFileSync('ps', ['-eo', 'args'], {encoding: 'utf8'})
+      .split('\n')
+      .some((l) => l.includes(marker) && !l.includes('ps -eo'))
   } catch {
     return false
   }
@@ -62,7 +64,9 @@ export function sleepMarker(seconds: number): string {
 /** Is a process with exactly this command line running (e.g. "sleep 47", not a shell mentioning it)? */
 export function runningExactly(cmdline: string): boolean {
   try {
-    return execFileSync('ps', ['-eo', 'args'], {encoding: 'utf8'}).split('\n').some((l) => l.trim() === cmdline)
+    return execFileSync('ps', ['-eo', 'args'], {encoding: 'utf8'})
+      .split('\n')
+      .some((l) => l.trim() === cmdline)
   } catch {
     return false
   }

@@ -21,14 +21,17 @@ describe('hardening #14.1: injection and the command template', function () {
     const cwd = join(dirs.make(), 'd $(cd;touch PWNED) `cd;touch PWNED2` \'"')
     mkdirSync(cwd)
     const args = [...ARGS, '-title', '{cwd}', '-note', '{slow}', '-x', "it's {out}"]
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', recorder('argv.txt'), '--', ...args], {cwd, env: {HOME: home}})
+    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', recorder('argv.txt'), '--', ...args], {
+      cwd,
+      env: {HOME: home},
+    })
     assert.equal(existsSync(join(home, 'PWNED')) || existsSync(join(home, 'PWNED2')), false, 'a command in the folder name ran')
     assert.equal(r.code, 0, r.stderr + r.stdout)
     // the program saw exactly the arguments the user gave, placeholders unexpanded
     assert.deepEqual(readFileSync(join(cwd, 'argv.txt'), 'utf8').trimEnd().split('\n'), args)
   })
 
-  it('placeholders inside the template\'s own quotes are quoted for that context', async () => {
+  it("placeholders inside the template's own quotes are quoted for that context", async () => {
     const home = dirs.make()
     const cwd = join(dirs.make(), `q'"$(cd;touch PWNED)\`cd;touch PWNED\``)
     mkdirSync(cwd)
@@ -65,7 +68,7 @@ describe('hardening #14.1: injection and the command template', function () {
     assert.equal(readFileSync(join(cwd, 'err.txt'), 'utf8'), '')
   })
 
-  it('#15.6: an external program runs in a temporary folder of its own; {cwd} is the user\'s; inputs are absolute', async () => {
+  it("#15.6: an external program runs in a temporary folder of its own; {cwd} is the user's; inputs are absolute", async () => {
     const cwd = dirs.make()
     writeFileSync(join(cwd, 'P1.hkl'), '0 0 0 100\n1 0 0 100\n')
     const args = [...ARGS.filter((a, i) => a !== '-default_F' && ARGS[i - 1] !== '-default_F'), '-default_F', '100', '-hkl', 'P1.hkl']

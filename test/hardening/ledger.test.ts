@@ -9,7 +9,8 @@ import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSyn
 import {join} from 'node:path'
 import {Dirs, oneLine, ROOT, runCli, TSX} from './helpers.js'
 
-const LEDGER = '# Plan\n\n## [RUN-1] a run\n- Status: open\n- Attempts History:\n  * [2025-01-01] Attempt #1 — Result: baseline\n- Next Actions:\n  1. trace\n\n## [RUN-2] another\n- Status: open\n'
+const LEDGER =
+  '# Plan\n\n## [RUN-1] a run\n- Status: open\n- Attempts History:\n  * [2025-01-01] Attempt #1 — Result: baseline\n- Next Actions:\n  1. trace\n\n## [RUN-2] another\n- Status: open\n'
 
 let base: Record<string, unknown> | undefined
 /** A real compare report (`nbtrace compare --json` of the lattice example pair). */
@@ -47,7 +48,11 @@ describe('hardening #14.4: the ledger', function () {
     }
     const worker = (prefix: string): Promise<number | null> =>
       new Promise((resolve) => {
-        const c = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test', 'hardening', 'ledger-worker.ts'), ledger, 'RUN-1', join(cwd, 'reports'), prefix, '100'], {cwd, stdio: ['ignore', 'ignore', 'inherit']})
+        const c = spawn(
+          process.execPath,
+          ['--import', TSX, join(ROOT, 'test', 'hardening', 'ledger-worker.ts'), ledger, 'RUN-1', join(cwd, 'reports'), prefix, '100'],
+          {cwd, stdio: ['ignore', 'ignore', 'inherit']},
+        )
         c.on('close', resolve)
       })
     assert.deepEqual(await Promise.all([worker('a'), worker('b')]), [0, 0])
@@ -55,7 +60,10 @@ describe('hardening #14.4: the ledger', function () {
     const lines = attempts(text)
     assert.equal(lines.length, 201, 'lost updates')
     const numbers = lines.map((l) => Number(/Attempt #(\d+)/.exec(l)![1]))
-    assert.deepEqual(numbers, Array.from({length: 201}, (_, i) => i + 1))
+    assert.deepEqual(
+      numbers,
+      Array.from({length: 201}, (_, i) => i + 1),
+    )
     for (const p of ['a', 'b']) for (let i = 0; i < 100; i++) assert.equal(lines.filter((l) => l.includes(`reports/${p}-${i}.json`)).length, 1, `${p}-${i}`)
     assert.deepEqual(headings(text), ['## [RUN-1] a run', '## [RUN-2] another'])
     assert.equal(existsSync(`${ledger}.nbtrace-lock`), false)
@@ -65,7 +73,9 @@ describe('hardening #14.4: the ledger', function () {
     const cwd = dirs.make()
     writeFileSync(join(cwd, 'plan.md'), LEDGER)
     for (let i = 0; i < 4; i++) await writeReport(join(cwd, `r${i}.json`), 1000 + i)
-    const rs = await Promise.all(Array.from({length: 4}, (_, i) => runCli(['ledger', 'attach', '--ledger', 'plan.md', '--id', 'RUN-1', '--report', `r${i}.json`], {cwd})))
+    const rs = await Promise.all(
+      Array.from({length: 4}, (_, i) => runCli(['ledger', 'attach', '--ledger', 'plan.md', '--id', 'RUN-1', '--report', `r${i}.json`], {cwd})),
+    )
     for (const r of rs) assert.equal(r.code, 0, r.stderr)
     assert.equal(attempts(readFileSync(join(cwd, 'plan.md'), 'utf8')).length, 5)
   })

@@ -55,7 +55,11 @@ describe('hardening #14.2: outputs replace only what is theirs', function () {
     mkfifo(join(cwd, 'fifo'))
     mkdirSync(join(cwd, 'dir'))
     const dev = device(dirs.make())
-    await refused(['parity', 'a.bin', 'b.bin', '--png', dev], cwd, new RegExp(`^nbtrace: ${re(dev)}: --png: is a character device: an output replaces only a regular file`))
+    await refused(
+      ['parity', 'a.bin', 'b.bin', '--png', dev],
+      cwd,
+      new RegExp(`^nbtrace: ${re(dev)}: --png: is a character device: an output replaces only a regular file`),
+    )
     assert.ok(isDevice(dev))
     await refused(['parity', 'a.bin', 'b.bin', '--png', 'fifo'], cwd, /^nbtrace: fifo: --png: is a FIFO: an output replaces only a regular file/)
     assert.ok(lstatSync(join(cwd, 'fifo')).isFIFO())
@@ -69,7 +73,11 @@ describe('hardening #14.2: outputs replace only what is theirs', function () {
     linkSync(join(cwd, 'cand.bin'), join(cwd, 'hard.bin'))
     symlinkSync('cand.bin', join(cwd, 'soft.bin'))
     for (const png of ['cand.bin', 'hard.bin', 'soft.bin']) {
-      await refused(['parity', 'a.bin', 'cand.bin', '--png', png], cwd, new RegExp(`^nbtrace: ${png.replace('.', '\\.')}: --png: is also the input given as CAND: an output never replaces its own input$`))
+      await refused(
+        ['parity', 'a.bin', 'cand.bin', '--png', png],
+        cwd,
+        new RegExp(`^nbtrace: ${png.replace('.', '\\.')}: --png: is also the input given as CAND: an output never replaces its own input$`),
+      )
     }
     assert.ok(readFileSync(join(cwd, 'cand.bin')).equals(readFileSync(FLOAT)))
   })
@@ -94,16 +102,28 @@ describe('hardening #14.2: outputs replace only what is theirs', function () {
       mkfifo(join(cwd, 'fifo'))
       writeFileSync(join(cwd, 'x.hkl'), '0 0 0 100\n')
       const dev = device(dirs.make())
-      await refused(['simulate', '--engine', engine, '--', ...ARGS, '-floatfile', dev, '-nopgm', '-nonoise'], cwd, new RegExp(`^nbtrace: ${re(dev)}: -floatfile: is a character device`))
+      await refused(
+        ['simulate', '--engine', engine, '--', ...ARGS, '-floatfile', dev, '-nopgm', '-nonoise'],
+        cwd,
+        new RegExp(`^nbtrace: ${re(dev)}: -floatfile: is a character device`),
+      )
       assert.ok(isDevice(dev))
-      await refused(['simulate', '--engine', engine, '--trace-pixel', PIXEL, '--trace-out', 'fifo', '--', ...ARGS], cwd, /^nbtrace: .*fifo: --trace-out: is a FIFO/)
+      await refused(
+        ['simulate', '--engine', engine, '--trace-pixel', PIXEL, '--trace-out', 'fifo', '--', ...ARGS],
+        cwd,
+        /^nbtrace: .*fifo: --trace-out: is a FIFO/,
+      )
       assert.ok(lstatSync(join(cwd, 'fifo')).isFIFO())
-      await refused(['simulate', '--engine', engine, '--', ...ARGS, '-hkl', 'x.hkl', '-floatfile', 'x.hkl', '-nopgm', '-nonoise'], cwd, /^nbtrace: .*x\.hkl: -floatfile: is also the input given as -hkl/)
+      await refused(
+        ['simulate', '--engine', engine, '--', ...ARGS, '-hkl', 'x.hkl', '-floatfile', 'x.hkl', '-nopgm', '-nonoise'],
+        cwd,
+        /^nbtrace: .*x\.hkl: -floatfile: is also the input given as -hkl/,
+      )
       assert.equal(readFileSync(join(cwd, 'x.hkl'), 'utf8'), '0 0 0 100\n')
     })
   }
 
-  it('trace --out . and --out / (and a parent of the current folder): refused, the user\'s report.json intact', async () => {
+  it("trace --out . and --out / (and a parent of the current folder): refused, the user's report.json intact", async () => {
     const cwd = dirs.make()
     mkdirSync(join(cwd, 'sub'))
     writeFileSync(join(cwd, 'report.json'), 'mine\n')
@@ -113,7 +133,7 @@ describe('hardening #14.2: outputs replace only what is theirs', function () {
     assert.equal(readFileSync(join(cwd, 'report.json'), 'utf8'), 'mine\n')
   })
 
-  it('trace --out into a folder of the user\'s, a file, a symlink, or a folder holding its --ref-image: refused', async () => {
+  it("trace --out into a folder of the user's, a file, a symlink, or a folder holding its --ref-image: refused", async () => {
     const cwd = dirs.make()
     mkdirSync(join(cwd, 'mine'))
     writeFileSync(join(cwd, 'mine', 'notes.txt'), 'x')
@@ -123,12 +143,23 @@ describe('hardening #14.2: outputs replace only what is theirs', function () {
     mkdirSync(join(cwd, 'imgs'))
     copyFileSync(FLOAT, join(cwd, 'imgs', 'ref.bin'))
     copyFileSync(FLOAT, join(cwd, 'cand.bin'))
-    await refused(['trace', '--pixel', PIXEL, '--out', 'mine', '--', ...ARGS], cwd, /^nbtrace: mine: --out: exists and was not made by nbtrace \(no manifest\.json\)/)
+    await refused(
+      ['trace', '--pixel', PIXEL, '--out', 'mine', '--', ...ARGS],
+      cwd,
+      /^nbtrace: mine: --out: exists and was not made by nbtrace \(no manifest\.json\)/,
+    )
     await refused(['trace', '--pixel', PIXEL, '--out', 'file', '--', ...ARGS], cwd, /^nbtrace: file: --out: exists and is a regular file, not a folder/)
     await refused(['trace', '--pixel', PIXEL, '--out', 'link', '--', ...ARGS], cwd, /^nbtrace: link: --out: is a symbolic link/)
     // an nbtrace evidence folder (an earlier run's) holding the image given as input
-    writeFileSync(join(cwd, 'imgs', 'manifest.json'), JSON.stringify({schema: 'nbtrace-evidence', version: 1, created: '', command: [], files: [{name: 'ref.bin', bytes: 16384, sha256: ''}]}))
-    await refused(['trace', '--pixel', 'auto', '--ref-image', 'imgs/ref.bin', '--cand-image', 'cand.bin', '--out', 'imgs', '--', ...ARGS], cwd, /^nbtrace: .*imgs\/ref\.bin: --ref-image: is inside the evidence folder imgs, which this run replaces whole/)
+    writeFileSync(
+      join(cwd, 'imgs', 'manifest.json'),
+      JSON.stringify({schema: 'nbtrace-evidence', version: 1, created: '', command: [], files: [{name: 'ref.bin', bytes: 16384, sha256: ''}]}),
+    )
+    await refused(
+      ['trace', '--pixel', 'auto', '--ref-image', 'imgs/ref.bin', '--cand-image', 'cand.bin', '--out', 'imgs', '--', ...ARGS],
+      cwd,
+      /^nbtrace: .*imgs\/ref\.bin: --ref-image: is inside the evidence folder imgs, which this run replaces whole/,
+    )
     assert.equal(readFileSync(join(cwd, 'mine', 'notes.txt'), 'utf8'), 'x')
   })
 
@@ -137,7 +168,26 @@ describe('hardening #14.2: outputs replace only what is theirs', function () {
     mkdirSync(join(cwd, 'ev'))
     const a = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--', ...ARGS], {cwd})
     assert.equal(a.code, 0, a.stderr)
-    const b = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-engine', 'ts', '--cand-inject', 'steps-no-oversample2', '--', ...ARGS, '-oversample', '2'], {cwd})
+    const b = await runCli(
+      [
+        'trace',
+        '--pixel',
+        PIXEL,
+        '--out',
+        'ev',
+        '--ref-engine',
+        'ts',
+        '--cand-engine',
+        'ts',
+        '--cand-inject',
+        'steps-no-oversample2',
+        '--',
+        ...ARGS,
+        '-oversample',
+        '2',
+      ],
+      {cwd},
+    )
     assert.equal(b.code, 1, b.stderr)
     assert.equal(JSON.parse(readFileSync(join(cwd, 'ev', 'report.json'), 'utf8')).firstDivergence.name, 'steps')
     assert.deepEqual(leftovers(cwd), [])

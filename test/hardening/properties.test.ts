@@ -61,7 +61,13 @@ function traceOf(c: Config): LoadedTrace {
   let t = cache.get(key)
   if (!t) {
     const r = traceInMemory({args: argsOf(c), cwd: ROOT, pixel})
-    t = {file: 'A', header: r.header, values: r.values, lines: r.values.map((_, i) => i + 2), footer: {type: 'footer', count: r.values.length, status: 'complete'}}
+    t = {
+      file: 'A',
+      header: r.header,
+      values: r.values,
+      lines: r.values.map((_, i) => i + 2),
+      footer: {type: 'footer', count: r.values.length, status: 'complete'},
+    }
     cache.set(key, t)
   }
   return t
@@ -84,7 +90,12 @@ function shuffled(t: LoadedTrace, keys: number[]): LoadedTrace {
     fix.get(k)!.push(i)
   }
   const slots = order.map((i) => fix.get(key(t.values[i]))!.shift()!)
-  return withValues(t, 'shuffled', slots.map((i) => t.values[i]), slots.map((i) => t.lines[i]))
+  return withValues(
+    t,
+    'shuffled',
+    slots.map((i) => t.values[i]),
+    slots.map((i) => t.lines[i]),
+  )
 }
 
 /** What a verdict is: status, first divergence and root causes by name and loop (not line numbers). */
@@ -129,20 +140,26 @@ describe('hardening: compare properties on TypeScript engine traces (fast-check)
 
   it(`shuffling the record order never changes a verdict, agreeing or diverged (${RUNS} runs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(configArb, fc.array(fc.nat({max: 1000}), {minLength: 1, maxLength: 64}), fc.nat(), fc.double({min: 0.01, max: 0.5, noNaN: true}), async (c, keys, pick, delta) => {
-        const a = traceOf(c)
-        const idx = scalable(a)
-        const values = a.values.slice()
-        const i = idx[pick % idx.length]
-        values[i] = {...values[i], value: scaleValue(values[i].value, 1 + delta)}
-        for (const b of [withValues(a, 'B', a.values), withValues(a, 'B', values)]) {
-          const plain = await compareTraces(a, b, {atol: 0})
-          const mixed = await compareTraces(a, shuffled(b, keys), {atol: 0})
-          assert.deepEqual(verdictOf(mixed), verdictOf(plain))
-          const mixedBoth = await compareTraces(shuffled(a, keys.slice().reverse()), shuffled(b, keys), {atol: 0})
-          assert.deepEqual(verdictOf(mixedBoth), verdictOf(plain))
-        }
-      }),
+      fc.asyncProperty(
+        configArb,
+        fc.array(fc.nat({max: 1000}), {minLength: 1, maxLength: 64}),
+        fc.nat(),
+        fc.double({min: 0.01, max: 0.5, noNaN: true}),
+        async (c, keys, pick, delta) => {
+          const a = traceOf(c)
+          const idx = scalable(a)
+          const values = a.values.slice()
+          const i = idx[pick % idx.length]
+          values[i] = {...values[i], value: scaleValue(values[i].value, 1 + delta)}
+          for (const b of [withValues(a, 'B', a.values), withValues(a, 'B', values)]) {
+            const plain = await compareTraces(a, b, {atol: 0})
+            const mixed = await compareTraces(a, shuffled(b, keys), {atol: 0})
+            assert.deepEqual(verdictOf(mixed), verdictOf(plain))
+            const mixedBoth = await compareTraces(shuffled(a, keys.slice().reverse()), shuffled(b, keys), {atol: 0})
+            assert.deepEqual(verdictOf(mixedBoth), verdictOf(plain))
+          }
+        },
+      ),
       {numRuns: RUNS},
     )
   })
@@ -160,7 +177,11 @@ describe('hardening: compare properties on TypeScript engine traces (fast-check)
         const r = await compareTraces(a, withValues(a, 'B', values), {atol: 0})
         assert.equal(r.status, 'diverged', r.verdict)
         const want = [values[i].name, JSON.stringify(values[i].loop)]
-        assert.deepEqual(r.rootCauses.map((x) => [x.name, JSON.stringify(x.loop)]), [want], r.verdict)
+        assert.deepEqual(
+          r.rootCauses.map((x) => [x.name, JSON.stringify(x.loop)]),
+          [want],
+          r.verdict,
+        )
         assert.deepEqual([r.firstDivergence!.name, JSON.stringify(r.firstDivergence!.loop)], want)
       }),
       {numRuns: RUNS},

@@ -7,7 +7,24 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {ARGS, cBuilt, CLI, endedBy, leftovers, listAll, oneLine, PIXEL, runCli, running, runningExactly, signalGroup, sleepMarker, startCli, suiteSetup, until} from './helpers.js'
+import {
+  ARGS,
+  cBuilt,
+  CLI,
+  endedBy,
+  leftovers,
+  listAll,
+  oneLine,
+  PIXEL,
+  runCli,
+  running,
+  runningExactly,
+  signalGroup,
+  sleepMarker,
+  startCli,
+  suiteSetup,
+  until,
+} from './helpers.js'
 
 /** A C trace of one pixel that takes a few seconds (60 mosaic domains, oversample 3, 6 phi steps). */
 const SLOW_TRACE = [...ARGS, '-mosaic', '0.5', '-mosaic_domains', '60', '-oversample', '3', '-phisteps', '6', '-osc', '0.1']
@@ -21,7 +38,10 @@ describe('hardening #14.5: signals and children', function () {
   it('SIGHUP to nbtrace trace while a side runs: handled like SIGTERM (no evidence, no staging, no side left)', async () => {
     const cwd = dirs.make()
     const marker = sleepMarker(43)
-    const s = startCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good()} > {out}; ${marker}`, '--', ...ARGS], cwd)
+    const s = startCli(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `head -n 40 ${good()} > {out}; ${marker}`, '--', ...ARGS],
+      cwd,
+    )
     assert.ok(await until(() => runningExactly(marker)), s.stderr())
     signalGroup(s, 'SIGHUP')
     const r = await s.done
@@ -54,7 +74,10 @@ describe('hardening #14.5: signals and children', function () {
     const cwd = dirs.make()
     const t = Date.now()
     const [a, b] = [sleepMarker(45), sleepMarker(46)]
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '2', '--cand-cmd', `${a} & ${b} & wait`, '--json', '--', ...ARGS], {cwd})
+    const r = await runCli(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '2', '--cand-cmd', `${a} & ${b} & wait`, '--json', '--', ...ARGS],
+      {cwd},
+    )
     assert.equal(r.code, 3)
     assert.match(JSON.parse(r.stdout).failure.what, /^timed out after 2 s \(--timeout\)/)
     assert.ok(Date.now() - t < 30_000, `took ${Date.now() - t} ms`)
@@ -74,7 +97,10 @@ describe('hardening #14.5: signals and children', function () {
 
   it('--timeout 0 means no limit; a negative timeout is refused', async () => {
     const cwd = dirs.make()
-    const r = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '0', '--cand-cmd', `sleep 1; cat ${good()}`, '--', ...ARGS], {cwd})
+    const r = await runCli(
+      ['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--timeout', '0', '--cand-cmd', `sleep 1; cat ${good()}`, '--', ...ARGS],
+      {cwd},
+    )
     assert.equal(r.code, 0, r.stderr)
     const n = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev2', '--timeout', '-1', '--', ...ARGS], {cwd})
     assert.equal(n.code, 2)

@@ -28,7 +28,10 @@ export interface CliResult {
 }
 
 /** Runs a process to its end, capturing its output; `stdin` is a file streamed to it. */
-export function runProcess(argv: readonly string[], opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number; stdin?: string} = {}): Promise<CliResult> {
+export function runProcess(
+  argv: readonly string[],
+  opts: {cwd?: string; env?: Record<string, string>; timeoutMs?: number; stdin?: string} = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
       cwd: opts.cwd ?? ROOT,

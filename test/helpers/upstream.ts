@@ -35,11 +35,16 @@ export const STRICT_FLAGS = ['-O2', '-fno-fast-math', '-ffp-contract=off']
  */
 export function buildC(source: string, opts: {name?: string; flags?: string[]; include?: string[]} = {}): string {
   const flags = [...STRICT_FLAGS, ...(opts.flags ?? [])]
-  const h = createHash('sha256').update(source).update('\0' + flags.join(' '))
+  const h = createHash('sha256')
+    .update(source)
+    .update('\0' + flags.join(' '))
   // headers in the include folders are part of what is built (nbtrace.h changes between runs)
   for (const d of opts.include ?? []) {
     h.update('\0' + d)
-    for (const f of readdirSync(d).filter((x) => x.endsWith('.h')).sort()) h.update('\0' + f + '\0').update(readFileSync(join(d, f)))
+    for (const f of readdirSync(d)
+      .filter((x) => x.endsWith('.h'))
+      .sort())
+      h.update('\0' + f + '\0').update(readFileSync(join(d, f)))
   }
   const key = h.digest('hex').slice(0, 16)
   const dir = join(tmpdir(), 'nbtrace-upstream-builds', key)

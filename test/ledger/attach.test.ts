@@ -28,7 +28,17 @@ function report(over: Record<string, unknown> = {}): Record<string, unknown> {
   const fd = r.firstDivergence as Record<string, unknown>
   return {
     ...r,
-    firstDivergence: {...fd, name: 'F_latt_a', loop: {thick: 0, subS: 0, subF: 0, source: 0, phi: 0, mosaic: 3}, class: 'lattice', ref: 1.2345, cand: 1.2346, absDiff: 1e-4, relDiff: 8.1e-5, ulps: 12},
+    firstDivergence: {
+      ...fd,
+      name: 'F_latt_a',
+      loop: {thick: 0, subS: 0, subF: 0, source: 0, phi: 0, mosaic: 3},
+      class: 'lattice',
+      ref: 1.2345,
+      cand: 1.2346,
+      absDiff: 1e-4,
+      relDiff: 8.1e-5,
+      ulps: 12,
+    },
     ...over,
   }
 }
@@ -42,7 +52,10 @@ export function writeManifest(dir: string): void {
       const b = readFileSync(join(dir, name))
       return {name, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex')}
     })
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({schema: 'nbtrace-evidence', version: 1, created: '2025-11-26T00:00:00.000Z', command: ['trace'], files}))
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({schema: 'nbtrace-evidence', version: 1, created: '2025-11-26T00:00:00.000Z', command: ['trace'], files}),
+  )
 }
 
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)
@@ -155,7 +168,17 @@ describe('ledger attach: the sample ledger', function () {
   it('--dry-run prints the unified diff and writes nothing', () => {
     const {dir, ledger} = setup()
     const beforeBytes = readFileSync(ledger)
-    const r = runCliIn(dir, ['--ledger', 'fix_plan.md', '--id', 'TOOLING-DUAL-RUNNER-001', '--report', 'runs/c06/report.json', '--date', '2025-11-26', '--dry-run'])
+    const r = runCliIn(dir, [
+      '--ledger',
+      'fix_plan.md',
+      '--id',
+      'TOOLING-DUAL-RUNNER-001',
+      '--report',
+      'runs/c06/report.json',
+      '--date',
+      '2025-11-26',
+      '--dry-run',
+    ])
     assert.equal(r.status, 0, r.stderr)
     assert.match(r.stdout, /^Index: fix_plan\.md\n={67}\n--- fix_plan\.md\n\+\+\+ fix_plan\.md\n@@ /)
     const plus = r.stdout.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'))
@@ -207,7 +230,9 @@ describe('ledger attach: entries and fields', () => {
       r.text,
       '# L\n\n## [A-1] First\n- Status: open\n- Reproduction: `x`\n  more\n' +
         '- First Divergence: omega_pixel @ loop {thick=0, subS=1, subF=0}, class geometry: ref 1e-7 vs cand -0, |Δ| 1e-7, rel 1 (2025-11-26, report `r/report.json`)\n' +
-        '- Attempts History:\n  * ' + attemptText(info(), 1) + '\n' +
+        '- Attempts History:\n  * ' +
+        attemptText(info(), 1) +
+        '\n' +
         '- Next Actions:\n  1. do\n\n## [B-2] Second\n- Status: x\n',
     )
     assert.equal(r.line, 9)
@@ -217,7 +242,15 @@ describe('ledger attach: entries and fields', () => {
     const text = '## [A-1] First\n- Status: open\n- Exit Criteria:\n  - passes\n\n---\n\n## [B-2] Second\n- Status: x\n- Notes: 🚀 last line, no newline'
     const r = attachToText(text, 'A-1', info())
     const lines = r.text.split('\n')
-    assert.deepEqual(lines.slice(0, 7), ['## [A-1] First', '- Status: open', '- Exit Criteria:', '  - passes', firstDivergenceText(info()), '- Attempts History:', '  * ' + attemptText(info(), 1)])
+    assert.deepEqual(lines.slice(0, 7), [
+      '## [A-1] First',
+      '- Status: open',
+      '- Exit Criteria:',
+      '  - passes',
+      firstDivergenceText(info()),
+      '- Attempts History:',
+      '  * ' + attemptText(info(), 1),
+    ])
     assert.equal(lines[7], '')
     assert.equal(lines[8], '---')
     // the last entry, at end of file without newline: the file still ends without one
@@ -250,14 +283,17 @@ describe('ledger attach: entries and fields', () => {
     assert.equal(r.attempt, 10)
   })
 
-  it('counts Attempt #N and Attempts #a-#b forms, skipping other entries\' attempts; restarts and repeats are fine', () => {
+  it("counts Attempt #N and Attempts #a-#b forms, skipping other entries' attempts; restarts and repeats are fine", () => {
     const mk = (body: string[]): number => {
       const lines = splitLines(['## [X-1] T', ...body].join('\n') + '\n')
       return maxAttempt(lines, parseEntry(lines, findHeadings(lines, 'X-1')[0]))
     }
     assert.equal(mk(['- Attempts History: none yet']), 0)
     assert.equal(mk(['- Source: from `[OTHER-9]` Attempt #30']), 0)
-    assert.equal(mk(['- Attempts History:', '  * [2025-10-11] Attempt #12 — x', '  * [2025-10-12] Attempt #1 — restart', '  * [2025-10-13] Attempt #12 — again']), 12)
+    assert.equal(
+      mk(['- Attempts History:', '  * [2025-10-11] Attempt #12 — x', '  * [2025-10-12] Attempt #1 — restart', '  * [2025-10-13] Attempt #12 — again']),
+      12,
+    )
     assert.equal(mk(['- Note: completed in Attempts #42-62']), 62)
     assert.equal(mk(['- Note: completed in Attempts #42–#63 and [X-1] Attempt #70']), 70)
   })
@@ -265,7 +301,14 @@ describe('ledger attach: entries and fields', () => {
   it('replaces an existing First Divergence line in place', () => {
     const text = '## [A-1] T\r\n- First Divergence: old stuff\r\n- Attempts History:\r\n  * [2025-01-01] Attempt #1 — Result: x\r\n'
     const r = attachToText(text, 'A-1', info())
-    assert.equal(r.text, '## [A-1] T\r\n' + firstDivergenceText(info()) + '\r\n- Attempts History:\r\n  * [2025-01-01] Attempt #1 — Result: x\r\n  * ' + attemptText(info(), 2) + '\r\n')
+    assert.equal(
+      r.text,
+      '## [A-1] T\r\n' +
+        firstDivergenceText(info()) +
+        '\r\n- Attempts History:\r\n  * [2025-01-01] Attempt #1 — Result: x\r\n  * ' +
+        attemptText(info(), 2) +
+        '\r\n',
+    )
   })
 
   it('ignores headings inside fenced code blocks', () => {
@@ -284,11 +327,31 @@ describe('ledger attach: bad input (exit 2, one line, ledger untouched)', () => 
       error: () => 'fix_plan.md:3: invalid UTF-8 at byte offset 17; the ledger must be UTF-8',
     },
     {name: 'missing report', args: ['--report', 'runs/none.json'], error: () => 'runs/none.json: --report: cannot read report: no such file'},
-    {name: 'report without status', report: {firstDivergence: null}, error: () => 'runs/c06/report.json: /status: missing (expected "agree", "diverged" or "mismatch")'},
-    {name: 'report with a bad status', report: {status: 'ok'}, error: () => 'runs/c06/report.json: /status: expected "agree", "diverged" or "mismatch", found the string "ok"'},
-    {name: 'report with a nameless divergence', report: () => report({firstDivergence: {loop: {}}}), error: () => 'runs/c06/report.json: /firstDivergence/name: not an nbtrace compare report: expected property "name", found nothing'},
-    {name: 'a bare {"status":"agree"} is not a report', report: {status: 'agree'}, error: () => 'runs/c06/report.json: /schema: not an nbtrace compare report: expected property "schema", found nothing'},
-    {name: 'report that is not JSON', report: '{\n  "status": "agree",\n}', error: () => 'runs/c06/report.json:3: invalid JSON: Expected double-quoted property name'},
+    {
+      name: 'report without status',
+      report: {firstDivergence: null},
+      error: () => 'runs/c06/report.json: /status: missing (expected "agree", "diverged" or "mismatch")',
+    },
+    {
+      name: 'report with a bad status',
+      report: {status: 'ok'},
+      error: () => 'runs/c06/report.json: /status: expected "agree", "diverged" or "mismatch", found the string "ok"',
+    },
+    {
+      name: 'report with a nameless divergence',
+      report: () => report({firstDivergence: {loop: {}}}),
+      error: () => 'runs/c06/report.json: /firstDivergence/name: not an nbtrace compare report: expected property "name", found nothing',
+    },
+    {
+      name: 'a bare {"status":"agree"} is not a report',
+      report: {status: 'agree'},
+      error: () => 'runs/c06/report.json: /schema: not an nbtrace compare report: expected property "schema", found nothing',
+    },
+    {
+      name: 'report that is not JSON',
+      report: '{\n  "status": "agree",\n}',
+      error: () => 'runs/c06/report.json:3: invalid JSON: Expected double-quoted property name',
+    },
     {name: 'unreadable ledger', args: ['--ledger', 'missing.md'], error: () => 'missing.md: --ledger: cannot read ledger: no such file'},
     {name: 'bad --date', args: ['--date', '2025-02-30'], error: () => '--date: expected a date YYYY-MM-DD, got "2025-02-30"'},
   ]
@@ -333,7 +396,18 @@ const entryArb = (id: string): fc.Arbitrary<GenEntry> =>
     id: fc.constant(id),
     title: text,
     before: fc.array(fc.tuple(fc.constantFrom('Status', 'Priority', 'Owner/Date', 'Reproduction', 'Source'), longText), {maxLength: 4}),
-    attempts: fc.array(fc.record({n: fc.nat({max: 80}), range: fc.nat({max: 3}), note: longText, nested: fc.array(text.map((t) => '    - ' + t), {maxLength: 2})}), {maxLength: 5}),
+    attempts: fc.array(
+      fc.record({
+        n: fc.nat({max: 80}),
+        range: fc.nat({max: 3}),
+        note: longText,
+        nested: fc.array(
+          text.map((t) => '    - ' + t),
+          {maxLength: 2},
+        ),
+      }),
+      {maxLength: 5},
+    ),
     history: fc.boolean(),
     nextActions: fc.boolean(),
     sep: fc.boolean(),
@@ -341,7 +415,10 @@ const entryArb = (id: string): fc.Arbitrary<GenEntry> =>
 
 const ledgerArb = fc
   .record({
-    preamble: fc.array(text.map((t) => '> ' + t), {maxLength: 3}),
+    preamble: fc.array(
+      text.map((t) => '> ' + t),
+      {maxLength: 3},
+    ),
     entries: fc.uniqueArray(fc.constantFrom('A-1', 'B-2', 'C-3', 'D-4', 'E-5'), {minLength: 1, maxLength: 4}).chain((ids) => fc.tuple(...ids.map(entryArb))),
     eol: fc.constantFrom('\n', '\r\n'),
     finalNewline: fc.boolean(),
@@ -420,10 +497,12 @@ describe('ledger attach: properties on generated ledgers', () => {
   })
 
   it('splitLines/joinLines round-trip any text', () => {
-    fc.assert(fc.property(fc.string({unit: 'grapheme'}), fc.array(fc.constantFrom('\n', '\r\n', '\r', 'x'), {maxLength: 6}), (s, seps) => {
-      const t = s + seps.join('')
-      assert.equal(joinLines(splitLines(t)), t)
-    }))
+    fc.assert(
+      fc.property(fc.string({unit: 'grapheme'}), fc.array(fc.constantFrom('\n', '\r\n', '\r', 'x'), {maxLength: 6}), (s, seps) => {
+        const t = s + seps.join('')
+        assert.equal(joinLines(splitLines(t)), t)
+      }),
+    )
   })
 
   it('firstInvalidUtf8 agrees with a strict decoder', () => {

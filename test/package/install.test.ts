@@ -54,7 +54,18 @@ describe('package: npm pack, install from the tarball, run', function () {
   after(() => tmp && rmSync(tmp, {recursive: true, force: true}))
 
   it('ships sources, the manifest and the licence, and no build outputs', () => {
-    for (const f of ['oclif.manifest.json', 'LICENSE', 'README.md', 'bin/run.js', 'scripts/build-c.js', 'instrumented-c/Makefile', 'instrumented-c/include/nbtrace.h', 'instrumented-c/src/pixel.c', 'dist/commands/trace.js', 'schemas/catalogue.json']) {
+    for (const f of [
+      'oclif.manifest.json',
+      'LICENSE',
+      'README.md',
+      'bin/run.js',
+      'scripts/build-c.js',
+      'instrumented-c/Makefile',
+      'instrumented-c/include/nbtrace.h',
+      'instrumented-c/src/pixel.c',
+      'dist/commands/trace.js',
+      'schemas/catalogue.json',
+    ]) {
       assert.ok(files.includes(f), `${f} is not in the tarball`)
     }
     const outputs = files.filter((f) => /(^|\/)build\/|\.o$|\.map$|nanobragg-(nbtrace|notrace)$|^bin\/dev\.js$|^test\//.test(f))
@@ -111,7 +122,10 @@ describe('package: npm pack, install from the tarball, run', function () {
     assert.ok(existsSync(join(app, 'ts.jsonl')))
     const c = sh('npx', ['--no', 'nbtrace', 'simulate', '--engine', 'c', '--trace-pixel', '8,8', '--trace-out', 'c.jsonl', '--', ...TRACE_ARGS], app, env)
     assert.equal(c.status, 2)
-    assert.equal(c.stderr, 'nbtrace: --engine: C engine not built: no C compiler found (CC=/nonexistent/cc); the TypeScript engine works without it. Install one, then run: npm rebuild nbtrace\n')
+    assert.equal(
+      c.stderr,
+      'nbtrace: --engine: C engine not built: no C compiler found (CC=/nonexistent/cc); the TypeScript engine works without it. Install one, then run: npm rebuild nbtrace\n',
+    )
   })
 
   it('npx nbtrace inside the project: no registry round trip, prepare rebuilds nothing', () => {
@@ -119,7 +133,12 @@ describe('package: npm pack, install from the tarball, run', function () {
     // registry that refuses connections: any round trip would fail the command
     const stamp = join(ROOT, 'dist', '.build-hash')
     const before = statSync(stamp).mtimeMs
-    const env = {npm_config_cache: join(tmp, 'npm-cache'), npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0', npm_config_offline: 'false'}
+    const env = {
+      npm_config_cache: join(tmp, 'npm-cache'),
+      npm_config_registry: 'http://127.0.0.1:9/',
+      npm_config_fetch_retries: '0',
+      npm_config_offline: 'false',
+    }
     const r = sh('npx', ['nbtrace', 'trace', '--cand-inject', 'steps-no-oversample2', '--out', join(tmp, 'ev')], ROOT, env)
     assert.equal(r.status, 1, r.stderr)
     assert.match(r.stdout, /^DIVERGED: first divergence steps/m)

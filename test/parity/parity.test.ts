@@ -32,7 +32,14 @@ function synthetic(): Float32Array {
   for (let s = 0; s < n; s++) {
     for (let f = 0; f < n; f++) {
       let v = 0.01 + 0.001 * ((s * 7 + f * 3) % 5)
-      for (const [cs, cf] of [[6, 6], [6, 22], [12, 21], [22, 8], [24, 25]]) v += 100 * Math.exp(-((s - cs) ** 2 + (f - cf) ** 2) / 4)
+      for (const [cs, cf] of [
+        [6, 6],
+        [6, 22],
+        [12, 21],
+        [22, 8],
+        [24, 25],
+      ])
+        v += 100 * Math.exp(-((s - cs) ** 2 + (f - cf) ** 2) / 4)
       a[s * n + f] = v
     }
   }
@@ -90,9 +97,18 @@ describe('parity: metrics', () => {
 
   it('topIndices keeps the N largest, ties by lower index', () => {
     const v = [3, 9, 1, 9, 5, Number.NaN, 7]
-    assert.deepEqual(topIndices(v.length, (i) => v[i], 3), [1, 3, 6])
-    assert.deepEqual(topIndices(v.length, (i) => v[i], 10), [1, 3, 6, 4, 0, 2])
-    assert.deepEqual(topIndices(v.length, (i) => v[i], 0), [])
+    assert.deepEqual(
+      topIndices(v.length, (i) => v[i], 3),
+      [1, 3, 6],
+    )
+    assert.deepEqual(
+      topIndices(v.length, (i) => v[i], 10),
+      [1, 3, 6, 4, 0, 2],
+    )
+    assert.deepEqual(
+      topIndices(v.length, (i) => v[i], 0),
+      [],
+    )
   })
 })
 
@@ -109,7 +125,10 @@ describe('parity: pixel ranking', () => {
     const r = rankPixels(ref, cand, 5)
     assert.equal(r.largestAbsDiff.length, 5)
     for (const p of r.largestAbsDiff) assert.ok(inRegion(p), `${p.slow},${p.fast} outside the region`)
-    assert.deepEqual(r.largestShare.map((p) => [p.slow, p.fast]), r.largestAbsDiff.map((p) => [p.slow, p.fast]))
+    assert.deepEqual(
+      r.largestShare.map((p) => [p.slow, p.fast]),
+      r.largestAbsDiff.map((p) => [p.slow, p.fast]),
+    )
     const shares = r.largestShare.map((p) => p.share ?? 0)
     assert.ok(Math.abs((r.largestShare[4].cumulativeShare ?? 0) - shares.reduce((x, y) => x + y, 0)) < 1e-12)
     // brightest is the spot centres, independent of the difference
@@ -183,7 +202,8 @@ describe('parity: heat map', () => {
     for (const ch of 'Δ = CAND − REF: half.bin − float.bin (slow,fast) photons/pixel ±|Δ| · 0123456789') assert.ok(hasGlyph(ch), ch)
   })
 
-  const px = (png: {width: number; data: Buffer}, x: number, y: number): number[] => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3))
+  const px = (png: {width: number; data: Buffer}, x: number, y: number): number[] =>
+    Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3))
 
   it('draws Δ on its scale, the suggested pixel ringed, the other top pixels boxed, and the colour bar', () => {
     const a = synthetic()
@@ -401,7 +421,10 @@ describe('parity: CLI and schema', () => {
     const dir = tempDir()
     const a = synthetic()
     writeFloat(join(dir, 'a.bin'), a)
-    writeFloat(join(dir, 'b.bin'), a.map((v, i) => (i === 5 ? v + 50 : v)))
+    writeFloat(
+      join(dir, 'b.bin'),
+      a.map((v, i) => (i === 5 ? v + 50 : v)),
+    )
     const r = runCli(['parity', join(dir, 'a.bin'), join(dir, 'b.bin'), '--pixel', '31,31', '--top', '2'])
     assert.equal(r.status, 1)
     assert.doesNotMatch(r.stdout + r.stderr, /\x1b\[/)
@@ -449,14 +472,21 @@ describe('parity: golden images', function () {
   it('a planted fault that passes the criterion is still reported as not bit-identical; --exact fails it', () => {
     // kahn-default-one changes the polarization factor slightly: correlation and sum pass
     const dir = tempDir()
-    const args = readFileSync(join(c01, 'cmd.txt'), 'utf8').trim().split(/\s+/).slice(1).map((a) => (a === 'float.bin' ? 'kahn.bin' : a === 'int.img' ? 'kahn.img' : a))
+    const args = readFileSync(join(c01, 'cmd.txt'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map((a) => (a === 'float.bin' ? 'kahn.bin' : a === 'int.img' ? 'kahn.img' : a))
     const sim = runCli(['simulate', '--inject', 'kahn-default-one', '--', ...args], {}, dir)
     assert.equal(sim.status, 0, sim.stderr)
     const wide = {COLUMNS: '200'} // the verdict on one line
     const r = runCli(['parity', join(c01, 'float.bin'), join(dir, 'kahn.bin')], wide)
     assert.equal(r.status, 0, r.stderr)
     const first = r.stdout.split('\n')[0]
-    assert.match(first, /^PASS {2}correlation ≥ 0\.999 and \|sum ratio − 1\| ≤ 0\.005 \(the usual parity criterion\); images not bit-identical: (\d+) of 4096 pixels differ$/)
+    assert.match(
+      first,
+      /^PASS {2}correlation ≥ 0\.999 and \|sum ratio − 1\| ≤ 0\.005 \(the usual parity criterion\); images not bit-identical: (\d+) of 4096 pixels differ$/,
+    )
     const n = Number(/not bit-identical: (\d+) of/.exec(first)![1])
     assert.ok(n > 0 && n <= 4096)
     assert.match(r.stdout, new RegExp(`bit identity {4}no: ${n} of 4096 pixels differ`))
@@ -475,7 +505,11 @@ describe('parity: golden images', function () {
 
   it("the issue's heat map: c01 against a half-pixel beam-centre shift", () => {
     const dir = tempDir()
-    const args = readFileSync(join(c01, 'cmd.txt'), 'utf8').trim().split(/\s+/).slice(1).map((a) => (a === 'float.bin' ? 'half.bin' : a === 'int.img' ? 'half.img' : a))
+    const args = readFileSync(join(c01, 'cmd.txt'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map((a) => (a === 'float.bin' ? 'half.bin' : a === 'int.img' ? 'half.img' : a))
     assert.equal(runCli(['simulate', '--inject', 'beam-center-half-pixel', '--', ...args], {}, dir).status, 0)
     const r = runCli(['parity', join(c01, 'float.bin'), join(dir, 'half.bin'), '--png', join(dir, 'half.png'), '--json'])
     assert.equal(r.status, 1, r.stderr)

@@ -12,7 +12,10 @@ import {GOLDEN} from '../helpers/fixtures.js'
 
 const BASE = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5'.split(' ')
 /** every loop above 1, small counts (the maximal configuration is test/reduce/faults.test.ts's) */
-const LOOPS = '-dispersion 2 -dispsteps 3 -mosaic 0.5 -mosaic_domains 3 -mosaic_seed 777 -phi 10 -osc 2 -phisteps 2 -oversample 3 -detector_thick 100 -detector_thicksteps 2 -detector_abs 300'.split(' ')
+const LOOPS =
+  '-dispersion 2 -dispsteps 3 -mosaic 0.5 -mosaic_domains 3 -mosaic_seed 777 -phi 10 -osc 2 -phisteps 2 -oversample 3 -detector_thick 100 -detector_thicksteps 2 -detector_abs 300'.split(
+    ' ',
+  )
 
 function json(r: CliResult): ReduceResult {
   assert.doesNotThrow(() => JSON.parse(r.stdout), `stdout is not JSON (exit ${r.code}): ${r.stdout.slice(0, 300)} ${r.stderr.slice(-500)}`)
@@ -57,7 +60,10 @@ describe('nbtrace reduce', function () {
     assert.deepEqual(loopsOf(out), {n_sources: 1, mosaic_domains: 1, oversample: 2, phisteps: 1, detector_thicksteps: 1})
     // oversample 1 loses the cause: evidence, and the next reduction (2) is kept
     const os = out.steps.filter((s) => s.dimension === 'oversample')
-    assert.deepEqual(os.map((s) => s.outcome), ['vanished', 'kept'])
+    assert.deepEqual(
+      os.map((s) => s.outcome),
+      ['vanished', 'kept'],
+    )
     assert.ok(out.evidence.includes('disappears with oversample 1: the cause lives in the sub-pixel loop'), out.evidence.join('; '))
     assert.ok(out.minimal!.ref.records < out.original!.ref.records / 20, `${out.minimal!.ref.records} vs ${out.original!.ref.records}`)
     assert.match(out.minimal!.command, /^nanoBragg -cell 100 100 100 90 90 90 .*-oversample 2/)
@@ -87,7 +93,10 @@ describe('nbtrace reduce', function () {
       const r = await sh(join(wd, 'ev', 'repro.sh'), ['again'], elsewhere)
       assert.equal(r.code, 1, r.stderr)
       const report = JSON.parse(readFileSync(join(elsewhere, 'again', 'report.json'), 'utf8'))
-      assert.deepEqual(report.rootCauses.map((c: {name: string; class: string}) => [c.name, c.class]), [['steps', 'normalization']])
+      assert.deepEqual(
+        report.rootCauses.map((c: {name: string; class: string}) => [c.name, c.class]),
+        [['steps', 'normalization']],
+      )
       assert.equal(report.ref.records, reduced.minimal!.ref.records)
     } finally {
       rmSync(elsewhere, {recursive: true, force: true})
@@ -97,13 +106,18 @@ describe('nbtrace reduce', function () {
   it('ledger attach records the minimal repro of a reduction', async () => {
     assert.ok(reduced, 'needs the reduction above')
     const ledger = join(wd, 'fix_plan.md')
-    writeFileSync(ledger, '# Ledger\n\n## [STEPS-001] steps parity\n- Status: in_progress\n- Attempts History:\n  * [2025-11-01] Attempt #1 — Result: baseline\n')
+    writeFileSync(
+      ledger,
+      '# Ledger\n\n## [STEPS-001] steps parity\n- Status: in_progress\n- Attempts History:\n  * [2025-11-01] Attempt #1 — Result: baseline\n',
+    )
     const r = await runCli(['ledger', 'attach', '--ledger', 'fix_plan.md', '--id', 'STEPS-001', '--report', 'ev', '--date', '2025-12-01', '--json'], {cwd: wd})
     assert.equal(r.code, 0, r.stderr)
     const out = JSON.parse(r.stdout)
     assert.equal(validateAgainst('ledger-attach.schema.json', out), null)
     assert.deepEqual(out.repro, {script: 'ev/repro.sh', command: reduced.minimal!.command})
-    const line = readFileSync(ledger, 'utf8').split('\n').find((l) => l.includes('Attempt #2'))!
+    const line = readFileSync(ledger, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('Attempt #2'))!
     assert.match(line, /Result: diverged — nbtrace first divergence: steps @ loop \{\} \(set-up\), class normalization/)
     assert.ok(line.includes(`minimal repro: \`ev/repro.sh\` (\`${reduced.minimal!.command}\`)`), line)
     const again = await runCli(['ledger', 'attach', '--ledger', 'fix_plan.md', '--id', 'STEPS-001', '--report', 'ev/reduce.json', '--json'], {cwd: wd})
@@ -114,14 +128,26 @@ describe('nbtrace reduce', function () {
   it('a divergence that needs two dimensions keeps both', async () => {
     // steps forgets oversample² (needs oversample > 1); Q4 weights each layer by its own capture
     // fraction (needs two layers): two root causes, each lost with one dimension
-    const r = await runCli(['reduce', '--pixel', '20,24', '--cand-inject', 'steps-no-oversample2', '--cand-fix', 'Q4', '--out', 'two', '--json', '--', ...BASE, ...LOOPS], {cwd: wd})
+    const r = await runCli(
+      ['reduce', '--pixel', '20,24', '--cand-inject', 'steps-no-oversample2', '--cand-fix', 'Q4', '--out', 'two', '--json', '--', ...BASE, ...LOOPS],
+      {cwd: wd},
+    )
     assert.equal(r.code, 1, r.stderr)
     const out = json(r)
-    assert.deepEqual(out.signature.map((c) => c.name), ['capture_fraction_applied', 'steps'])
+    assert.deepEqual(
+      out.signature.map((c) => c.name),
+      ['capture_fraction_applied', 'steps'],
+    )
     assert.deepEqual(loopsOf(out), {n_sources: 1, mosaic_domains: 1, oversample: 2, phisteps: 1, detector_thicksteps: 2})
-    const lost = out.steps.filter((s) => s.outcome === 'changed').map((s) => s.dimension).sort()
+    const lost = out.steps
+      .filter((s) => s.outcome === 'changed')
+      .map((s) => s.dimension)
+      .sort()
     assert.deepEqual(lost, ['layers', 'oversample'])
-    assert.ok(out.evidence.some((e) => /^capture_fraction_applied \(normalization\) disappears with 1 detector layer/.test(e)), out.evidence.join('; '))
+    assert.ok(
+      out.evidence.some((e) => /^capture_fraction_applied \(normalization\) disappears with 1 detector layer/.test(e)),
+      out.evidence.join('; '),
+    )
   })
 
   it('keeps the divergent source of a source file and cuts the hkl table to the visited neighbourhood', async () => {
@@ -130,7 +156,31 @@ describe('nbtrace reduce', function () {
     copyFileSync(join(GOLDEN, 'c04_hkl_interp', 'dense.hkl'), join(dir, 'dense.hkl'))
     // three sources of different wavelengths; the candidate ignores them (source-lambda-ignored)
     writeFileSync(join(dir, 'sources.txt'), '-10 0 0 1 1e-10\n-10 0.004 0 1 1.02e-10\n-10 0 -0.006 1 0.97e-10\n')
-    const args = ['-cell', '50', '50', '50', '90', '90', '90', '-hkl', 'dense.hkl', '-N', '5', '-lambda', '1', '-distance', '80', '-detpixels', '64', '-pixel', '0.1', '-sourcefile', 'sources.txt', '-oversample', '2']
+    const args = [
+      '-cell',
+      '50',
+      '50',
+      '50',
+      '90',
+      '90',
+      '90',
+      '-hkl',
+      'dense.hkl',
+      '-N',
+      '5',
+      '-lambda',
+      '1',
+      '-distance',
+      '80',
+      '-detpixels',
+      '64',
+      '-pixel',
+      '0.1',
+      '-sourcefile',
+      'sources.txt',
+      '-oversample',
+      '2',
+    ]
     const r = await runCli(['reduce', '--pixel', '12,50', '--cand-inject', 'source-lambda-ignored', '--out', 'src', '--json', '--', ...args], {cwd: dir})
     assert.equal(r.code, 1, r.stderr)
     const out = json(r)
@@ -158,7 +208,10 @@ describe('nbtrace reduce', function () {
     // the C engine binary without -trace_only computes the whole image, as upstream does
     const template = `${cBinaryPath()} -trace_pixel {slow} {fast} -trace_out {out} {args}`
     const args = [...BASE, '-mosaic', '0.5', '-mosaic_domains', '3', '-oversample', '2']
-    const r = await runCli(['reduce', '--pixel', '20,24', '--ref-engine', 'ts', '--ref-inject', 'fluence-per-mm2', '--cand-cmd', template, '--out', 'roi', '--json', '--', ...args], {cwd: wd})
+    const r = await runCli(
+      ['reduce', '--pixel', '20,24', '--ref-engine', 'ts', '--ref-inject', 'fluence-per-mm2', '--cand-cmd', template, '--out', 'roi', '--json', '--', ...args],
+      {cwd: wd},
+    )
     assert.equal(r.code, 1, r.stderr)
     const out = json(r)
     assert.deepEqual(out.roi, {used: true, box: [23, 24, 20, 20], reason: out.roi.reason, verified: true})
@@ -167,7 +220,31 @@ describe('nbtrace reduce', function () {
     assert.ok(out.steps.some((s) => s.dimension === 'roi' && s.outcome === 'kept' && /with and without/.test(s.detail)))
     assert.match(out.minimal!.command, / -roi 23 24 20 20( |$)/)
     // the phi carry-over quirk forbids it, and the result says so
-    const q3 = await runCli(['reduce', '--pixel', '20,24', '--ref-engine', 'ts', '--ref-inject', 'fluence-per-mm2', '--cand-cmd', template, '--out', 'roi-q3', '--json', '--', ...BASE, '-phi', '0', '-osc', '2', '-phisteps', '2'], {cwd: wd})
+    const q3 = await runCli(
+      [
+        'reduce',
+        '--pixel',
+        '20,24',
+        '--ref-engine',
+        'ts',
+        '--ref-inject',
+        'fluence-per-mm2',
+        '--cand-cmd',
+        template,
+        '--out',
+        'roi-q3',
+        '--json',
+        '--',
+        ...BASE,
+        '-phi',
+        '0',
+        '-osc',
+        '2',
+        '-phisteps',
+        '2',
+      ],
+      {cwd: wd},
+    )
     assert.equal(q3.code, 1, q3.stderr)
     const o3 = json(q3)
     assert.equal(o3.roi.used, false)

@@ -39,7 +39,12 @@ describe('nbtrace reduce: every planted fault and quirk fix from the maximal con
     // all entries run up front, two at a time; each test awaits its own
     const jobs = entries.map((e) => () => reduceJob(['--pixel', '20,24', e.flag, e.id, '--out', `out-${e.id}`, '--', ...MAXIMAL, ...(EXTRA[e.id] ?? [])], wd))
     const all = twoAtATime(jobs)
-    entries.forEach((e, i) => results.set(e.id, all.then((r) => r[i])))
+    entries.forEach((e, i) =>
+      results.set(
+        e.id,
+        all.then((r) => r[i]),
+      ),
+    )
   })
   after(() => {
     if (wd) rmSync(wd, {recursive: true, force: true})
@@ -51,7 +56,11 @@ describe('nbtrace reduce: every planted fault and quirk fix from the maximal con
       assert.ok(needs, `${e.id} has no structured needs in schemas/faults.json`)
       // the source-file entries replace the 24 generated sources by a list of 24
       const out = checkReduction(await results.get(e.id)!, {loops0: MAXIMAL_LOOPS, cls: e.class, needs: needs.loops, outDir: join(wd, `out-${e.id}`)})
-      for (const flag of needs.inputs) assert.ok(out.minimal!.args.some((a) => a === flag || a.startsWith(flag)), `minimal configuration lost ${flag}: ${out.minimal!.command}`)
+      for (const flag of needs.inputs)
+        assert.ok(
+          out.minimal!.args.some((a) => a === flag || a.startsWith(flag)),
+          `minimal configuration lost ${flag}: ${out.minimal!.command}`,
+        )
     })
   }
 })

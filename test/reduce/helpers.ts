@@ -42,7 +42,6 @@ export async function twoAtATime<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
   return out
 }
 
-
 /** `nbtrace reduce --json` of one case: the result, or why there is none ('' when it exited 1, a reduction). */
 export async function reduceJob(args: string[], cwd: string): Promise<{out: ReduceResult | null; error: string}> {
   const r = await runCli(['reduce', '--json', ...args], {cwd})
@@ -58,17 +57,27 @@ export async function reduceJob(args: string[], cwd: string): Promise<{out: Redu
  * from `loops0`, held a cause of `cls`, ended with every loop at 1 but what `needs` allows, and
  * whose minimal run (the report in its evidence folder) shows every cause held.
  */
-export function checkReduction(res: {out: ReduceResult | null; error: string}, o: {loops0: Record<string, number>; cls: string; needs: Record<string, number>[]; outDir: string}): ReduceResult {
+export function checkReduction(
+  res: {out: ReduceResult | null; error: string},
+  o: {loops0: Record<string, number>; cls: string; needs: Record<string, number>[]; outDir: string},
+): ReduceResult {
   const {out, error} = res
   assert.ok(out, error)
   assert.equal(error, '', `${error}\n${out.verdict}`)
   assert.equal(validateAgainst('reduce.schema.json', out), null)
   assert.equal(out.status, 'reduced', out.verdict)
   assert.deepEqual(out.original!.loops, o.loops0)
-  assert.ok(out.signature.some((c) => c.class === o.cls), `held ${JSON.stringify(out.signature)}, expected class ${o.cls}`)
+  assert.ok(
+    out.signature.some((c) => c.class === o.cls),
+    `held ${JSON.stringify(out.signature)}, expected class ${o.cls}`,
+  )
   const steps = out.steps.map((s) => `${s.dimension} ${s.what}: ${s.outcome} (${s.detail})`).join('; ')
   assert.ok(meetsNeeds(out.minimal!.loops, o.needs), `minimal loops ${JSON.stringify(out.minimal!.loops)} do not meet ${JSON.stringify(o.needs)}: ${steps}`)
   const report = JSON.parse(readFileSync(join(o.outDir, 'report.json'), 'utf8')) as {rootCauses: {name: string; class: string}[]}
-  for (const c of out.signature) assert.ok(report.rootCauses.some((r) => r.name === c.name && r.class === c.class), `${c.name} (${c.class}) is not a root cause of the minimal run`)
+  for (const c of out.signature)
+    assert.ok(
+      report.rootCauses.some((r) => r.name === c.name && r.class === c.class),
+      `${c.name} (${c.class}) is not a root cause of the minimal run`,
+    )
   return out
 }

@@ -23,7 +23,10 @@ const BASE = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 
 describe('reduce: arguments through the flag table', () => {
   it('spans cover each flag with the values it reads (cell stops at the next flag, misset random is one word)', () => {
     const args = ['-cell', '70', '80', '90', '-misset', 'random', '-twotheta_axis', '0', '1', '0', '-nonoise', 'stray']
-    assert.deepEqual(spans(args).map((s) => args.slice(s.start, s.start + s.length).join(' ')), ['-cell 70 80 90', '-misset random', '-twotheta_axis 0 1 0', '-nonoise', 'stray'])
+    assert.deepEqual(
+      spans(args).map((s) => args.slice(s.start, s.start + s.length).join(' ')),
+      ['-cell 70 80 90', '-misset random', '-twotheta_axis 0 1 0', '-nonoise', 'stray'],
+    )
   })
 
   it('removing a field drops every spelling that sets it, and nothing else', () => {
@@ -38,13 +41,33 @@ describe('reduce: arguments through the flag table', () => {
   })
 
   it('every flag reduce writes sets the field it is written for, and the engines parse the edit as meant', () => {
-    const want: Record<keyof typeof SET_FLAGS, string> = {mosaicDomains: 'mosaicDomains', phisteps: 'phisteps', oversample: 'oversample', thicksteps: 'detectorThicksteps', sourcefile: 'sourcefilename', hkl: 'hklfilename', roi: 'roi'}
+    const want: Record<keyof typeof SET_FLAGS, string> = {
+      mosaicDomains: 'mosaicDomains',
+      phisteps: 'phisteps',
+      oversample: 'oversample',
+      thicksteps: 'detectorThicksteps',
+      sourcefile: 'sourcefilename',
+      hkl: 'hklfilename',
+      roi: 'roi',
+    }
     for (const [k, flag] of Object.entries(SET_FLAGS) as [keyof typeof SET_FLAGS, string][]) {
       const fired = entriesFor(flag).filter((e) => e.role !== 'nbtrace')
-      assert.ok(fired.some((e) => fieldsOf(e).includes(want[k])), `${flag} does not set ${want[k]}`)
-      assert.ok(fired.every((e) => fieldsOf(e).every((f) => f === want[k])), `${flag} also sets ${fired.flatMap(fieldsOf)}`)
+      assert.ok(
+        fired.some((e) => fieldsOf(e).includes(want[k])),
+        `${flag} does not set ${want[k]}`,
+      )
+      assert.ok(
+        fired.every((e) => fieldsOf(e).every((f) => f === want[k])),
+        `${flag} also sets ${fired.flatMap(fieldsOf)}`,
+      )
     }
-    const p = parseArgs(applyEdit([...BASE, '-mosaic', '0.5', '-mosaic_domains', '10', '-oversample', '3', '-phisteps', '3', '-osc', '3'], {remove: [...FIELDS.oversample, ...FIELDS.phiSteps], add: ['-oversample', '1', '-phisteps', '1']}), {timeSeed: 0})
+    const p = parseArgs(
+      applyEdit([...BASE, '-mosaic', '0.5', '-mosaic_domains', '10', '-oversample', '3', '-phisteps', '3', '-osc', '3'], {
+        remove: [...FIELDS.oversample, ...FIELDS.phiSteps],
+        add: ['-oversample', '1', '-phisteps', '1'],
+      }),
+      {timeSeed: 0},
+    )
     assert.equal(p.oversample, 1)
     assert.equal(p.phisteps, 1)
     assert.equal(p.mosaicDomains, 10)
@@ -63,9 +86,23 @@ describe('reduce: input files', () => {
       writeFileSync(join(wd, 'report.json'), '1 0 0 10\n')
       writeFileSync(join(wd, 'trial-1.ref.jsonl'), '-10 0 0\n')
       const args = localizeInputs([...BASE, '-hkl', 'report.json', '-sourcefile', 'trial-1.ref.jsonl', '-mat', join(wd, 'report.json')], wd, join(wd, 'ev'))
-      assert.deepEqual(args.slice(BASE.length), ['-hkl', join(wd, 'ev', '2-report.json'), '-sourcefile', join(wd, 'ev', '2-trial-1.ref.jsonl'), '-mat', join(wd, 'ev', '2-report.json')])
+      assert.deepEqual(args.slice(BASE.length), [
+        '-hkl',
+        join(wd, 'ev', '2-report.json'),
+        '-sourcefile',
+        join(wd, 'ev', '2-trial-1.ref.jsonl'),
+        '-mat',
+        join(wd, 'ev', '2-report.json'),
+      ])
       assert.deepEqual(readdirSync(join(wd, 'ev')).sort(), ['2-report.json', '2-trial-1.ref.jsonl'])
-      assert.deepEqual(relativeTo(args, join(wd, 'ev')).slice(BASE.length), ['-hkl', '2-report.json', '-sourcefile', '2-trial-1.ref.jsonl', '-mat', '2-report.json'])
+      assert.deepEqual(relativeTo(args, join(wd, 'ev')).slice(BASE.length), [
+        '-hkl',
+        '2-report.json',
+        '-sourcefile',
+        '2-trial-1.ref.jsonl',
+        '-mat',
+        '2-report.json',
+      ])
     } finally {
       rmSync(wd, {recursive: true, force: true})
     }
@@ -94,7 +131,11 @@ describe('reduce: region of interest for whole-image programs', () => {
     // all phi steps away from 0: nothing is carried
     assert.ok(roiFor([...BASE, '-phi', '10', '-osc', '3', '-phisteps', '3'], wd, {slow: 20, fast: 24}).ok)
     // -N 2 turns tricubic interpolation on when an hkl table is loaded
-    const interp = roiFor(['-cell', '50', '50', '50', '90', '90', '90', '-hkl', 'dense.hkl', '-N', '2', '-lambda', '1', '-distance', '80', '-detpixels', '64', '-pixel', '0.1'], wd, {slow: 12, fast: 50})
+    const interp = roiFor(
+      ['-cell', '50', '50', '50', '90', '90', '90', '-hkl', 'dense.hkl', '-N', '2', '-lambda', '1', '-distance', '80', '-detpixels', '64', '-pixel', '0.1'],
+      wd,
+      {slow: 12, fast: 50},
+    )
     assert.ok(!interp.ok && /Q8/.test(interp.why), interp.why)
     const dmin = roiFor([...BASE, '-dmin', '2'], wd, {slow: 20, fast: 24})
     assert.ok(!dmin.ok && /-dmin/.test(dmin.why))
@@ -106,32 +147,88 @@ describe('reduce: region of interest for whole-image programs', () => {
 describe('reduce: the hkl neighbourhood', () => {
   const text = readFileSync(join(GOLDEN, 'c04_hkl_interp', 'dense.hkl'), 'latin1')
   it('keeps every cell the pixel can look up, with the values and edges of the table', () => {
-    const cut = cutHkl(text, 0, [[0.2, 0.9], [-1.4, -1.1], [2.5, 2.6]], 'dense.hkl')
+    const cut = cutHkl(
+      text,
+      0,
+      [
+        [0.2, 0.9],
+        [-1.4, -1.1],
+        [2.5, 2.6],
+      ],
+      'dense.hkl',
+    )
     assert.ok(cut.ok)
-    assert.deepEqual(cut.box, [[-3, 4], [-5, 2], [-1, 6]])
+    assert.deepEqual(cut.box, [
+      [-3, 4],
+      [-5, 2],
+      [-1, 6],
+    ])
     const a = readHkl(text, 0)
     const b = readHkl(cut.text, 0)
-    for (let h = -3; h <= 4; h++) for (let k = -5; k <= 2; k++) for (let l = -1; l <= 6; l++) {
-      const at = (g: typeof a) => g.F[((h - g.hMin) * g.kRange + (k - g.kMin)) * g.lRange + (l - g.lMin)]
-      assert.equal(at(b), at(a))
-    }
+    for (let h = -3; h <= 4; h++)
+      for (let k = -5; k <= 2; k++)
+        for (let l = -1; l <= 6; l++) {
+          const at = (g: typeof a) => g.F[((h - g.hMin) * g.kRange + (k - g.kMin)) * g.lRange + (l - g.lMin)]
+          assert.equal(at(b), at(a))
+        }
     // a box reaching past the table keeps the table's edge (the tricubic range test)
-    const edge = cutHkl(text, 0, [[5.5, 5.9], [0, 0], [0, 0]], 'dense.hkl')
+    const edge = cutHkl(
+      text,
+      0,
+      [
+        [5.5, 5.9],
+        [0, 0],
+        [0, 0],
+      ],
+      'dense.hkl',
+    )
     assert.ok(edge.ok && edge.box[0][1] === 6 && edge.box[0][0] === 2)
-    assert.ok(!cutHkl(text, 0, [[-6, 6], [-6, 6], [-6, 6]], 'dense.hkl').ok)
+    assert.ok(
+      !cutHkl(
+        text,
+        0,
+        [
+          [-6, 6],
+          [-6, 6],
+          [-6, 6],
+        ],
+        'dense.hkl',
+      ).ok,
+    )
   })
 })
 
 describe('reduce: the root-cause signature', () => {
-  const rc = (name: string, cls: string, loop = {}) => ({name, class: cls, loop, ref: 0, cand: 0, absDiff: 0, relDiff: 0, ratio: 1, ulps: 0, refLine: 1, candLine: 1, evidence: [], iterations: 1, cascade: 0, downstream: []})
+  const rc = (name: string, cls: string, loop = {}) => ({
+    name,
+    class: cls,
+    loop,
+    ref: 0,
+    cand: 0,
+    absDiff: 0,
+    relDiff: 0,
+    ratio: 1,
+    ulps: 0,
+    refLine: 1,
+    candLine: 1,
+    evidence: [],
+    iterations: 1,
+    cascade: 0,
+    downstream: [],
+  })
   const report = (roots: ReturnType<typeof rc>[]) => ({rootCauses: roots, firstDivergence: null, loopShape: []}) as unknown as Report
   it('holds the causes no other root cause explains, precision ones only when alone', () => {
     // an extra source changes the running sum over sources: the count explains it
-    assert.deepEqual(signatureOf(report([rc('n_sources', 'source-weighting'), rc('I_sum', 'source-weighting')])), [{name: 'n_sources', class: 'source-weighting'}])
+    assert.deepEqual(signatureOf(report([rc('n_sources', 'source-weighting'), rc('I_sum', 'source-weighting')])), [
+      {name: 'n_sources', class: 'source-weighting'},
+    ])
     assert.deepEqual(signatureOf(report([rc('omega_pixel', 'normalization'), rc('F_latt', 'precision')])), [{name: 'omega_pixel', class: 'normalization'}])
     assert.deepEqual(signatureOf(report([rc('I_sum', 'precision')])), [{name: 'I_sum', class: 'precision'}])
     // two independent causes are both held
-    assert.deepEqual(signatureOf(report([rc('steps', 'normalization'), rc('capture_fraction_applied', 'normalization')])).map((c) => c.name), ['capture_fraction_applied', 'steps'])
+    assert.deepEqual(
+      signatureOf(report([rc('steps', 'normalization'), rc('capture_fraction_applied', 'normalization')])).map((c) => c.name),
+      ['capture_fraction_applied', 'steps'],
+    )
   })
 })
 

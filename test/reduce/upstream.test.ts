@@ -59,8 +59,17 @@ describe('nbtrace reduce: faults planted in upstream nanoBragg.c, as an external
       const c = JSON.parse(readFileSync(join(CASES, 'upstream-faults', `${f.case}.json`), 'utf8')) as {cand: ProgramSide}
       sides.push(await ws.traceFlags(c.cand, 'cand'))
     }
-    const all = twoAtATime(FAULTS.map((f, i) => () => reduceJob(['--pixel', '20,24', '--ref-engine', 'c', ...sides[i], '--out', `out-${f.case}`, '--', ...MAXIMAL, ...(f.extra ?? [])], wd)))
-    FAULTS.forEach((f, i) => results.set(f.case, all.then((r) => r[i])))
+    const all = twoAtATime(
+      FAULTS.map(
+        (f, i) => () => reduceJob(['--pixel', '20,24', '--ref-engine', 'c', ...sides[i], '--out', `out-${f.case}`, '--', ...MAXIMAL, ...(f.extra ?? [])], wd),
+      ),
+    )
+    FAULTS.forEach((f, i) =>
+      results.set(
+        f.case,
+        all.then((r) => r[i]),
+      ),
+    )
   })
   after(() => {
     if (wd) rmSync(wd, {recursive: true, force: true})
@@ -80,4 +89,3 @@ describe('nbtrace reduce: faults planted in upstream nanoBragg.c, as an external
     })
   }
 })
-

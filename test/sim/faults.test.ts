@@ -88,7 +88,11 @@ describe('sim: fixes and planted faults', function () {
       const b = traceInMemory({args, cwd: wd, pixel, ...opt})
       const first = firstDifference(a.values, b.values)
       assert.ok(first, 'traces identical')
-      assert.equal(first.name, e.variable, `first difference at #${first.index} ${first.name} ${JSON.stringify(first.a?.loop)}: ${JSON.stringify(first.a?.value)} vs ${JSON.stringify(first.b?.value)}`)
+      assert.equal(
+        first.name,
+        e.variable,
+        `first difference at #${first.index} ${first.name} ${JSON.stringify(first.a?.loop)}: ${JSON.stringify(first.a?.value)} vs ${JSON.stringify(first.b?.value)}`,
+      )
     })
   }
 })

@@ -32,15 +32,43 @@ describe('sim: the nanoBragg flag table', function () {
   this.timeout(600000)
 
   it('drives the generated C parser and docs/flags.md (scripts/gen-flags.ts output is current)', () => {
-    for (const [rel, make] of Object.entries(GENERATED)) assert.equal(readFileSync(join(ROOT, rel), 'utf8'), make(), `${rel} is stale: run node --import tsx scripts/gen-flags.ts`)
+    for (const [rel, make] of Object.entries(GENERATED))
+      assert.equal(readFileSync(join(ROOT, rel), 'utf8'), make(), `${rel} is stale: run node --import tsx scripts/gen-flags.ts`)
   })
 
-  it('config.schema.json has exactly the table\'s config keys and requires none', () => {
+  it("config.schema.json has exactly the table's config keys and requires none", () => {
     const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'config.schema.json'), 'utf8'))
     assert.deepEqual(Object.keys(schema.properties).sort(), CONFIG_KEYS.map((k) => k.key).sort())
     assert.equal(schema.required, undefined)
     // and what the parser produces for a busy command line validates
-    const cfg = parseArgs(['-cell', '50', '60', '-N', '3', '-detpixels_f', '5', '-misset', 'random', '-roi', '0', '3', '1', '2', '-detector_abs', 'inf', '-dials', '-pivot', 'sample', '-twotheta_axis', '1', '0', '0'], {timeSeed: 0}).config
+    const cfg = parseArgs(
+      [
+        '-cell',
+        '50',
+        '60',
+        '-N',
+        '3',
+        '-detpixels_f',
+        '5',
+        '-misset',
+        'random',
+        '-roi',
+        '0',
+        '3',
+        '1',
+        '2',
+        '-detector_abs',
+        'inf',
+        '-dials',
+        '-pivot',
+        'sample',
+        '-twotheta_axis',
+        '1',
+        '0',
+        '0',
+      ],
+      {timeSeed: 0},
+    ).config
     assert.deepEqual(Object.keys(cfg).sort(), CONFIG_KEYS.map((k) => k.key).sort())
   })
 
@@ -74,21 +102,99 @@ describe('sim: the nanoBragg flag table', function () {
     'w.stol': '0 2.57\n0.2 1.8\n',
   }
   const VALUES: Record<string, string[]> = {
-    '-cell': ['40', '50', '60', '90', '95', '90'], '-misset': ['10', '20', '30'], '-mat': ['A.mat'], '-hkl': ['F.hkl'],
-    '-sourcefile': ['src.txt'], '-img': ['head.img'], '-mask': ['mask.img'], '-stol': ['w.stol'], '-4stol': ['w.stol'], '-Q': ['w.stol'],
-    '-dump': ['F.dump'], '-pivot': ['sample'], '-detector_abs': ['300'], '-roi': ['0', '2', '1', '3'], '-printout_pixel': ['1', '1'],
-    '-detpixels': ['5'], '-detpixels_f': ['5'], '-detpixels_x': ['5'], '-detpixels_s': ['3'], '-detpixels_y': ['3'], '-detsize': ['0.5'],
-    '-detsize_f': ['0.5'], '-detsize_s': ['0.3'], '-pixel': ['0.12'], '-oversample': ['2'], '-N': ['3'], '-Na': ['3'], '-Nb': ['4'], '-Nc': ['1'],
-    '-lambda': ['1.3'], '-wave': ['1.3'], '-energy': ['9000'], '-distance': ['70'], '-close_distance': ['70'], '-phisteps': ['2'], '-mosaic_dom': ['3'],
-    '-dispsteps': ['2'], '-hdivsteps': ['2'], '-vdivsteps': ['2'], '-divsteps': ['2'], '-thicksteps': ['2'], '-detector_thicksteps': ['2'],
-    '-detector_thick': ['100'], '-twotheta': ['5'], '-curved_det': ['1'], '-seed': ['5'], '-mosaic_seed': ['5'], '-misset_seed': ['5'],
-    '-fluence': ['1e24'], '-flux': ['1e12'], '-beamsize': ['0.05'], '-exposure': ['2'],
+    '-cell': ['40', '50', '60', '90', '95', '90'],
+    '-misset': ['10', '20', '30'],
+    '-mat': ['A.mat'],
+    '-hkl': ['F.hkl'],
+    '-sourcefile': ['src.txt'],
+    '-img': ['head.img'],
+    '-mask': ['mask.img'],
+    '-stol': ['w.stol'],
+    '-4stol': ['w.stol'],
+    '-Q': ['w.stol'],
+    '-dump': ['F.dump'],
+    '-pivot': ['sample'],
+    '-detector_abs': ['300'],
+    '-roi': ['0', '2', '1', '3'],
+    '-printout_pixel': ['1', '1'],
+    '-detpixels': ['5'],
+    '-detpixels_f': ['5'],
+    '-detpixels_x': ['5'],
+    '-detpixels_s': ['3'],
+    '-detpixels_y': ['3'],
+    '-detsize': ['0.5'],
+    '-detsize_f': ['0.5'],
+    '-detsize_s': ['0.3'],
+    '-pixel': ['0.12'],
+    '-oversample': ['2'],
+    '-N': ['3'],
+    '-Na': ['3'],
+    '-Nb': ['4'],
+    '-Nc': ['1'],
+    '-lambda': ['1.3'],
+    '-wave': ['1.3'],
+    '-energy': ['9000'],
+    '-distance': ['70'],
+    '-close_distance': ['70'],
+    '-phisteps': ['2'],
+    '-mosaic_dom': ['3'],
+    '-dispsteps': ['2'],
+    '-hdivsteps': ['2'],
+    '-vdivsteps': ['2'],
+    '-divsteps': ['2'],
+    '-thicksteps': ['2'],
+    '-detector_thicksteps': ['2'],
+    '-detector_thick': ['100'],
+    '-twotheta': ['5'],
+    '-curved_det': ['1'],
+    '-seed': ['5'],
+    '-mosaic_seed': ['5'],
+    '-misset_seed': ['5'],
+    '-fluence': ['1e24'],
+    '-flux': ['1e12'],
+    '-beamsize': ['0.05'],
+    '-exposure': ['2'],
   }
   // crystal sizes (mm): small, or the auto-selected oversample grows with them
-  for (const f of ['-samplesize', '-sample_size', '-sample_thick', '-sample_x', '-sample_width', '-sample_y', '-width', '-sample_heigh', '-sample_z', '-heigh', '-xtalsize', '-xtal_size', '-xtal_thick', '-xtal_x', '-xtal_width', '-xtal_y', '-xtal_heigh', '-xtal_z']) VALUES[f] = ['0.0003']
+  for (const f of [
+    '-samplesize',
+    '-sample_size',
+    '-sample_thick',
+    '-sample_x',
+    '-sample_width',
+    '-sample_y',
+    '-width',
+    '-sample_heigh',
+    '-sample_z',
+    '-heigh',
+    '-xtalsize',
+    '-xtal_size',
+    '-xtal_thick',
+    '-xtal_x',
+    '-xtal_width',
+    '-xtal_y',
+    '-xtal_heigh',
+    '-xtal_z',
+  ])
+    VALUES[f] = ['0.0003']
   const usage = (flag: string, spec: (typeof FLAGS)[number]): string[] => {
-    const vals = VALUES[flag] ?? (Array.isArray(spec.values) ? spec.values.map((k) => (k === 'int' ? '2' : k === 'file' ? `${flag.slice(1)}.out` : k === 'word' ? 'x' : '0.5')) : [])
-    const extra = flag.startsWith('-mosaic') && !flag.includes('seed') ? ['-mosaic', '0.3', '-mosaic_domains', '2'] : flag === '-dump' ? ['-hkl', 'F.hkl'] : flag.includes('div') && !flag.includes('range') ? ['-divergence', '0.5'] : flag.includes('disp') ? ['-dispersion', '1'] : flag.includes('thick') ? ['-detector_thick', '100'] : flag === '-osc' || flag === '-phistep' ? ['-phisteps', '2'] : []
+    const vals =
+      VALUES[flag] ??
+      (Array.isArray(spec.values) ? spec.values.map((k) => (k === 'int' ? '2' : k === 'file' ? `${flag.slice(1)}.out` : k === 'word' ? 'x' : '0.5')) : [])
+    const extra =
+      flag.startsWith('-mosaic') && !flag.includes('seed')
+        ? ['-mosaic', '0.3', '-mosaic_domains', '2']
+        : flag === '-dump'
+          ? ['-hkl', 'F.hkl']
+          : flag.includes('div') && !flag.includes('range')
+            ? ['-divergence', '0.5']
+            : flag.includes('disp')
+              ? ['-dispersion', '1']
+              : flag.includes('thick')
+                ? ['-detector_thick', '100']
+                : flag === '-osc' || flag === '-phistep'
+                  ? ['-phisteps', '2']
+                  : []
     return [...BASE, ...extra, flag, ...vals]
   }
   const upstreamWhy = upstreamMissing()
@@ -107,7 +213,8 @@ describe('sim: the nanoBragg flag table', function () {
       const cr = res.get('c')!
       const tr = res.get('ts')!
       if (spec.role === 'refused') {
-        for (const x of [cr, tr]) if (x.status !== 2 || !x.why.includes('-source_dist')) bad.push(`${flag}: ${x.program} should refuse it by name (exit ${x.status}: ${x.why})`)
+        for (const x of [cr, tr])
+          if (x.status !== 2 || !x.why.includes('-source_dist')) bad.push(`${flag}: ${x.program} should refuse it by name (exit ${x.status}: ${x.why})`)
         continue
       }
       for (const x of [cr, tr]) if (x.status !== 0) bad.push(`${flag}: ${x.program} exit ${x.status}: ${x.why}`)
@@ -128,14 +235,17 @@ describe('sim: the nanoBragg flag table', function () {
     for (const flag of names) {
       let w: string[] = []
       try {
-        w = checkNanoBraggArgs([flag, '1', '2', '3'])
-          .warnings
+        w = checkNanoBraggArgs([flag, '1', '2', '3']).warnings
       } catch {
         /* refused (missing or bad values): not unknown */
       }
       if (w.some((x) => x.includes(`unknown nanoBragg flag ${flag}`))) bad.push(`TS: ${flag}`)
       const args = [flag, '1', '2', '3']
-      const p = spawnSync(BIN_TRACE, ['-quiet', ...args, '-cell', '10', '-default_F', '1', '-detpixels', '2', '-oversample', '1', '-nonoise', '-nopgm'], {cwd: dir, encoding: 'utf8', timeout: 20000})
+      const p = spawnSync(BIN_TRACE, ['-quiet', ...args, '-cell', '10', '-default_F', '1', '-detpixels', '2', '-oversample', '1', '-nonoise', '-nopgm'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 20000,
+      })
       if (/unknown nanoBragg flag/.test(p.stderr)) bad.push(`C: ${flag}`)
     }
     assert.deepEqual(bad, [])

@@ -43,7 +43,10 @@ describe('sim: sizes refused before allocating, pixels and trace targets refused
       assert.equal(cr.status, 2, cr.stderr)
       assert.equal(oneLine(cr.stderr).length, 1, cr.stderr)
       assert.match(cr.stderr, c.says)
-      assert.deepEqual(readdirSync(dir).filter((f) => !/\.hkl$/.test(f) && !statSync(join(dir, f)).isDirectory()), [])
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => !/\.hkl$/.test(f) && !statSync(join(dir, f)).isDirectory()),
+        [],
+      )
     })
   }
 

@@ -24,7 +24,10 @@ describe('sim: contract traces', function () {
       assert.deepEqual(r.outputs, [join(wd, 't.jsonl')])
       const v = await validateFile(join(wd, 't.jsonl'))
       assert.ok(v.valid, v.error ?? '')
-      const lines = readFileSync(join(wd, 't.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+      const lines = readFileSync(join(wd, 't.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
       const h = lines[0]
       assert.equal(h.producer.name, 'nbtrace-ts')
       assert.equal(h.producer.language, 'typescript')
@@ -59,7 +62,8 @@ describe('sim: contract traces', function () {
   })
 
   it('traces one pixel of a 4096x4096 detector in well under a second', () => {
-    const args = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 4096 -pixel 0.05 -N 5 -oversample 2 -phi 0 -osc 1 -phisteps 2'.split(' ')
+    const args =
+      '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 4096 -pixel 0.05 -N 5 -oversample 2 -phi 0 -osc 1 -phisteps 2'.split(' ')
     const t0 = Date.now()
     const t = traceInMemory({args, cwd: '.', pixel: {slow: 4000, fast: 4000}})
     const ms = Date.now() - t0

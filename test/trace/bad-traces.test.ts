@@ -50,6 +50,9 @@ describe('validate: malformed traces', function () {
     const out = JSON.parse(r.stdout) as {valid: boolean; files: {valid: boolean; line: number | null; field: string | null}[]}
     assert.equal(validateAgainst('validate.schema.json', out), null)
     assert.equal(out.valid, false)
-    assert.deepEqual(out.files.slice(0, 4).map((f) => [f.line, f.field]), cases.slice(0, 4).map((c) => [c.line, c.field]))
+    assert.deepEqual(
+      out.files.slice(0, 4).map((f) => [f.line, f.field]),
+      cases.slice(0, 4).map((c) => [c.line, c.field]),
+    )
   })
 })

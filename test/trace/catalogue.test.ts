@@ -21,12 +21,49 @@ describe('variable catalogue', () => {
   it('keeps loop scopes in the canonical loop order', () => {
     for (const v of cat.variables) {
       const idx = v.loop.map((l) => cat.loopOrder.indexOf(l))
-      assert.deepEqual(idx, [...idx].sort((a, b) => a - b), v.name)
+      assert.deepEqual(
+        idx,
+        [...idx].sort((a, b) => a - b),
+        v.name,
+      )
     }
   })
 
   it('covers the per-pixel computation of physics.md', () => {
-    for (const n of ['pix0_vector', 'pixel_pos', 'airpath', 'omega_pixel', 'close_distance', 'obliquity', 'diffracted', 'incident', 'source_dir', 'lambda', 'source_weight', 'scattering', 'mosaic_umat', 'mosaic_rng_draws', 'ap', 'rot_a', 'a_star', 'hkl_frac', 'hkl_rounded', 'F_latt_a', 'F_latt', 'F_cell', 'F_cell_mode', 'polar', 'capture_fraction', 'I_term', 'I_sum', 'steps', 'r_e_sqr', 'fluence', 'I_pixel_final', 'float_pixel']) {
+    for (const n of [
+      'pix0_vector',
+      'pixel_pos',
+      'airpath',
+      'omega_pixel',
+      'close_distance',
+      'obliquity',
+      'diffracted',
+      'incident',
+      'source_dir',
+      'lambda',
+      'source_weight',
+      'scattering',
+      'mosaic_umat',
+      'mosaic_rng_draws',
+      'ap',
+      'rot_a',
+      'a_star',
+      'hkl_frac',
+      'hkl_rounded',
+      'F_latt_a',
+      'F_latt',
+      'F_cell',
+      'F_cell_mode',
+      'polar',
+      'capture_fraction',
+      'I_term',
+      'I_sum',
+      'steps',
+      'r_e_sqr',
+      'fluence',
+      'I_pixel_final',
+      'float_pixel',
+    ]) {
       assert.ok(cat.byName.has(n), n)
     }
   })

@@ -11,8 +11,16 @@ import {runCli, validateAgainst} from '../helpers/cli.js'
 import {GOLDEN, LEGACY} from '../helpers/fixtures.js'
 
 const logs = [
-  ...readdirSync(LEGACY).filter((d) => !d.includes('.')).flatMap((d) => readdirSync(join(LEGACY, d)).filter((f) => f.endsWith('.log')).map((f) => join(LEGACY, d, f))),
-  ...readdirSync(GOLDEN).filter((d) => d.startsWith('c')).map((d) => join(GOLDEN, d, 'trace_C.log')),
+  ...readdirSync(LEGACY)
+    .filter((d) => !d.includes('.'))
+    .flatMap((d) =>
+      readdirSync(join(LEGACY, d))
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => join(LEGACY, d, f)),
+    ),
+  ...readdirSync(GOLDEN)
+    .filter((d) => d.startsWith('c'))
+    .map((d) => join(GOLDEN, d, 'trace_C.log')),
 ]
 
 const first = (t: LoadedTrace, name: string) => {
@@ -69,7 +77,9 @@ describe('legacy logs', function () {
     assert.deepEqual(t.values.find((v) => v.name === 'F_cell')!.loop, {source: 0, phi: 0, mosaic: 0})
     assert.equal(t.header.legacy!.coordinates, 'partial')
     // with the extents (the other side's set-up values) every record has its true coordinates
-    const x = await readLegacyLog(join(LEGACY, 'at-parallel-012_half-pixel-pix0/c.log'), {extents: {detector_thicksteps: 1, oversample: 1, n_sources: 1, phisteps: 1, mosaic_domains: 1}})
+    const x = await readLegacyLog(join(LEGACY, 'at-parallel-012_half-pixel-pix0/c.log'), {
+      extents: {detector_thicksteps: 1, oversample: 1, n_sources: 1, phisteps: 1, mosaic_domains: 1},
+    })
     assert.equal(x.header.legacy!.coordinates, 'true')
     assert.deepEqual(x.values.find((v) => v.name === 'pixel_pos')!.loop, {thick: 0, subS: 0, subF: 0})
     assert.deepEqual(x.values.find((v) => v.name === 'cos2theta')!.loop, {thick: 0, subS: 0, subF: 0, source: 0})
@@ -134,7 +144,15 @@ describe('legacy logs', function () {
     // Block A/B repeat per sub-pixel (auto oversample 2 → 4 occurrences), each at its sub-pixel
     const pos = t.values.filter((v) => v.name === 'pixel_pos')
     assert.equal(pos.length, 4)
-    assert.deepEqual(pos.map((v) => v.loop), [{thick: 0, subS: 0, subF: 0}, {thick: 0, subS: 0, subF: 1}, {thick: 0, subS: 1, subF: 0}, {thick: 0, subS: 1, subF: 1}])
+    assert.deepEqual(
+      pos.map((v) => v.loop),
+      [
+        {thick: 0, subS: 0, subF: 0},
+        {thick: 0, subS: 0, subF: 1},
+        {thick: 0, subS: 1, subF: 0},
+        {thick: 0, subS: 1, subF: 1},
+      ],
+    )
     assert.deepEqual(L.extents?.oversample, {value: 2, from: 'log'})
     // cos_2theta is of the last sub-pixel and source; the scaling block and pix0 (printed per sub-pixel) once
     assert.deepEqual(t.values.find((v) => v.name === 'cos2theta')!.loop, {thick: 0, subS: 1, subF: 1, source: 0})

@@ -36,7 +36,8 @@ describe('legacy producer profiles', () => {
             const target = m.transform === 'square' && def.unit === 'm²' ? 'm' : def.unit
             assert.ok(converter(m.unit, target), `${p.name} ${n}: ${m.unit} does not convert to ${def.name}'s ${def.unit}`)
           }
-          for (const a of Object.keys(m.loop ?? {})) assert.ok((def.loop as string[]).includes(a), `${p.name} ${n}: loop axis ${a} is not in ${def.name}'s scope`)
+          for (const a of Object.keys(m.loop ?? {}))
+            assert.ok((def.loop as string[]).includes(a), `${p.name} ${n}: loop axis ${a} is not in ${def.name}'s scope`)
           if (m.component) assert.ok(def.shape === 'vec3' || def.shape === 'ivec3', `${p.name} ${n}: a component of a ${def.shape}`)
         }
       }
@@ -46,9 +47,18 @@ describe('legacy producer profiles', () => {
 
   it('units: the forms logs write convert exactly to the catalogue unit', () => {
     const cases: [string, string, number, number][] = [
-      ['Å', 'm', 1, 1e-10], ['A', 'm', 6.2, 6.2e-10], ['mm', 'm', 100, 0.1], ['meters', 'm', 0.1, 0.1],
-      ['1/A', 'm⁻¹', 0.01, 1e8], ['Å⁻¹', 'm⁻¹', 0.01, 1e8], ['A^-1', 'm⁻¹', 1, 1e10], ['m^-3', 'Å⁻³', 1e30, 1],
-      ['Å³', 'Å³', 5, 5], ['deg', 'rad', 180, Math.PI], ['photons/m^2', 'photons/m²', 3, 3], ['m^2', 'm²', 2, 2],
+      ['Å', 'm', 1, 1e-10],
+      ['A', 'm', 6.2, 6.2e-10],
+      ['mm', 'm', 100, 0.1],
+      ['meters', 'm', 0.1, 0.1],
+      ['1/A', 'm⁻¹', 0.01, 1e8],
+      ['Å⁻¹', 'm⁻¹', 0.01, 1e8],
+      ['A^-1', 'm⁻¹', 1, 1e10],
+      ['m^-3', 'Å⁻³', 1e30, 1],
+      ['Å³', 'Å³', 5, 5],
+      ['deg', 'rad', 180, Math.PI],
+      ['photons/m^2', 'photons/m²', 3, 3],
+      ['m^2', 'm²', 2, 2],
     ]
     for (const [from, to, x, want] of cases) {
       const f = converter(from, to)

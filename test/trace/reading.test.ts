@@ -78,7 +78,7 @@ describe('trace reading (the one line reader)', function () {
     // `TRACE: lambda = 1.0 Å` with the two bytes of Å at bytes 1048575 and 1048576
     const head = '# ' + 'x'.repeat(1000) + '\n'
     let pad = ''
-    while (head.length + pad.length + 2000 < (1 << 20)) pad += head
+    while (head.length + pad.length + 2000 < 1 << 20) pad += head
     const line = 'TRACE: lambda = 1.0 '
     const filler = '#'.repeat((1 << 20) - 1 - pad.length - line.length - 1) + '\n'
     const text = pad + filler + line + 'Å\n'
@@ -87,7 +87,10 @@ describe('trace reading (the one line reader)', function () {
     writeFileSync(join(dir, 'boundary.log'), text)
     const r = await runCli(['convert', join(dir, 'boundary.log'), '-o', join(dir, 'boundary.jsonl')])
     assert.equal(r.code, 0, r.stderr)
-    const rec = readFileSync(join(dir, 'boundary.jsonl'), 'utf8').split('\n').map((l) => (l ? JSON.parse(l) : null)).find((x) => x?.name === 'lambda')
+    const rec = readFileSync(join(dir, 'boundary.jsonl'), 'utf8')
+      .split('\n')
+      .map((l) => (l ? JSON.parse(l) : null))
+      .find((x) => x?.name === 'lambda')
     assert.equal(rec.value, 1e-10)
   })
 

@@ -18,7 +18,25 @@ describe('trace number round-trip', () => {
   before(() => (dir = mkdtempSync(join(tmpdir(), 'nbtrace-rt-'))))
   after(() => rmSync(dir, {recursive: true, force: true}))
 
-  const specials = [Number.NaN, Infinity, -Infinity, -0, 0, 5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 1e-10, 0.1, 1 / 3, 1.2598e29, 2 ** 53 + 2]
+  const specials = [
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    0,
+    5e-324,
+    -5e-324,
+    2.2250738585072014e-308,
+    2.225073858507201e-308,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    1e-10,
+    0.1,
+    1 / 3,
+    1.2598e29,
+    2 ** 53 + 2,
+  ]
 
   it('encodes specials as the contract says', () => {
     assert.equal(encodeNumber(-0), '-0')

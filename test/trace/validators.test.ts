@@ -109,12 +109,26 @@ describe('trace: precompiled schema validators', function () {
       console.log('      (skipped: dist/ is not built; npm run build)')
       this.skip()
     }
-    const src = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(schemaJs)}).then((m) => console.log(m.validatorSource()))`], {encoding: 'utf8'})
+    const src = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import(${JSON.stringify(schemaJs)}).then((m) => console.log(m.validatorSource()))`],
+      {encoding: 'utf8'},
+    )
     assert.equal(src.stdout.trim(), 'precompiled', 'dist/trace/validators.cjs is missing or stale: npm run build')
-    const cases = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bad/traces.expected.json'), 'utf8')) as {file: string; line: number; field: string | null; message: string; prefix?: boolean}[]
+    const cases = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/bad/traces.expected.json'), 'utf8')) as {
+      file: string
+      line: number
+      field: string | null
+      message: string
+      prefix?: boolean
+    }[]
     const validate = (rel: string): Promise<{code: number | null; stderr: string}> =>
       new Promise((resolve, reject) => {
-        const c = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'validate', rel], {cwd: ROOT, env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'ignore', 'pipe']})
+        const c = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'validate', rel], {
+          cwd: ROOT,
+          env: {...process.env, NO_COLOR: '1'},
+          stdio: ['ignore', 'ignore', 'pipe'],
+        })
         let stderr = ''
         c.stderr.on('data', (d) => (stderr += d))
         c.on('error', reject)

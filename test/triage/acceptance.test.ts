@@ -42,7 +42,9 @@ describe('nbtrace triage: every planted cause, with its class and share', functi
           assert.ok(c.share > 0 && c.pixels > 0)
         }
         const planted = new Set(combo.map((id) => fault(id).variable))
-        for (const c of json.causes) if (!planted.has(c.variable)) assert.ok(c.share <= 0.01, `cause ${c.variable} [${c.class}] carries ${c.share} of Σ(Δ²) but was not planted: ${listed}`)
+        for (const c of json.causes)
+          if (!planted.has(c.variable))
+            assert.ok(c.share <= 0.01, `cause ${c.variable} [${c.class}] carries ${c.share} of Σ(Δ²) but was not planted: ${listed}`)
         const total = json.causes.reduce((s, c) => s + c.share, 0) + json.unexplained.share
         assert.ok(Math.abs(total - 1) < 1e-9, `Σ(Δ²) shares add up to ${total}`)
         if (json.unexplained.sumDiffShare !== null) {

@@ -20,14 +20,23 @@ export interface Config {
  * ring outside it) overlapping the high-angle corners.
  */
 export const CONFIGS: Config[] = [
-  {name: 'A', args: '-cell 20 20 20 90 90 90 -hkl a.hkl -default_F 100 -lambda 1 -distance 20 -detpixels 96 -pixel 0.2 -N 5'.split(' '), table: {file: 'a.hkl', h: 9, k: 9, l: 7}},
-  {name: 'B', args: '-cell 24 28 32 85 95 100 -misset 10 20 30 -hkl b.hkl -default_F 80 -lambda 1.2 -distance 18 -detpixels 96 -pixel 0.2 -N 4 -oversample 2'.split(' '), table: {file: 'b.hkl', h: 9, k: 9, l: 9}},
+  {
+    name: 'A',
+    args: '-cell 20 20 20 90 90 90 -hkl a.hkl -default_F 100 -lambda 1 -distance 20 -detpixels 96 -pixel 0.2 -N 5'.split(' '),
+    table: {file: 'a.hkl', h: 9, k: 9, l: 7},
+  },
+  {
+    name: 'B',
+    args: '-cell 24 28 32 85 95 100 -misset 10 20 30 -hkl b.hkl -default_F 80 -lambda 1.2 -distance 18 -detpixels 96 -pixel 0.2 -N 4 -oversample 2'.split(' '),
+    table: {file: 'b.hkl', h: 9, k: 9, l: 9},
+  },
 ]
 
 /** A table of every h, k, l in range with varied F (nanoBragg's four-column text). */
 export function hklTable(h: number, k: number, l: number): string {
   const rows: string[] = []
-  for (let a = -h; a <= h; a++) for (let b = -k; b <= k; b++) for (let c = -l; c <= l; c++) rows.push(`${a} ${b} ${c} ${20 + (Math.abs(a * 7 + b * 3 - c * 5) % 60)}`)
+  for (let a = -h; a <= h; a++)
+    for (let b = -k; b <= k; b++) for (let c = -l; c <= l; c++) rows.push(`${a} ${b} ${c} ${20 + (Math.abs(a * 7 + b * 3 - c * 5) % 60)}`)
   return rows.join('\n') + '\n'
 }
 
@@ -50,7 +59,17 @@ export const fault = (id: string): PlantedFault => FAULTS.find((f) => f.id === i
 export interface TriageJson {
   status: string
   verdict: string
-  causes: {name: string; variable: string; class: string; share: number; sumDiffShare: number | null; pixels: number; region: {tiles: string[]; box: unknown}; representative: {slow: number; fast: number; evidence: string}; tracedPixels: number}[]
+  causes: {
+    name: string
+    variable: string
+    class: string
+    share: number
+    sumDiffShare: number | null
+    pixels: number
+    region: {tiles: string[]; box: unknown}
+    representative: {slow: number; fast: number; evidence: string}
+    tracedPixels: number
+  }[]
   unexplained: {share: number; sumDiffShare: number | null; pixels: number}
   groups: {pixels: number; share: number}[]
   traced: {slow: number; fast: number; status: string; evidence: string}[]

@@ -17,7 +17,10 @@ describe('ledger attach: a triage report', function () {
     const {r, json} = await triage(wd, ['--out', 'tri', '--cand-inject', 'kahn-default-one,hkl-outside-zero,tile-fast-offset'], CONFIGS[0].args)
     assert.equal(r.code, 1, r.stderr)
     assert.equal(json.causes.length, 3)
-    writeFileSync(join(wd, 'fix_plan.md'), '# Ledger\n\n## [PORT-001] Port parity\n- Status: in_progress\n- Attempts History:\n  * [2025-11-01] Attempt #1 — Result: ⚠ correlation 0.72\n- Next Actions:\n  1. triage it\n')
+    writeFileSync(
+      join(wd, 'fix_plan.md'),
+      '# Ledger\n\n## [PORT-001] Port parity\n- Status: in_progress\n- Attempts History:\n  * [2025-11-01] Attempt #1 — Result: ⚠ correlation 0.72\n- Next Actions:\n  1. triage it\n',
+    )
     const a = await runCli(['ledger', 'attach', '--ledger', 'fix_plan.md', '--id', 'PORT-001', '--report', 'tri', '--date', '2025-12-01', '--json'], {cwd: wd})
     assert.equal(a.code, 0, a.stderr)
     const lines = readFileSync(join(wd, 'fix_plan.md'), 'utf8').split('\n')
@@ -31,7 +34,10 @@ describe('ledger attach: a triage report', function () {
     assert.match(attempt, /; unexplained [\d.e-]+%\. Report: `tri\/triage\.json` \(sha256 [0-9a-f]{16}\); artifacts: /)
     assert.ok(attempt.includes('`tri/causes.png`'))
     for (const c of json.causes) assert.ok(attempt.includes(`\`tri/${c.representative.evidence}\``), `${c.representative.evidence} not cited`)
-    assert.match(lines.find((l) => l.startsWith('- First Divergence:'))!, /^- First Divergence: largest triage cause \w+, class [\w-]+ \([\d.]+% of the discrepancy, 3 causes\)/)
+    assert.match(
+      lines.find((l) => l.startsWith('- First Divergence:'))!,
+      /^- First Divergence: largest triage cause \w+, class [\w-]+ \([\d.]+% of the discrepancy, 3 causes\)/,
+    )
     // the same report again: nothing changes
     const before = readFileSync(join(wd, 'fix_plan.md'), 'utf8')
     const again = await runCli(['ledger', 'attach', '--ledger', 'fix_plan.md', '--id', 'PORT-001', '--report', 'tri', '--date', '2025-12-02'], {cwd: wd})

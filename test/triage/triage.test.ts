@@ -40,11 +40,15 @@ describe('nbtrace triage', function () {
     assert.equal(json.causes.find((c) => c.variable === 'kahn_factor')!.region.tiles.length, 4)
     // every traced pixel has its evidence, and each cause's representative shows that cause
     for (const t of json.traced) {
-      for (const f of ['ref.jsonl', 'cand.jsonl', 'report.json', 'report.txt', 'diff.patch']) assert.ok(existsSync(join(wd, 'two', t.evidence, f)), `${t.evidence}/${f}`)
+      for (const f of ['ref.jsonl', 'cand.jsonl', 'report.json', 'report.txt', 'diff.patch'])
+        assert.ok(existsSync(join(wd, 'two', t.evidence, f)), `${t.evidence}/${f}`)
     }
     for (const c of json.causes) {
       const rep = JSON.parse(readFileSync(join(wd, 'two', c.representative.evidence, 'report.json'), 'utf8')) as {rootCauses: {name: string}[]}
-      assert.ok(rep.rootCauses.some((x) => x.name === c.variable), `${c.representative.evidence}: ${rep.rootCauses.map((x) => x.name)}`)
+      assert.ok(
+        rep.rootCauses.some((x) => x.name === c.variable),
+        `${c.representative.evidence}: ${rep.rootCauses.map((x) => x.name)}`,
+      )
     }
     const manifest = JSON.parse(readFileSync(join(wd, 'two', 'manifest.json'), 'utf8')) as {files: {name: string}[]}
     const names = manifest.files.map((f) => f.name)
@@ -59,12 +63,21 @@ describe('nbtrace triage', function () {
     assert.equal(json.map!.legend.length, 2)
     for (const l of json.map!.legend) assert.ok(seen.has(l.colour), `legend colour ${l.colour} (${l.name}) not in the map`)
     // the text output: the verdict line first, each cause with its share and representative
-    const text = await runCli(['triage', '--out', 'two', '--cand-inject', 'kahn-default-one,tile-fast-offset', '--', ...A.args], {cwd: wd, env: {COLUMNS: '100'}})
+    const text = await runCli(['triage', '--out', 'two', '--cand-inject', 'kahn-default-one,tile-fast-offset', '--', ...A.args], {
+      cwd: wd,
+      env: {COLUMNS: '100'},
+    })
     assert.equal(text.code, 1)
     const lines = text.stdout.split('\n')
-    assert.ok(lines.every((l) => l.length <= 100), 'a line is wider than COLUMNS')
+    assert.ok(
+      lines.every((l) => l.length <= 100),
+      'a line is wider than COLUMNS',
+    )
     // the verdict comes first (wrapped to the width)
-    assert.match(text.stdout.replace(/\n {2,}/g, ' '), /^DIVERGED {2}2 independent causes explain (99\.9|100)% of the discrepancy: geometry \(Fdet\) [\d.]+%, polarization \(kahn_factor\) [\d.]+%/)
+    assert.match(
+      text.stdout.replace(/\n {2,}/g, ' '),
+      /^DIVERGED {2}2 independent causes explain (99\.9|100)% of the discrepancy: geometry \(Fdet\) [\d.]+%, polarization \(kahn_factor\) [\d.]+%/,
+    )
     assert.match(text.stdout, /representative pixel \d+,\d+ .*pixels\/s\d+_f\d+/)
     assert.match(text.stdout, /cause map: two\/causes\.png/)
   })
@@ -82,7 +95,10 @@ describe('nbtrace triage', function () {
   it('float32 accumulation in the candidate: one precision cause', async () => {
     const {r, json} = await triage(wd, ['--out', 'f32', '--cand-inject', 'float32-accumulation'], A.args)
     assert.equal(r.code, 1, r.stderr)
-    assert.deepEqual(json.causes.map((c) => [c.variable, c.class]), [[fault('float32-accumulation').variable, 'precision']])
+    assert.deepEqual(
+      json.causes.map((c) => [c.variable, c.class]),
+      [[fault('float32-accumulation').variable, 'precision']],
+    )
     assert.equal(json.unexplained.share, 0)
   })
 
@@ -104,11 +120,16 @@ describe('nbtrace triage', function () {
   it('the C engine as candidate, with its planted faults', async () => {
     const {r, json} = await triage(wd, ['--out', 'c-cand', '--cand-engine', 'c', '--cand-inject', 'hkl-outside-zero,tile-fast-offset'], A.args)
     assert.equal(r.code, 1, r.stderr)
-    assert.deepEqual(json.causes.map((c) => [c.variable, c.class]).sort(), [['F_cell', 'structure-factor'], ['Fdet', 'geometry']])
+    assert.deepEqual(json.causes.map((c) => [c.variable, c.class]).sort(), [
+      ['F_cell', 'structure-factor'],
+      ['Fdet', 'geometry'],
+    ])
   })
 
   it('a side that fails: exit 3, the reason, nothing written', async () => {
-    const r = await runCli(['triage', '--out', 'failed', '--ref-cmd', 'exit 4', '--ref-image', 'same.bin', '--cand-image', 'ulp.bin', '--', ...A.args], {cwd: wd})
+    const r = await runCli(['triage', '--out', 'failed', '--ref-cmd', 'exit 4', '--ref-image', 'same.bin', '--cand-image', 'ulp.bin', '--', ...A.args], {
+      cwd: wd,
+    })
     assert.equal(r.code, 3, r.stdout + r.stderr)
     assert.match(r.stdout, /^FAILED {2}no traced pixel could be compared: reference side: exited with 4/)
     assert.ok(!existsSync(join(wd, 'failed')), 'a run whose sides failed wrote its folder')
@@ -128,7 +149,10 @@ describe('nbtrace triage', function () {
     for (const [flags, re] of cases) {
       const r = await runCli(['triage', '--out', 'bad', ...flags, '--', ...A.args], {cwd: wd})
       assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`)
-      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('nbtrace: warning'))
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('nbtrace: warning'))
       assert.equal(lines.length, 1, r.stderr)
       assert.match(lines[0], re)
       assert.ok(!existsSync(join(wd, 'bad')), `${flags.join(' ')} wrote its output folder`)

@@ -64,7 +64,8 @@ function caseProblems(c: Case): string[] {
       bad.push(`verdict /${re}/ is not a regular expression: ${(err as Error).message}`)
     }
   }
-  if (e.status === 'agree' && (e.first || e.rootClasses?.length || e.rootClassesInclude || e.roots?.length || e.provenance)) bad.push('an agreeing case cannot name a divergence, root causes or a provenance class')
+  if (e.status === 'agree' && (e.first || e.rootClasses?.length || e.rootClassesInclude || e.roots?.length || e.provenance))
+    bad.push('an agreeing case cannot name a divergence, root causes or a provenance class')
   if (e.provenance && e.status !== 'mismatch') bad.push('a provenance class is a mismatch')
   return bad
 }
@@ -162,7 +163,14 @@ describe('truth corpus evidence (independent of nbtrace compare)', function () {
       p = (async () => {
         const exe = buildUpstream('bl831')
         const dir = ws.folder(c, `${c.id}-bl831-image`)
-        await runShell(`${shellQuote(exe)} ${withFloatfile(c.args ?? [], 'truth-image.bin').map(shellQuote).join(' ')}`, dir, {}, join(dir, 'stdout.txt'))
+        await runShell(
+          `${shellQuote(exe)} ${withFloatfile(c.args ?? [], 'truth-image.bin')
+            .map(shellQuote)
+            .join(' ')}`,
+          dir,
+          {},
+          join(dir, 'stdout.txt'),
+        )
         return join(dir, 'truth-image.bin')
       })()
       upstreamImages.set(key, p)
@@ -237,18 +245,42 @@ describe('truth corpus runner', function () {
   })
 
   it('judges every stated field, and only those', () => {
-    const e: Expect = {status: 'diverged', first: {name: 'F_cell', class: 'structure-factor', loop: {phi: 0}}, rootClasses: ['structure-factor'], roots: ['F_cell'], notRoot: ['I_pixel_final'], verdict: ['F_cell']}
+    const e: Expect = {
+      status: 'diverged',
+      first: {name: 'F_cell', class: 'structure-factor', loop: {phi: 0}},
+      rootClasses: ['structure-factor'],
+      roots: ['F_cell'],
+      notRoot: ['I_pixel_final'],
+      verdict: ['F_cell'],
+    }
     assert.deepEqual(judge(e, report(), 1), [])
     assert.deepEqual(judge({status: 'diverged'}, report({firstDivergence: null, rootCauses: []}), 1), [])
     const wrong = (over: Partial<ReportLike>, code = 1) => judge(e, report(over), code)
     assert.equal(wrong({status: 'agree'}, 0).length, 1)
     assert.equal(wrong({}, 0).length, 1, 'exit code 0 with status diverged')
     assert.match(wrong({firstDivergence: {name: 'F_latt', class: 'structure-factor', loop: null}}).join(), /first divergence: expected F_cell, got F_latt/)
-    assert.match(wrong({firstDivergence: {name: 'F_cell[0]', class: 'lattice', loop: {phi: 1}}}).join(), /class: expected structure-factor.*loop phi: expected 0, got 1/)
-    assert.match(wrong({rootCauses: [{name: 'F_cell', class: 'structure-factor', loop: null}, {name: 'polar', class: 'polarization', loop: null}]}).join(), /root-cause classes/)
-    assert.match(wrong({rootCauses: [{name: 'I_pixel_final', class: 'structure-factor', loop: null}]}).join(), /F_cell among them.*I_pixel_final must not be a root cause/)
+    assert.match(
+      wrong({firstDivergence: {name: 'F_cell[0]', class: 'lattice', loop: {phi: 1}}}).join(),
+      /class: expected structure-factor.*loop phi: expected 0, got 1/,
+    )
+    assert.match(
+      wrong({
+        rootCauses: [
+          {name: 'F_cell', class: 'structure-factor', loop: null},
+          {name: 'polar', class: 'polarization', loop: null},
+        ],
+      }).join(),
+      /root-cause classes/,
+    )
+    assert.match(
+      wrong({rootCauses: [{name: 'I_pixel_final', class: 'structure-factor', loop: null}]}).join(),
+      /F_cell among them.*I_pixel_final must not be a root cause/,
+    )
     assert.match(wrong({verdict: 'DIVERGED'}).join(), /verdict must match/)
-    assert.match(judge({status: 'mismatch', provenance: 'pixel'}, report({status: 'mismatch', provenance: {class: 'configuration'}}), 1).join(), /provenance class: expected pixel, got configuration/)
+    assert.match(
+      judge({status: 'mismatch', provenance: 'pixel'}, report({status: 'mismatch', provenance: {class: 'configuration'}}), 1).join(),
+      /provenance class: expected pixel, got configuration/,
+    )
     assert.match(judge({status: 'diverged', rootClassesInclude: ['polarization']}, report(), 1).join(), /expected polarization among them/)
   })
 
@@ -256,7 +288,15 @@ describe('truth corpus runner', function () {
     const ws = new Workspace()
     try {
       const trace = 'truth/freeform/traces/cubic-43-33.jsonl'
-      const base = {group: 'self', description: 'a trace against itself', via: 'compare' as const, ref: {file: trace}, cand: {file: trace}, id: 'self/same', path: ''}
+      const base = {
+        group: 'self',
+        description: 'a trace against itself',
+        via: 'compare' as const,
+        ref: {file: trace},
+        cand: {file: trace},
+        id: 'self/same',
+        path: '',
+      }
       const right = await runCase({...base, expect: {status: 'agree'}}, ws)
       assert.equal(right.result, 'right', right.problems.join('; '))
       assert.match(right.command, /^nbtrace compare --json /)

@@ -48,7 +48,17 @@ describe('truth corpus (nbtrace compare / trace on traces whose verdict is known
     // below waits for its own case, so the tests report in order while the work overlaps
     const run = limiter(Math.max(1, Number(process.env.CORPUS_JOBS) || 2))
     for (const c of cases) {
-      outcomes.set(c.id, run(() => runCase(c, ws)).catch((e: Error) => ({id: c.id, group: c.group, result: 'wrong' as const, problems: [`runner error: ${e.stack ?? e.message}`], got: '', command: ''})))
+      outcomes.set(
+        c.id,
+        run(() => runCase(c, ws)).catch((e: Error) => ({
+          id: c.id,
+          group: c.group,
+          result: 'wrong' as const,
+          problems: [`runner error: ${e.stack ?? e.message}`],
+          got: '',
+          command: '',
+        })),
+      )
     }
   })
 

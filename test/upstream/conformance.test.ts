@@ -72,7 +72,10 @@ describe('upstream nanoBragg instrumented per the guide', function () {
       const cfg = goldenConfig(name)
       const d = stage(root, name, 'image')
       const r = runTraced(serial, cfg, d)
-      if (r.status !== 0) { bad.push(`${name}: exit ${r.status} ${r.stderr.slice(-200)}`); continue }
+      if (r.status !== 0) {
+        bad.push(`${name}: exit ${r.status} ${r.stderr.slice(-200)}`)
+        continue
+      }
       if (!readFileSync(join(d, 'float.bin')).equals(readFileSync(join(GOLDEN, name, 'float.bin')))) bad.push(`${name}: float image differs`)
       const foot = JSON.parse(r.trace.trim().split('\n').pop()!)
       if (foot.status !== 'complete') bad.push(`${name}: trace footer ${JSON.stringify(foot)}`)
@@ -93,7 +96,7 @@ describe('upstream nanoBragg instrumented per the guide', function () {
       }
       const lines = ref.trace.trim().split('\n')
       assert.ok(lines.length > 80, `${name}: ${lines.length} lines`)
-      for (const l of lines) JSON.parse(l)   // every line is JSON (threads never interleave records)
+      for (const l of lines) JSON.parse(l) // every line is JSON (threads never interleave records)
     }
     assert.deepEqual(bad, [])
   })
@@ -106,9 +109,16 @@ describe('upstream nanoBragg instrumented per the guide', function () {
         const d = stage(root, name, `trace-${engine}`)
         // the product path: nbtrace runs the reference engine and the serial upstream build
         // through the guide's command template, aligns, compares and writes the evidence
-        const r = await runCli(['trace', '--json', '--pixel', pixel, '--out', 'ev', '--ref-engine', engine, '--cand-cmd', commandTemplate(serial), '--', ...cfg.args], {cwd: d})
+        const r = await runCli(
+          ['trace', '--json', '--pixel', pixel, '--out', 'ev', '--ref-engine', engine, '--cand-cmd', commandTemplate(serial), '--', ...cfg.args],
+          {cwd: d},
+        )
         let j: {status?: string; report?: {verdict: string; counts: {matched: number}}} = {}
-        try { j = JSON.parse(r.stdout) } catch { /* asserted below */ }
+        try {
+          j = JSON.parse(r.stdout)
+        } catch {
+          /* asserted below */
+        }
         const verdict = j.report?.verdict ?? `exit ${r.code}: ${r.stderr.slice(-300)}`
         verdicts.push({config: name, threads: 'serial', engine, status: j.status ?? '?', verdict})
         assert.equal(j.status, 'agree', `${name} serial vs ${engine}: ${verdict}`)
@@ -120,7 +130,11 @@ describe('upstream nanoBragg instrumented per the guide', function () {
         assert.equal(t2.status, 0, t2.stderr)
         const c = await runCli(['compare', '--json', join('ev', 'ref.jsonl'), 'up.jsonl'], {cwd: d})
         let k: {status?: string; verdict?: string} = {}
-        try { k = JSON.parse(c.stdout) } catch { /* asserted below */ }
+        try {
+          k = JSON.parse(c.stdout)
+        } catch {
+          /* asserted below */
+        }
         verdicts.push({config: name, threads: '2', engine, status: k.status ?? '?', verdict: k.verdict ?? `exit ${c.code}: ${c.stderr.slice(-300)}`})
         assert.equal(k.status, 'agree', `${name} 2 threads vs ${engine}: ${k.verdict}`)
         assert.equal(c.code, 0)
@@ -136,7 +150,10 @@ describe('upstream nanoBragg instrumented per the guide', function () {
     assert.equal(r.status, 0)
     const foot = JSON.parse(r.trace.trim().split('\n').pop()!)
     assert.deepEqual(foot, {type: 'footer', count: foot.count, status: 'aborted', reason: 'the program exited before the trace was closed'})
-    const ref = await runCli(['simulate', '--engine', 'c', '--trace-pixel', `${cfg.pixel.slow},${cfg.pixel.fast}`, '--trace-out', 'ref.jsonl', '--', ...cfg.args], {cwd: d})
+    const ref = await runCli(
+      ['simulate', '--engine', 'c', '--trace-pixel', `${cfg.pixel.slow},${cfg.pixel.fast}`, '--trace-out', 'ref.jsonl', '--', ...cfg.args],
+      {cwd: d},
+    )
     assert.equal(ref.code, 0, ref.stderr)
     const c = await runCli(['compare', 'ref.jsonl', 'up.jsonl'], {cwd: d})
     assert.equal(c.code, 1, c.stdout + c.stderr)
@@ -148,7 +165,10 @@ describe('upstream nanoBragg instrumented per the guide', function () {
     assert.equal(cfg.args[cfg.args.length - 2], '-misset_seed')
     const first = runTraced(serial, cfg, stage(root, 'c24_misset_random', 'first'))
     const d = stage(root, 'c24_misset_random', 'last')
-    const r = spawnSync(serial, [...cfg.args, '-trace_pixel', String(cfg.pixel.slow), String(cfg.pixel.fast), '-trace_out', 'up.jsonl'], {cwd: d, encoding: 'utf8'})
+    const r = spawnSync(serial, [...cfg.args, '-trace_pixel', String(cfg.pixel.slow), String(cfg.pixel.fast), '-trace_out', 'up.jsonl'], {
+      cwd: d,
+      encoding: 'utf8',
+    })
     assert.equal(r.status, 0, r.stderr)
     assert.equal(untimed(readFileSync(join(d, 'up.jsonl'), 'utf8')), untimed(first.trace))
     assert.ok(readFileSync(join(d, 'float.bin')).equals(readFileSync(join(GOLDEN, 'c24_misset_random', 'float.bin'))))

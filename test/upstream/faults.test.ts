@@ -28,13 +28,20 @@ interface FaultCase {
   expect: {status: string; first: {name: string; class: string; loop: Record<string, number>}; rootClasses: string[]; notRoot: string[]}
 }
 
-const cases: [string, FaultCase][] = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort().map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(DIR, f), 'utf8'))])
+const cases: [string, FaultCase][] = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(DIR, f), 'utf8'))])
 
 function relDiff(a: unknown, b: unknown): number {
   const x = [a].flat() as number[]
   const y = [b].flat() as number[]
   if (x.length !== y.length) return Infinity
-  return Math.max(...x.map((v, i) => (typeof v === 'number' && typeof y[i] === 'number' ? Math.abs(v - y[i]) / Math.max(Math.abs(v), Math.abs(y[i]), 1e-300) : v === y[i] ? 0 : Infinity)))
+  return Math.max(
+    ...x.map((v, i) =>
+      typeof v === 'number' && typeof y[i] === 'number' ? Math.abs(v - y[i]) / Math.max(Math.abs(v), Math.abs(y[i]), 1e-300) : v === y[i] ? 0 : Infinity,
+    ),
+  )
 }
 
 describe('upstream-faults truth cases (established without compare)', function () {
@@ -46,7 +53,8 @@ describe('upstream-faults truth cases (established without compare)', function (
   it('the group covers every class of porting bug with at least 10 real line changes, including the two of issue #11', () => {
     assert.ok(cases.length >= 10, `${cases.length} cases`)
     const classes = new Set(cases.map(([, c]) => c.expect.first.class))
-    for (const k of ['geometry', 'normalization', 'source-weighting', 'rng', 'lattice', 'structure-factor', 'polarization', 'units', 'state-carry-over']) assert.ok(classes.has(k), `no case of class ${k}`)
+    for (const k of ['geometry', 'normalization', 'source-weighting', 'rng', 'lattice', 'structure-factor', 'polarization', 'units', 'state-carry-over'])
+      assert.ok(classes.has(k), `no case of class ${k}`)
     const byFind = new Map(cases.flatMap(([id, c]) => c.cand.edits.map((e) => [e.find, {id, c}] as const)))
     const del = byFind.get('if(! oversample_polar) test *= polar;')
     assert.ok(del && !del.c.cand.edits[0].replace.includes('test *='), 'deleting test *= polar')

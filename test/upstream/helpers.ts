@@ -28,7 +28,11 @@ export function applyEdits(source: string, edits: Edit[]): string {
 export function buildInstrumented(opts: {openmp?: boolean; edits?: Edit[]; instrument?: InstrumentOptions; enable?: boolean} = {}): string {
   const src = instrumentUpstream(applyEdits(readFileSync(upstreamSource('bl831'), 'utf8'), opts.edits ?? []), opts.instrument)
   const flags = BUILD_FLAGS.filter((f) => !STRICT_FLAGS.includes(f) && (opts.enable !== false || f !== '-DNBTRACE_ENABLE'))
-  return buildC(src, {name: opts.openmp ? 'nanoBragg-nbtrace-omp' : 'nanoBragg-nbtrace', flags: opts.openmp ? [...flags, OPENMP_FLAG] : flags, include: [INCLUDE_DIR]})
+  return buildC(src, {
+    name: opts.openmp ? 'nanoBragg-nbtrace-omp' : 'nanoBragg-nbtrace',
+    flags: opts.openmp ? [...flags, OPENMP_FLAG] : flags,
+    include: [INCLUDE_DIR],
+  })
 }
 
 export function openmpMissing(): string | null {
@@ -46,14 +50,21 @@ export interface GoldenConfig {
 
 /** nanoBragg arguments and traced pixel of a golden case (its trace_cmd.txt states the pixel, slow first). */
 export function goldenConfig(name: string, what = ''): GoldenConfig {
-  const args = readFileSync(join(GOLDEN, name, 'cmd.txt'), 'utf8').trim().split(/\s+/).slice(1)
-  const t = readFileSync(join(GOLDEN, name, 'trace_cmd.txt'), 'utf8').trim().split(/\s+/)
+  const args = readFileSync(join(GOLDEN, name, 'cmd.txt'), 'utf8')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+  const t = readFileSync(join(GOLDEN, name, 'trace_cmd.txt'), 'utf8')
+    .trim()
+    .split(/\s+/)
   const i = t.indexOf('-trace_pixel')
   return {name, what, args, pixel: {slow: Number(t[i + 1]), fast: Number(t[i + 2])}}
 }
 
 export function allGolden(): string[] {
-  return readdirSync(GOLDEN).filter((d) => /^c\d\d_/.test(d)).sort()
+  return readdirSync(GOLDEN)
+    .filter((d) => /^c\d\d_/.test(d))
+    .sort()
 }
 
 /** A fresh folder holding the case's input files (never an Fdump.bin). */
@@ -65,12 +76,25 @@ export function stage(root: string, name: string, sub: string): string {
 }
 
 /** Runs an instrumented build with the guide's trace flags (trace flags first); returns the trace text. */
-export function runTraced(exe: string, cfg: GoldenConfig, cwd: string, threads?: number, extra: string[] = []): {status: number | null; trace: string; stdout: string; stderr: string} {
+export function runTraced(
+  exe: string,
+  cfg: GoldenConfig,
+  cwd: string,
+  threads?: number,
+  extra: string[] = [],
+): {status: number | null; trace: string; stdout: string; stderr: string} {
   const r = spawnSync(exe, ['-trace_pixel', String(cfg.pixel.slow), String(cfg.pixel.fast), '-trace_out', 'up.jsonl', ...cfg.args, ...extra], {
-    cwd, encoding: 'utf8', maxBuffer: 1 << 26, env: {...process.env, ...(threads ? {OMP_NUM_THREADS: String(threads)} : {})},
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: {...process.env, ...(threads ? {OMP_NUM_THREADS: String(threads)} : {})},
   })
   let trace = ''
-  try { trace = readFileSync(join(cwd, 'up.jsonl'), 'utf8') } catch { /* reported by the caller */ }
+  try {
+    trace = readFileSync(join(cwd, 'up.jsonl'), 'utf8')
+  } catch {
+    /* reported by the caller */
+  }
   return {status: r.status, trace, stdout: r.stdout, stderr: r.stderr}
 }
 

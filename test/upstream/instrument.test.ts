@@ -28,11 +28,14 @@ function guideSnippets(): Map<string, string[]> {
 describe('scripts/upstream/instrument.ts', function () {
   this.timeout(60000)
 
-  it('the guide\'s edits section is the one the script generates (node --import tsx scripts/upstream/instrument.ts --doc)', () => {
+  it("the guide's edits section is the one the script generates (node --import tsx scripts/upstream/instrument.ts --doc)", () => {
     const guide = readFileSync(GUIDE, 'utf8')
     assert.equal(guideWithSection(guide), guide)
     const snippets = guideSnippets()
-    assert.deepEqual([...snippets.keys()], EDITS.map((e) => e.id))
+    assert.deepEqual(
+      [...snippets.keys()],
+      EDITS.map((e) => e.id),
+    )
     const r = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, '--check-doc'], {cwd: ROOT, encoding: 'utf8'})
     assert.equal(r.status, 0, r.stderr)
   })
@@ -56,7 +59,7 @@ describe('scripts/upstream/instrument.ts', function () {
       src = readFileSync(upstreamSource('bl831'), 'utf8')
     })
 
-    it('inserts exactly the guide\'s snippets: removing them gives back upstream byte for byte', () => {
+    it("inserts exactly the guide's snippets: removing them gives back upstream byte for byte", () => {
       const out = instrumentUpstream(src).split('\n')
       const used = new Array<boolean>(out.length).fill(false)
       for (const [id, snippet] of guideSnippets()) {
@@ -76,8 +79,14 @@ describe('scripts/upstream/instrument.ts', function () {
     })
 
     it('stops on a missing or repeated anchor, naming the edit', () => {
-      assert.throws(() => instrumentUpstream(src.replace('/* fill in blanks */', '/* blanks */')), (e: Error) => e instanceof AnchorError && /edit "config".*found 0 times/.test(e.message))
-      assert.throws(() => instrumentUpstream(src.replace('floatimage[imgidx] += test;', 'floatimage[imgidx] += test;\nfloatimage[imgidx] += test;')), (e: Error) => e instanceof AnchorError && /edit "final".*found 2 times/.test(e.message))
+      assert.throws(
+        () => instrumentUpstream(src.replace('/* fill in blanks */', '/* blanks */')),
+        (e: Error) => e instanceof AnchorError && /edit "config".*found 0 times/.test(e.message),
+      )
+      assert.throws(
+        () => instrumentUpstream(src.replace('floatimage[imgidx] += test;', 'floatimage[imgidx] += test;\nfloatimage[imgidx] += test;')),
+        (e: Error) => e instanceof AnchorError && /edit "final".*found 2 times/.test(e.message),
+      )
       assert.throws(() => instrumentUpstream(instrumentUpstream(src)), /already includes nbtrace\.h/)
       // whitespace is not part of an anchor
       assert.doesNotThrow(() => instrumentUpstream(src.replace('airpath = unitize(pixel_pos,diffracted);', 'airpath  =  unitize(pixel_pos,diffracted) ;')))

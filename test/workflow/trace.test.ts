@@ -9,17 +9,20 @@ import {EXAMPLES, makeExamples} from '../../scripts/make-example-traces.js'
 import {ROOT, runCli, validateAgainst} from '../helpers/cli.js'
 import {GOLDEN} from '../helpers/fixtures.js'
 
-
 /** nanoBragg arguments of a golden case without the program name and output flags, and a temp cwd holding its inputs. */
 function goldenCase(name: string): {args: string[]; cwd: string} {
-  const words = readFileSync(join(GOLDEN, name, 'cmd.txt'), 'utf8').trim().split(/\s+/).slice(1)
+  const words = readFileSync(join(GOLDEN, name, 'cmd.txt'), 'utf8')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
   const args: string[] = []
   for (let i = 0; i < words.length; i++) {
     if (['-floatfile', '-intfile', '-noisefile', '-pgmfile'].includes(words[i])) i++
     else if (!['-nopgm', '-noprogress'].includes(words[i])) args.push(words[i])
   }
   const cwd = mkdtempSync(join(tmpdir(), `nbtrace-trace-${name}-`))
-  for (const f of readdirSync(join(GOLDEN, name))) if (/\.(hkl|txt|mat)$/.test(f) && f !== 'cmd.txt' && f !== 'trace_cmd.txt' && !f.startsWith('std')) copyFileSync(join(GOLDEN, name, f), join(cwd, f))
+  for (const f of readdirSync(join(GOLDEN, name)))
+    if (/\.(hkl|txt|mat)$/.test(f) && f !== 'cmd.txt' && f !== 'trace_cmd.txt' && !f.startsWith('std')) copyFileSync(join(GOLDEN, name, f), join(cwd, f))
   return {args, cwd}
 }
 
@@ -77,7 +80,11 @@ describe('nbtrace trace', function () {
       const repro = readFileSync(join(cwd, 'ev', 'repro.sh'), 'utf8')
       assert.match(repro, /^exec '?\/\S+'? .* trace .*--pixel \d+,\d+ --out "\$out"/m)
       assert.doesNotMatch(repro, /npx/)
-      assert.deepEqual(readdirSync(cwd).filter((f) => f.includes('nbtrace-stage')), [], 'no staging folder left')
+      assert.deepEqual(
+        readdirSync(cwd).filter((f) => f.includes('nbtrace-stage')),
+        [],
+        'no staging folder left',
+      )
     })
   }
 
@@ -111,11 +118,14 @@ describe('nbtrace trace', function () {
     const {args, cwd} = goldenCase('c01_cubic_default_F')
     dirs.push(cwd)
     const r = await runCli(['trace', '--pixel', '33,33', '--out', 'ev', '--cand-cmd', 'echo "segfault in pixel loop" >&2; exit 139', '--', ...args], {cwd})
-    assert.equal(r.code, 3, "a failed side is not a divergence")
+    assert.equal(r.code, 3, 'a failed side is not a divergence')
     assert.match(r.stdout, /FAILED: candidate side: exited with 139/)
     assert.match(r.stdout, /segfault in pixel loop/)
     assert.ok(!existsSync(join(cwd, 'ev')), 'no output folder')
-    assert.deepEqual(readdirSync(cwd).filter((f) => f.includes('nbtrace-stage')), [])
+    assert.deepEqual(
+      readdirSync(cwd).filter((f) => f.includes('nbtrace-stage')),
+      [],
+    )
   })
 
   it('a hanging candidate is ended by --timeout', async () => {
@@ -165,7 +175,11 @@ describe('nbtrace trace', function () {
     await makeExamples(out)
     for (const ex of EXAMPLES) {
       for (const f of ['ref.jsonl', 'cand.jsonl']) {
-        assert.equal(readFileSync(join(out, ex.dir, f), 'utf8'), readFileSync(join(ROOT, 'traces', ex.dir, f), 'utf8'), `${ex.dir}/${f} is stale: run node --import tsx scripts/make-example-traces.ts`)
+        assert.equal(
+          readFileSync(join(out, ex.dir, f), 'utf8'),
+          readFileSync(join(ROOT, 'traces', ex.dir, f), 'utf8'),
+          `${ex.dir}/${f} is stale: run node --import tsx scripts/make-example-traces.ts`,
+        )
       }
     }
     const runs = await Promise.all(EXAMPLES.map((ex) => runCli(['compare', `traces/${ex.dir}/ref.jsonl`, `traces/${ex.dir}/cand.jsonl`, '--json'])))

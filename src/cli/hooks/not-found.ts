@@ -52,7 +52,13 @@ const hook: Hook.CommandNotFound = async function (opts) {
   }
   const suggestion = suggestCommand(opts.id, ids)
   // what was typed as the command: as many words as the suggestion matched (the rest are arguments)
-  const typed = toConfiguredId(opts.id.split(':').slice(0, suggestion?.words ?? 1).join(':'), opts.config)
+  const typed = toConfiguredId(
+    opts.id
+      .split(':')
+      .slice(0, suggestion?.words ?? 1)
+      .join(':'),
+    opts.config,
+  )
   const message = `"${typed}" is not an nbtrace command${suggestion ? `; did you mean "${toConfiguredId(suggestion.id, opts.config)}"?` : '.'} ("${opts.config.bin} help" lists the commands)`
   if (json) process.stdout.write(JSON.stringify({error: {code: 'usage', message, file: null, line: null, field: null}}, null, 2) + '\n')
   else process.stderr.write(`${opts.config.bin}: ${message}\n`)

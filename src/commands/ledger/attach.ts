@@ -21,7 +21,10 @@ again changes nothing. Exit 0 on success (also when already attached), 2 on bad 
   static override flags = {
     ledger: Flags.string({description: 'fix-plan ledger (markdown)', required: true}),
     id: Flags.string({description: 'entry ID, as in "## [ID] Title"', required: true}),
-    report: Flags.string({description: 'compare report: DIR/report.json (or DIR), a triage folder (DIR/triage.json) or a reduction\'s DIR/reduce.json', required: true}),
+    report: Flags.string({
+      description: "compare report: DIR/report.json (or DIR), a triage folder (DIR/triage.json) or a reduction's DIR/reduce.json",
+      required: true,
+    }),
     date: Flags.string({description: 'attempt date YYYY-MM-DD (default: today, UTC)'}),
     'dry-run': Flags.boolean({description: 'print the unified diff and write nothing', default: false}),
   }

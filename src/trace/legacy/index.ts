@@ -123,7 +123,9 @@ export interface LegacyOptions {
 
 /** Text key of loop coordinates (canonical axis order). */
 function loopKey(loop: Loop): string {
-  return LOOP_NAMES.filter((a) => loop[a] !== undefined).map((a) => `${a}=${loop[a]}`).join(' ')
+  return LOOP_NAMES.filter((a) => loop[a] !== undefined)
+    .map((a) => `${a}=${loop[a]}`)
+    .join(' ')
 }
 
 type SectionName = 'pixel' | 'geometry' | 'phi' | 'source'
@@ -161,7 +163,10 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   let prof: Profile
   if (opts.producer) {
     const p = profileFor(opts.producer)
-    if (!p) throw new InputError(`unknown producer profile ${JSON.stringify(opts.producer)} (known: ${[...loadProfiles().values()].map((x) => x.tag).join(', ')})`, {field: '--producer'})
+    if (!p)
+      throw new InputError(`unknown producer profile ${JSON.stringify(opts.producer)} (known: ${[...loadProfiles().values()].map((x) => x.tag).join(', ')})`, {
+        field: '--producer',
+      })
     prof = p
   } else prof = detectProducer(path, file)
   const cat = loadCatalogue()
@@ -209,12 +214,15 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       let f: number | string | undefined = flags.get(map.byFlag.flag)
       if (f === undefined && map.byFlag.default !== undefined) {
         f = map.byFlag.default
-        if (!defaulted.has(map.byFlag.flag)) notes.push(`${map.byFlag.flag} not printed: ${printed} read as with ${map.byFlag.flag} ${f} (the program's default)`)
+        if (!defaulted.has(map.byFlag.flag))
+          notes.push(`${map.byFlag.flag} not printed: ${printed} read as with ${map.byFlag.flag} ${f} (the program's default)`)
         defaulted.add(map.byFlag.flag)
       }
       const m = f === undefined ? undefined : map.byFlag.values[String(f)]
       if (!m) {
-        notes.push(`line ${line}: ${printed} depends on ${map.byFlag.flag}, which the log ${f === undefined ? 'does not print before it' : `prints as ${f}`}; skipped`)
+        notes.push(
+          `line ${line}: ${printed} depends on ${map.byFlag.flag}, which the log ${f === undefined ? 'does not print before it' : `prints as ${f}`}; skipped`,
+        )
         miss(printed)
         return
       }
@@ -253,12 +261,14 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       else if (map.transform === 'round-int' && Number.isFinite(v)) v = Math.round(v)
       return v
     })
-    const statedKey = LOOP_NAMES.filter((a) => stated[a] !== undefined).map((a) => `${a}=${stated[a]}`).join(',')
+    const statedKey = LOOP_NAMES.filter((a) => stated[a] !== undefined)
+      .map((a) => `${a}=${stated[a]}`)
+      .join(',')
     const group = `${section}|${printed}|${statedKey}`
     const n = occ.get(group) ?? 0
     occ.set(group, n + 1)
     // free-form lines state no coordinates: a profile's loop rule is for its own line forms only
-    const own = section === 'free' ? {} : map.loop ?? rule
+    const own = section === 'free' ? {} : (map.loop ?? rule)
     pending.push({def, comp: map.component, printed, line, value: want === 1 ? vals[0] : vals, rule: own, stated, group, occ: n, digits: map.digits})
   }
 
@@ -410,7 +420,10 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       }
       const colon = s.indexOf(': ')
       if (inSection && colon > 0 && /^\s/.test(s)) {
-        const name = s.slice(0, colon).replace(/\[[^\]]*\]$/, '').trim()
+        const name = s
+          .slice(0, colon)
+          .replace(/\[[^\]]*\]$/, '')
+          .trim()
         if (name.length <= 64) {
           recognized++
           add(line, name, lookupFree(name), s.slice(colon + 2), {}, {}, 'free')
@@ -492,7 +505,10 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
       const key = `${p.def.name}|${p.comp ?? ''}|${loopKey(loop!)}`
       const prev = seen.get(key)
       if (prev && opts.repeats !== 'keep') {
-        if (JSON.stringify(prev.value) !== JSON.stringify(p.value)) notes.push(`line ${p.line}: ${p.printed} prints ${p.def.name} again at the same coordinates with another value (${JSON.stringify(p.value)} vs ${JSON.stringify(prev.value)} at line ${prev.origin!.line}); the first is kept`)
+        if (JSON.stringify(prev.value) !== JSON.stringify(p.value))
+          notes.push(
+            `line ${p.line}: ${p.printed} prints ${p.def.name} again at the same coordinates with another value (${JSON.stringify(p.value)} vs ${JSON.stringify(prev.value)} at line ${prev.origin!.line}); the first is kept`,
+          )
         repeats++
         continue
       }
@@ -527,11 +543,15 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
     }
   }
   if (unstated.size) notes.push(`loop coordinates left unstated (extent unknown, or the occurrences do not fill it): ${[...unstated].join('; ')}`)
-  if (repeats) notes.push(`${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, F_latt on the phi-0 line) recognised, not emitted twice`)
+  if (repeats)
+    notes.push(
+      `${repeats} repeated prints of a value already read at the same coordinates (set-up values printed per sub-pixel, F_latt on the phi-0 line) recognised, not emitted twice`,
+    )
   if (ignored) notes.push(`${ignored} human-readable TRACE:/tap lines recognised and not compared (%g precision)`)
   if (!pixel) notes.push('no traced-pixel line found; pixel unknown')
   const nComplete = values.filter((v) => complete(loadCatalogue().byName.get(v.name)!, v.loop)).length
-  const coordinates: LegacyInfo['coordinates'] = nComplete === values.length ? 'true' : values.some((v) => v.loop && Object.keys(v.loop).length) ? 'partial' : 'none'
+  const coordinates: LegacyInfo['coordinates'] =
+    nComplete === values.length ? 'true' : values.some((v) => v.loop && Object.keys(v.loop).length) ? 'partial' : 'none'
   const header: HeaderRecord = {
     type: 'header',
     schema: 'nbtrace-trace',

@@ -59,7 +59,9 @@ export function loadProfiles(): Map<string, Profile> {
   if (cache) return cache
   const v = validatorFor('producer.schema.json')
   cache = new Map()
-  for (const f of readdirSync(DIR).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(DIR)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const p = JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Profile
     if (!v(p)) {
       const {pointer, message} = explainAjvError(v.errors![0], p)

@@ -35,9 +35,9 @@ export function parseLegacyNumber(tok: string): number | undefined {
   if (i < n && t.charCodeAt(i) === 46) {
     i++
     while (i < n && isDigit(t.charCodeAt(i))) {
-    i++
-    digits++
-  }
+      i++
+      digits++
+    }
   }
   if (digits === 0) return undefined
   if (i < n && (t.charCodeAt(i) === 101 || t.charCodeAt(i) === 69)) {

@@ -126,7 +126,8 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
               }
               if (o!.type !== 'value') precise(s, line, '/type', `expected "value" or "footer", found ${JSON.stringify(o!.type)}`)
               const seq = (o! as {seq?: unknown}).seq
-              if (typeof seq !== 'number' || seq <= lastSeq) precise(s, line, '/seq', `expected seq > ${lastSeq} (strictly increasing), found ${JSON.stringify(seq)}`)
+              if (typeof seq !== 'number' || seq <= lastSeq)
+                precise(s, line, '/seq', `expected seq > ${lastSeq} (strictly increasing), found ${JSON.stringify(seq)}`)
               lastSeq = seq as number
               c.rest = -1
             }

@@ -80,7 +80,11 @@ function pause(ms: number): void {
 class FdInput implements ByteInput {
   readonly gzip = false
   private fd: number
-  constructor(readonly file: string, fd: number, readonly seekable: boolean) {
+  constructor(
+    readonly file: string,
+    fd: number,
+    readonly seekable: boolean,
+  ) {
     this.fd = fd
   }
   read(buf: Buffer, offset: number, length: number, position: number): number {
@@ -107,7 +111,10 @@ class FdInput implements ByteInput {
 
 /** Bytes already read from an input (the magic-number peek of a stream), then the input. */
 class Prefixed implements ByteInput {
-  constructor(private readonly inner: ByteInput, private head: Buffer | null) {}
+  constructor(
+    private readonly inner: ByteInput,
+    private head: Buffer | null,
+  ) {}
   get file(): string {
     return this.inner.file
   }

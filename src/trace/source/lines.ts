@@ -165,7 +165,10 @@ export class LineReader {
     this.lineNo++
     this.invalid = this.badLines !== null && this.badLines.has(this.lineNo)
     if (this.invalid && this.mode === 'json') {
-      throw new InputError(`invalid JSON: invalid UTF-8 at byte offset ${this.badLines!.get(this.lineNo)} (JSON text is UTF-8)`, {file: this.file, line: this.lineNo})
+      throw new InputError(`invalid JSON: invalid UTF-8 at byte offset ${this.badLines!.get(this.lineNo)} (JSON text is UTF-8)`, {
+        file: this.file,
+        line: this.lineNo,
+      })
     }
     return s
   }

@@ -34,7 +34,12 @@ export function memorySide(role: Role, t: LoadedTrace): Side {
         rec(): ParsedRec {
           const v = t.values[i]
           const def = cat.byName.get(v.name)
-          if (!def) throw new InputError(`expected a catalogue variable name, found unknown name ${JSON.stringify(v.name)}`, {file: t.file, line: c.line, field: '/name'})
+          if (!def)
+            throw new InputError(`expected a catalogue variable name, found unknown name ${JSON.stringify(v.name)}`, {
+              file: t.file,
+              line: c.line,
+              field: '/name',
+            })
           return {name: v.name, def, comp: v.origin?.component, loop: v.loop, value: v.value, line: c.line, index: i, digits: v.origin?.digits}
         },
       }

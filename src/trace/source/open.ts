@@ -58,7 +58,12 @@ export function setupExtents(side: Side): Extents {
  * Both sides of a comparison. A legacy log is opened after the other side, with that side's
  * set-up values as the loop extents it does not print.
  */
-export async function openSides(ref: string | LoadedTrace, cand: string | LoadedTrace, oRef: OpenOptions = {}, oCand: OpenOptions = {}): Promise<{ref: Side; cand: Side}> {
+export async function openSides(
+  ref: string | LoadedTrace,
+  cand: string | LoadedTrace,
+  oRef: OpenOptions = {},
+  oCand: OpenOptions = {},
+): Promise<{ref: Side; cand: Side}> {
   const isLegacy = (x: string | LoadedTrace, o: OpenOptions): boolean =>
     typeof x === 'string' ? (o.format && o.format !== 'auto' ? o.format === 'legacy' : detectFormat(reopenable(x), x) === 'legacy') : false
   if (isLegacy(ref, oRef) && !isLegacy(cand, oCand)) {

@@ -34,7 +34,10 @@ const encode = (v: unknown): string => JSON.stringify(v)
 //    within one float32 ulp was) although both sides declare float64.
 {
   const src = join(FIXTURES, 'truth/freeform/traces/cubic-43-33.jsonl')
-  const recs = readFileSync(src, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+  const recs = readFileSync(src, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
   const reSqr = 2.8179412e-15 * 2.8179412e-15
   const ratio = reSqr / (valueOf(readTrace(src), 'r_e_sqr') as number)
   const out = recs.map((r) => {
@@ -45,14 +48,24 @@ const encode = (v: unknown): string => JSON.stringify(v)
     return r
   })
   write(join(FIXTURES, DIR, 're-truncated.cand.jsonl'), out.map(encode).join('\n') + '\n')
-  write(join(CASES, 'compare', 're-truncated-double-port.json'), caseText({
-    group: 'compare',
-    description: 'cubic 100 Å cell, pixel (43, 33) (truth/freeform/traces/cubic-43-33.jsonl, TS engine) against the same trace from a double-precision port whose classical electron radius (nanoBragg: 2.81794117756025e-15 m) is rounded to 8 digits, 2.8179412e-15 m: r_e_sqr is off by 1.6e-8 relative and I_pixel_final and float_pixel by the same ratio. Both sides declare float64, so a difference of 10^8 double ulps is no rounding. compare called it precision ("≤ one float32 ulp"). Truth: normalization (a normalization constant), the final value only its cascade.',
-    via: 'compare',
-    ref: {file: 'truth/freeform/traces/cubic-43-33.jsonl'},
-    cand: {file: `${DIR}/re-truncated.cand.jsonl`},
-    expect: {status: 'diverged', first: {name: 'r_e_sqr', class: 'normalization', loop: {}}, rootClasses: ['normalization'], notRoot: ['I_pixel_final', 'float_pixel'], verdict: ['final pixel value I_pixel_final differs']},
-  }))
+  write(
+    join(CASES, 'compare', 're-truncated-double-port.json'),
+    caseText({
+      group: 'compare',
+      description:
+        'cubic 100 Å cell, pixel (43, 33) (truth/freeform/traces/cubic-43-33.jsonl, TS engine) against the same trace from a double-precision port whose classical electron radius (nanoBragg: 2.81794117756025e-15 m) is rounded to 8 digits, 2.8179412e-15 m: r_e_sqr is off by 1.6e-8 relative and I_pixel_final and float_pixel by the same ratio. Both sides declare float64, so a difference of 10^8 double ulps is no rounding. compare called it precision ("≤ one float32 ulp"). Truth: normalization (a normalization constant), the final value only its cascade.',
+      via: 'compare',
+      ref: {file: 'truth/freeform/traces/cubic-43-33.jsonl'},
+      cand: {file: `${DIR}/re-truncated.cand.jsonl`},
+      expect: {
+        status: 'diverged',
+        first: {name: 'r_e_sqr', class: 'normalization', loop: {}},
+        rootClasses: ['normalization'],
+        notRoot: ['I_pixel_final', 'float_pixel'],
+        verdict: ['final pixel value I_pixel_final differs'],
+      },
+    }),
+  )
 }
 
 // 2. A port log that lists two sources where the reference has three. The log's gating prints
@@ -60,7 +73,33 @@ const encode = (v: unknown): string => JSON.stringify(v)
 //    count: source 2 is absent from it, not unprinted. Exempting every unmatched record of the
 //    other side (a log prints some iterations only) hid the loop-shape difference.
 {
-  const args = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-lambda', '1', '-distance', '100', '-pixel', '0.1', '-N', '5', '-detpixels', '64', '-oversample', '1', '-dispersion', '2', '-dispsteps', '3']
+  const args = [
+    '-cell',
+    '100',
+    '100',
+    '100',
+    '90',
+    '90',
+    '90',
+    '-default_F',
+    '100',
+    '-lambda',
+    '1',
+    '-distance',
+    '100',
+    '-pixel',
+    '0.1',
+    '-N',
+    '5',
+    '-detpixels',
+    '64',
+    '-oversample',
+    '1',
+    '-dispersion',
+    '2',
+    '-dispsteps',
+    '3',
+  ]
   const name = 'disp3-32-32.jsonl'
   const trace = join(FIXTURES, DIR, name)
   if (!check || !existsSync(trace)) {
@@ -77,14 +116,23 @@ const encode = (v: unknown): string => JSON.stringify(v)
     perSource.push(`TRACE_PY_SOURCE ${s}: source_weight ${fmtE(at('source_weight'))}`)
   }
   const log = render('trace-py', ls, {form: 'hash', slow: 32, fast: 32}).replace('# Trace complete', [...perSource, '# Trace complete'].join('\n'))
-  write(join(CASES, 'compare', 'log-lists-fewer-sources.json'), caseText({
-    group: 'compare',
-    description: 'cubic 100 Å cell, 2% dispersion in 3 wavelengths (3 sources), pixel (32, 32): the TS engine against a TRACE_PY log (rendered from that trace) that lists sources 0 and 1 only and says "Loaded 2 sources". A log prints some iterations only, but this one states its source count, so source 2 is missing from it, not unprinted. Truth: diverged, the source count (source-weighting), and a loop-shape difference on the source axis only (nbtrace said thick, subS, subF, phi and mosaic differ too, from the coordinates of the unmatched records).',
-    via: 'compare',
-    ref: {file: `${DIR}/${name}`},
-    cand: {log: log, name: 'py.log'},
-    expect: {status: 'diverged', first: {name: 'n_sources', class: 'source-weighting'}, rootClassesInclude: ['source-weighting'], verdict: ['loop shape differs \\(source\\)']},
-  }))
+  write(
+    join(CASES, 'compare', 'log-lists-fewer-sources.json'),
+    caseText({
+      group: 'compare',
+      description:
+        'cubic 100 Å cell, 2% dispersion in 3 wavelengths (3 sources), pixel (32, 32): the TS engine against a TRACE_PY log (rendered from that trace) that lists sources 0 and 1 only and says "Loaded 2 sources". A log prints some iterations only, but this one states its source count, so source 2 is missing from it, not unprinted. Truth: diverged, the source count (source-weighting), and a loop-shape difference on the source axis only (nbtrace said thick, subS, subF, phi and mosaic differ too, from the coordinates of the unmatched records).',
+      via: 'compare',
+      ref: {file: `${DIR}/${name}`},
+      cand: {log: log, name: 'py.log'},
+      expect: {
+        status: 'diverged',
+        first: {name: 'n_sources', class: 'source-weighting'},
+        rootClassesInclude: ['source-weighting'],
+        verdict: ['loop shape differs \\(source\\)'],
+      },
+    }),
+  )
 }
 
 if (check && stale) process.exit(1)

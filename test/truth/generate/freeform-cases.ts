@@ -24,24 +24,102 @@ interface Base {
   pixel: [number, number]
 }
 
-const CUBIC = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-lambda', '1', '-distance', '100', '-pixel', '0.1', '-N', '5', '-detpixels', '64', '-oversample', '1']
-const CUBIC_WHAT = 'cubic 100 Å cell, -default_F 100, N 5, 1 Å, 100 mm, 64 × 0.1 mm pixels, oversample 1 (one sub-pixel, one source, one phi step, one mosaic domain: the block a port prints is the whole pixel)'
+const CUBIC = [
+  '-cell',
+  '100',
+  '100',
+  '100',
+  '90',
+  '90',
+  '90',
+  '-default_F',
+  '100',
+  '-lambda',
+  '1',
+  '-distance',
+  '100',
+  '-pixel',
+  '0.1',
+  '-N',
+  '5',
+  '-detpixels',
+  '64',
+  '-oversample',
+  '1',
+]
+const CUBIC_WHAT =
+  'cubic 100 Å cell, -default_F 100, N 5, 1 Å, 100 mm, 64 × 0.1 mm pixels, oversample 1 (one sub-pixel, one source, one phi step, one mosaic domain: the block a port prints is the whole pixel)'
 
 export const BASES: Base[] = [
   {id: 'cubic-43-33', what: CUBIC_WHAT, args: CUBIC, pixel: [43, 33]},
   {id: 'cubic-33-43', what: CUBIC_WHAT, args: CUBIC, pixel: [33, 43]},
   {id: 'cubic-44-33', what: CUBIC_WHAT, args: CUBIC, pixel: [44, 33]},
-  {id: 'cubic-F110-43-33', what: CUBIC_WHAT.replace('-default_F 100', '-default_F 110'), args: CUBIC.map((a, i) => (CUBIC[i - 1] === '-default_F' ? '110' : a)), pixel: [43, 33]},
+  {
+    id: 'cubic-F110-43-33',
+    what: CUBIC_WHAT.replace('-default_F 100', '-default_F 110'),
+    args: CUBIC.map((a, i) => (CUBIC[i - 1] === '-default_F' ? '110' : a)),
+    pixel: [43, 33],
+  },
   {
     id: 'polar-23-27',
     what: 'golden c18 configuration (30 Å cubic cell, Kahn factor 0.9, wide angles, 96 × 0.4 mm pixels, oversample 1)',
-    args: ['-cell', '30', '30', '30', '90', '90', '90', '-default_F', '100', '-N', '3', '-lambda', '1', '-distance', '50', '-detpixels', '96', '-pixel', '0.4', '-oversample', '1', '-polar', '0.9'],
+    args: [
+      '-cell',
+      '30',
+      '30',
+      '30',
+      '90',
+      '90',
+      '90',
+      '-default_F',
+      '100',
+      '-N',
+      '3',
+      '-lambda',
+      '1',
+      '-distance',
+      '50',
+      '-detpixels',
+      '96',
+      '-pixel',
+      '0.4',
+      '-oversample',
+      '1',
+      '-polar',
+      '0.9',
+    ],
     pixel: [23, 27],
   },
   {
     id: 'triclinic-40-60',
     what: 'golden c02 configuration (triclinic 70 80 90 / 75 85 95 cell, misset 10 20 30°, N 4, 1.2 Å, 80 mm, oversample 1)',
-    args: ['-cell', '70', '80', '90', '75', '85', '95', '-misset', '10', '20', '30', '-default_F', '100', '-N', '4', '-lambda', '1.2', '-distance', '80', '-detpixels', '96', '-pixel', '0.1', '-oversample', '1'],
+    args: [
+      '-cell',
+      '70',
+      '80',
+      '90',
+      '75',
+      '85',
+      '95',
+      '-misset',
+      '10',
+      '20',
+      '30',
+      '-default_F',
+      '100',
+      '-N',
+      '4',
+      '-lambda',
+      '1.2',
+      '-distance',
+      '80',
+      '-detpixels',
+      '96',
+      '-pixel',
+      '0.1',
+      '-oversample',
+      '1',
+    ],
     pixel: [40, 60],
   },
 ]
@@ -53,7 +131,9 @@ async function refresh(): Promise<void> {
   mkdirSync(join(FIXTURES, TRACES), {recursive: true})
   for (const b of BASES) {
     const out = `${b.id}.jsonl`
-    const r = await runCli(['simulate', '--engine', 'ts', '--trace-pixel', `${b.pixel[0]},${b.pixel[1]}`, '--trace-out', out, '--', ...b.args], {cwd: join(FIXTURES, TRACES)})
+    const r = await runCli(['simulate', '--engine', 'ts', '--trace-pixel', `${b.pixel[0]},${b.pixel[1]}`, '--trace-out', out, '--', ...b.args], {
+      cwd: join(FIXTURES, TRACES),
+    })
     if (r.code !== 0) throw new Error(`simulate ${b.id}: ${r.stderr}`)
   }
 }
@@ -77,7 +157,7 @@ interface FreeformCase {
 }
 
 const STYLE_TEXT: Record<Style, string> = {
-  'trace-c': 'the reference\'s own TRACE_C block (`TRACE_C: name v1 v2 v3`, %.15g)',
+  'trace-c': "the reference's own TRACE_C block (`TRACE_C: name v1 v2 v3`, %.15g)",
   'trace-py': 'a TRACE_PY log (`TRACE_PY: name v1 v2 v3`, %.15e, TRACE_C names)',
   untagged: 'untagged `TRACE: name = value` lines with python-list values',
   kv: 'bare `name = value` lines with numpy reprs (`array([...])`, `np.float64(...)`)',
@@ -98,7 +178,12 @@ const UNITS_TEXT = 'units stated as text and the values converted into them (mm,
 
 function describeLog(l: LogSpec): string {
   const b = baseOf(l.base)
-  const banner = l.banner === 'none' ? 'no pixel banner' : typeof l.banner === 'string' ? `banner ${BANNER_TEXT[l.banner]}` : `banner ${BANNER_TEXT[l.banner.form]} claiming pixel (${l.banner.claims.replace(',', ', ')})`
+  const banner =
+    l.banner === 'none'
+      ? 'no pixel banner'
+      : typeof l.banner === 'string'
+        ? `banner ${BANNER_TEXT[l.banner]}`
+        : `banner ${BANNER_TEXT[l.banner.form]} claiming pixel (${l.banner.claims.replace(',', ', ')})`
   const units = l.vocab === 'catalogue' && !l.plant?.noUnits ? `, ${UNITS_TEXT}` : ''
   return `${STYLE_TEXT[l.style]}${units}, ${banner}, rendered from the TS-engine trace of pixel (slow ${b.pixel[0]}, fast ${b.pixel[1]})`
 }
@@ -119,7 +204,7 @@ function renderLog(l: LogSpec, traces: Map<string, Trace>): string {
 }
 
 const ORIGIN =
-  'Rendered by test/truth/generate/freeform-cases.ts (render.ts): every number is the trace\'s own value, converted exactly into the unit the line states, printed with enough digits to read it back.'
+  "Rendered by test/truth/generate/freeform-cases.ts (render.ts): every number is the trace's own value, converted exactly into the unit the line states, printed with enough digits to read it back."
 
 /** The cases, each with its truth. */
 function freeformCases(traces: Map<string, Trace>): FreeformCase[] {
@@ -152,14 +237,25 @@ function freeformCases(traces: Map<string, Trace>): FreeformCase[] {
 
   // a factor missing from the final value (a port that forgot `test *= polar`)
   for (const style of ['untagged', 'trace-py'] as const) {
-    const log: LogSpec = {base: 'polar-23-27', style, vocab: 'trace-c', banner: style === 'untagged' ? 'equals' : 'hash', plant: {finalWithout: 'polar_applied'}}
+    const log: LogSpec = {
+      base: 'polar-23-27',
+      style,
+      vocab: 'trace-c',
+      banner: style === 'untagged' ? 'equals' : 'hash',
+      plant: {finalWithout: 'polar_applied'},
+    }
     const t = traces.get('polar-23-27')!
     cases.push({
       name: `final-without-polar-${style}`,
       description: `${baseOf('polar-23-27').what}. Reference: the TS engine's trace (${tracePath('polar-23-27')}); candidate: ${describeLog(log)}, with one planted fault: its I_pixel_final is computed as nanoBragg does but without the polarization factor (((r_e²·fluence)·I)/steps × capture_fraction × omega, no × polar), and floatimage_accumulated is that value in float32. Every other line, polar (${valueOf(t, 'polar_applied')}) included, is the reference's own. Truth: the final value is off by exactly 1/polar, a traced factor that agrees: first divergence I_pixel_final, class polarization (the class of the missing factor, not normalization); polar itself is not a root cause.`,
       ref: jsonl('polar-23-27'),
       cand: {log},
-      expect: {status: 'diverged', first: {name: 'I_pixel_final', class: 'polarization'}, rootClasses: ['polarization'], notRoot: ['polar_applied', 'polar', 'omega_applied', 'I_before_scaling']},
+      expect: {
+        status: 'diverged',
+        first: {name: 'I_pixel_final', class: 'polarization'},
+        rootClasses: ['polarization'],
+        notRoot: ['polar_applied', 'polar', 'omega_applied', 'I_before_scaling'],
+      },
     })
   }
 
@@ -171,7 +267,13 @@ function freeformCases(traces: Map<string, Trace>): FreeformCase[] {
       description: `${CUBIC_WHAT}. Reference: the TS engine's trace of pixel (43, 33) (${tracePath('cubic-43-33')}); candidate: ${describeLog(log)} of the same configuration run with -default_F 110, so its F_cell is 1.1× the reference's and every downstream value (I_before_scaling, I_pixel_final, the float value: ×1.21) is what that computation gives; nothing upstream of F_cell differs and the log states no configuration. Truth: first divergence F_cell, class structure-factor, the only root cause; the intensities after it are its cascade.`,
       ref: jsonl('cubic-43-33'),
       cand: {log},
-      expect: {status: 'diverged', first: {name: 'F_cell', class: 'structure-factor'}, rootClasses: ['structure-factor'], roots: ['F_cell'], notRoot: ['I_before_scaling', 'I_pixel_final', 'float_pixel', 'F_latt']},
+      expect: {
+        status: 'diverged',
+        first: {name: 'F_cell', class: 'structure-factor'},
+        rootClasses: ['structure-factor'],
+        roots: ['F_cell'],
+        notRoot: ['I_before_scaling', 'I_pixel_final', 'float_pixel', 'F_latt'],
+      },
     })
   }
 
@@ -201,7 +303,8 @@ function freeformCases(traces: Map<string, Trace>): FreeformCase[] {
     'In this MOSFLM geometry the two pixels (43, 33) and (33, 43) are mirror images: pixel_pos components permuted (with a sign), airpath, obliquity, omega, cos2theta, polar, F_latt, F_cell and the intensities identical.'
   const omitLattice: Plant = {omit: ['F_latt_a', 'F_latt_b', 'F_latt_c']}
   const pixelCase = (name: string, ref: FreeformCase['ref'], cand: LogSpec, why: string) => {
-    const refText = 'trace' in ref ? `the TS engine's trace of pixel (43, 33) (${tracePath(ref.trace)}), which states its pixel in its header` : describeLog(ref.log)
+    const refText =
+      'trace' in ref ? `the TS engine's trace of pixel (43, 33) (${tracePath(ref.trace)}), which states its pixel in its header` : describeLog(ref.log)
     cases.push({
       name,
       description: `${CUBIC_WHAT}. Reference: ${refText}; candidate: ${describeLog(cand)}. ${why} Truth: the traces are of different pixels, so no number of one is a divergence of the other: mismatch, provenance class pixel.`,
@@ -216,7 +319,12 @@ function freeformCases(traces: Map<string, Trace>): FreeformCase[] {
     {base: 'cubic-33-43', style: 'untagged', vocab: 'trace-c', banner: 'none', plant: omitLattice},
     `${TRANSPOSED} Neither log states a pixel, nor the per-axis lattice factors (which would swap); every scalar both state is identical, and the vectors are permutations of each other.`,
   )
-  pixelCase('transposed-jsonl-no-banner', {trace: 'cubic-43-33'}, {base: 'cubic-33-43', style: 'pretty', vocab: 'catalogue', banner: 'none', plant: omitLattice}, `${TRANSPOSED} The log states no pixel.`)
+  pixelCase(
+    'transposed-jsonl-no-banner',
+    {trace: 'cubic-43-33'},
+    {base: 'cubic-33-43', style: 'pretty', vocab: 'catalogue', banner: 'none', plant: omitLattice},
+    `${TRANSPOSED} The log states no pixel.`,
+  )
   pixelCase(
     'transposed-banner-claims-same-pixel',
     {trace: 'cubic-43-33'},
@@ -235,7 +343,12 @@ function freeformCases(traces: Map<string, Trace>): FreeformCase[] {
     {base: 'cubic-33-43', style: 'kv', vocab: 'catalogue', banner: 'plain', plant: {noUnits: true}},
     'Each log faithfully traces the pixel its banner states: (43, 33) and (33, 43).',
   )
-  pixelCase('banner-vs-header-neighbour', {trace: 'cubic-43-33'}, {base: 'cubic-44-33', style: 'pretty', vocab: 'catalogue', banner: 'plain'}, 'The log faithfully traces the pixel its banner states, (44, 33).')
+  pixelCase(
+    'banner-vs-header-neighbour',
+    {trace: 'cubic-43-33'},
+    {base: 'cubic-44-33', style: 'pretty', vocab: 'catalogue', banner: 'plain'},
+    'The log faithfully traces the pixel its banner states, (44, 33).',
+  )
 
   return cases
 }

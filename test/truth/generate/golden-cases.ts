@@ -28,13 +28,19 @@ export interface GoldenConfig {
 export function goldenConfigs(): GoldenConfig[] {
   const manifest = JSON.parse(readFileSync(join(GOLDEN, 'manifest.json'), 'utf8')) as {cases: ManifestCase[]}
   return manifest.cases.map((m) => {
-    const toks = readFileSync(join(GOLDEN, m.name, 'trace_cmd.txt'), 'utf8').trim().split(/\s+/).slice(1)
+    const toks = readFileSync(join(GOLDEN, m.name, 'trace_cmd.txt'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
     const at = toks.indexOf('-trace_pixel')
     if (at < 0) throw new Error(`${m.name}/trace_cmd.txt has no -trace_pixel`)
     const pixel: [number, number] = [Number(toks[at + 1]), Number(toks[at + 2])]
     const args = [...toks.slice(0, at), ...toks.slice(at + 3)]
     // the image run (cmd.txt) and the traced run are the same configuration
-    const image = readFileSync(join(GOLDEN, m.name, 'cmd.txt'), 'utf8').trim().split(/\s+/).slice(1)
+    const image = readFileSync(join(GOLDEN, m.name, 'cmd.txt'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
     if (image.join(' ') !== args.join(' ')) throw new Error(`${m.name}: cmd.txt and trace_cmd.txt differ beyond -trace_pixel`)
     return {name: m.name, pixel, args, features: [...m.features, ...m.quirks.map((q) => `quirk: ${q}`)], hasInputs: m.inputs.length > 0}
   })
@@ -65,8 +71,7 @@ function goldenC(g: GoldenConfig, engine: 'c' | 'ts'): object {
   }
 }
 
-const HOIDN =
-  "hoidn/nanoBragg.c (a port team's hand-instrumented C reference, built as is; -trace_pixel S F prints TRACE_C lines on stdout)"
+const HOIDN = "hoidn/nanoBragg.c (a port team's hand-instrumented C reference, built as is; -trace_pixel S F prints TRACE_C lines on stdout)"
 
 function hoidn(g: GoldenConfig, engine: 'c' | 'ts'): object {
   const [s, f] = g.pixel

@@ -133,8 +133,24 @@ export interface Line {
 
 /** Conversions out of the catalogue unit into a printed one (printed = catalogue × factor). */
 const FACTOR: Record<string, number> = {
-  '': 1, m: 1, meters: 1, mm: 1e3, 'Å': 1e10, A: 1e10, 'Å⁻¹': 1, '1/A': 1, 'm⁻¹': 1, '1/m': 1, 'Å³': 1, sr: 1, rad: 1,
-  deg: 180 / Math.PI, 'm^2': 1, 'm²': 1, 'photons/m^2': 1, photons: 1,
+  '': 1,
+  m: 1,
+  meters: 1,
+  mm: 1e3,
+  Å: 1e10,
+  A: 1e10,
+  'Å⁻¹': 1,
+  '1/A': 1,
+  'm⁻¹': 1,
+  '1/m': 1,
+  'Å³': 1,
+  sr: 1,
+  rad: 1,
+  deg: 180 / Math.PI,
+  'm^2': 1,
+  'm²': 1,
+  'photons/m^2': 1,
+  photons: 1,
 }
 
 /** A printed unit for catalogue unit `unit`, converting `v`; reciprocal lengths into Å⁻¹ multiply by 1e-10. */
@@ -158,9 +174,28 @@ export interface Vocabulary {
 }
 
 const CAT_UNIT: Record<string, string> = {
-  pix0_vector: 'm', pixel_pos: 'm', airpath: 'm', close_distance: 'm', distance: 'm', lambda: 'm', scattering: 'm⁻¹',
-  rot_a: 'm', rot_b: 'm', rot_c: 'm', a_star: 'Å⁻¹', b_star: 'Å⁻¹', c_star: 'Å⁻¹', V_cell: 'Å³', twotheta: 'rad', phi: 'rad',
-  detector_rotation: 'rad', omega_pixel: 'sr', omega_applied: 'sr', r_e_sqr: 'm²', fluence: 'photons/m²', I_pixel_final: 'photons',
+  pix0_vector: 'm',
+  pixel_pos: 'm',
+  airpath: 'm',
+  close_distance: 'm',
+  distance: 'm',
+  lambda: 'm',
+  scattering: 'm⁻¹',
+  rot_a: 'm',
+  rot_b: 'm',
+  rot_c: 'm',
+  a_star: 'Å⁻¹',
+  b_star: 'Å⁻¹',
+  c_star: 'Å⁻¹',
+  V_cell: 'Å³',
+  twotheta: 'rad',
+  phi: 'rad',
+  detector_rotation: 'rad',
+  omega_pixel: 'sr',
+  omega_applied: 'sr',
+  r_e_sqr: 'm²',
+  fluence: 'photons/m²',
+  I_pixel_final: 'photons',
 }
 
 /** The per-pixel block of the reference's TRACE_C log, in its names and units (docs: trace_c.md). */
@@ -266,7 +301,7 @@ export interface Plant {
 
 /** The final value computed as nanoBragg does, without one factor: ((r_e²·fluence)·I)/steps, then × each remaining factor. */
 function finalWithout(t: Trace, factor: string): number {
-  let test = ((num(t, 'r_e_sqr') * num(t, 'fluence')) * num(t, 'I_before_scaling')) / num(t, 'steps')
+  let test = (num(t, 'r_e_sqr') * num(t, 'fluence') * num(t, 'I_before_scaling')) / num(t, 'steps')
   for (const f of ['capture_fraction_applied', 'polar_applied', 'omega_applied']) if (f !== factor) test *= num(t, f)
   return test
 }
@@ -354,11 +389,25 @@ export function render(style: Style, ls: Line[], banner: Banner, opts: {extra?: 
   switch (style) {
     case 'trace-c':
       out.push('port harness: reference run', ...bannerLine(banner))
-      for (const l of ls) out.push(`TRACE_C: ${l.name} ${scalarOrVec(l, (x) => fmtG(x, 15), (p) => p.join(' '))}`)
+      for (const l of ls)
+        out.push(
+          `TRACE_C: ${l.name} ${scalarOrVec(
+            l,
+            (x) => fmtG(x, 15),
+            (p) => p.join(' '),
+          )}`,
+        )
       break
     case 'trace-py':
       out.push(...bannerLine(banner))
-      for (const l of ls) out.push(`TRACE_PY: ${l.name} ${scalarOrVec(l, (x) => fmtE(x, 15), (p) => p.join(' '))}`)
+      for (const l of ls)
+        out.push(
+          `TRACE_PY: ${l.name} ${scalarOrVec(
+            l,
+            (x) => fmtE(x, 15),
+            (p) => p.join(' '),
+          )}`,
+        )
       out.push('# Trace complete')
       break
     case 'untagged':

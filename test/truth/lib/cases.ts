@@ -11,10 +11,23 @@ export const CASES = join(TRUTH, 'cases')
 
 export type Loop = Partial<Record<'thick' | 'subS' | 'subF' | 'source' | 'phi' | 'mosaic', number>>
 
-export interface EngineSide {engine: 'c' | 'ts'; inject?: string[]; fix?: string[]}
-export interface FileSide {file: string}
-export interface ProgramSide {program: 'hoidn' | 'upstream'; edits?: {find: string; replace: string}[]; openmp?: number}
-export interface LogSide {log: string; name: string}
+export interface EngineSide {
+  engine: 'c' | 'ts'
+  inject?: string[]
+  fix?: string[]
+}
+export interface FileSide {
+  file: string
+}
+export interface ProgramSide {
+  program: 'hoidn' | 'upstream'
+  edits?: {find: string; replace: string}[]
+  openmp?: number
+}
+export interface LogSide {
+  log: string
+  name: string
+}
 export type Side = EngineSide | FileSide | ProgramSide | LogSide
 
 export interface Expect {
@@ -81,7 +94,10 @@ export function loadCorpus(): LoadedCorpus {
   const cases: Case[] = []
   const errors: string[] = []
   for (const path of walk(CASES)) {
-    const id = relative(CASES, path).split(sep).join('/').replace(/\.json$/, '')
+    const id = relative(CASES, path)
+      .split(sep)
+      .join('/')
+      .replace(/\.json$/, '')
     let data: unknown
     try {
       data = JSON.parse(readFileSync(path, 'utf8'))
@@ -101,7 +117,11 @@ export function loadCorpus(): LoadedCorpus {
 
 /** The groups and cases selected by CORPUS_GROUPS=a,b and CORPUS_CASES=substring,... (all when unset). */
 export function selected(cases: Case[], env: NodeJS.ProcessEnv = process.env): Case[] {
-  const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
   const groups = list(env.CORPUS_GROUPS)
   const names = list(env.CORPUS_CASES)
   return cases.filter((c) => (groups.length === 0 || groups.includes(c.group)) && (names.length === 0 || names.some((n) => c.id.includes(n))))
@@ -111,8 +131,10 @@ export function selected(cases: Case[], env: NodeJS.ProcessEnv = process.env): C
 export function caseText(o: unknown): string {
   const json = JSON.stringify(o, null, 2)
   // collapse arrays whose items are all primitives ("[\n  1,\n  2\n]" → "[1, 2]")
-  return json.replace(/\[\s*\n(\s*(?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)\s*,?\s*\n)+\s*\]/g, (m) => {
-    const inner = JSON.parse(m) as unknown[]
-    return `[${inner.map((x) => JSON.stringify(x)).join(', ')}]`
-  }) + '\n'
+  return (
+    json.replace(/\[\s*\n(\s*(?:"(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)\s*,?\s*\n)+\s*\]/g, (m) => {
+      const inner = JSON.parse(m) as unknown[]
+      return `[${inner.map((x) => JSON.stringify(x)).join(', ')}]`
+    }) + '\n'
+  )
 }

@@ -19,7 +19,12 @@ export interface ReportLike {
 /** "F_latt[1]" (a legacy component line) → "F_latt". */
 export const baseName = (n: string): string => n.replace(/\[.*\]$/, '')
 
-const loopText = (l: Loop | null | undefined): string => (l ? `{${Object.entries(l).map(([k, v]) => `${k}:${v}`).join(',')}}` : '')
+const loopText = (l: Loop | null | undefined): string =>
+  l
+    ? `{${Object.entries(l)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(',')}}`
+    : ''
 
 /** One line saying what the report concluded. */
 export function summarize(r: ReportLike): string {
@@ -63,7 +68,9 @@ export function judge(e: Expect, r: ReportLike, exitCode: number): string[] {
     if (rootNames.has(n)) wrong.push(`${n} must not be a root cause`)
     if (f && baseName(f.name) === n) wrong.push(`${n} must not be the first divergence`)
   }
-  if (e.provenance !== undefined && r.provenance?.class !== e.provenance) wrong.push(`provenance class: expected ${e.provenance}, got ${r.provenance?.class ?? 'none'}`)
-  for (const re of e.verdict ?? []) if (!new RegExp(re, 'i').test(r.verdict ?? '')) wrong.push(`verdict must match /${re}/i: ${JSON.stringify(r.verdict ?? '')}`)
+  if (e.provenance !== undefined && r.provenance?.class !== e.provenance)
+    wrong.push(`provenance class: expected ${e.provenance}, got ${r.provenance?.class ?? 'none'}`)
+  for (const re of e.verdict ?? [])
+    if (!new RegExp(re, 'i').test(r.verdict ?? '')) wrong.push(`verdict must match /${re}/i: ${JSON.stringify(r.verdict ?? '')}`)
   return wrong
 }

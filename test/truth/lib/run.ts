@@ -44,8 +44,17 @@ export async function runCase(c: Case, ws: Workspace): Promise<Outcome> {
     } else {
       cwd = ws.folder(c, c.id)
       argv = [
-        'trace', '--json', '--pixel', `${c.pixel![0]},${c.pixel![1]}`, '--out', join(cwd, 'evidence'),
-        ...(await ws.traceFlags(c.ref, 'ref')), ...(await ws.traceFlags(c.cand, 'cand')), ...(c.flags ?? []), '--', ...(c.args ?? []),
+        'trace',
+        '--json',
+        '--pixel',
+        `${c.pixel![0]},${c.pixel![1]}`,
+        '--out',
+        join(cwd, 'evidence'),
+        ...(await ws.traceFlags(c.ref, 'ref')),
+        ...(await ws.traceFlags(c.cand, 'cand')),
+        ...(c.flags ?? []),
+        '--',
+        ...(c.args ?? []),
       ]
     }
   } catch (e) {
@@ -67,7 +76,13 @@ export async function runCase(c: Case, ws: Workspace): Promise<Outcome> {
     if (bad) problems.push(`trace --json output is not valid against schemas/trace-command.schema.json: ${bad}`)
     if (!out.report) {
       const f = out.failure as {side?: string; what?: string; stderrTail?: string} | null
-      return {...base, result: 'wrong', problems: [`trace produced no report (status ${out.status}): ${f ? `${f.side} side: ${f.what} ${tail(f.stderrTail ?? '')}` : tail(r.stderr)}`], got: '', command}
+      return {
+        ...base,
+        result: 'wrong',
+        problems: [`trace produced no report (status ${out.status}): ${f ? `${f.side} side: ${f.what} ${tail(f.stderrTail ?? '')}` : tail(r.stderr)}`],
+        got: '',
+        command,
+      }
     }
     report = out.report as unknown as ReportLike
   } else {
@@ -91,10 +106,12 @@ export function limiter(jobs: number): <T>(task: () => Promise<T>) => Promise<T>
   return <T>(task: () => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push(() => {
-        task().then(resolve, reject).finally(() => {
-          running--
-          next()
-        })
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            running--
+            next()
+          })
       })
       next()
     })

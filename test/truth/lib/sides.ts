@@ -110,7 +110,8 @@ export class Workspace {
       const why = upstreamMissing(s.program === 'hoidn' ? 'hoidn' : 'bl831')
       if (why) return why
       if (s.openmp && openmpMissing()) return openmpMissing()
-      if (s.program === 'upstream' && !existsSync(INSTRUMENT)) return 'scripts/upstream/instrument.ts (emitter\'s instrumentation of upstream nanoBragg) is not on this branch: upstream cases skipped'
+      if (s.program === 'upstream' && !existsSync(INSTRUMENT))
+        return "scripts/upstream/instrument.ts (emitter's instrumentation of upstream nanoBragg) is not on this branch: upstream cases skipped"
     }
     return null
   }
@@ -179,7 +180,9 @@ export class Workspace {
       const instrument = (m.instrument ?? m.instrumentUpstream) as Instrumenter['instrument'] | undefined
       const template = (m.TRACE_TEMPLATE ?? m.traceTemplate) as string | undefined
       if (typeof instrument !== 'function' || typeof template !== 'string') {
-        throw new Error('scripts/upstream/instrument.ts must export instrument(source): string and TRACE_TEMPLATE (a command template with {exe} {args} {slow} {fast} [{out}]); see test/truth/README.md')
+        throw new Error(
+          'scripts/upstream/instrument.ts must export instrument(source): string and TRACE_TEMPLATE (a command template with {exe} {args} {slow} {fast} [{out}]); see test/truth/README.md',
+        )
       }
       return {instrument, template}
     })
@@ -208,7 +211,9 @@ export class Workspace {
     if (isProgram(s)) {
       const b = await this.build(s)
       if (Object.keys(b.env).length) {
-        const prefix = Object.entries(b.env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ')
+        const prefix = Object.entries(b.env)
+          .map(([k, v]) => `${k}=${shellQuote(v)}`)
+          .join(' ')
         return [`--${role}-cmd`, `${prefix} ${b.template}`]
       }
       return [`--${role}-cmd`, b.template]

@@ -1,4 +1,4 @@
-// npm run fuzz -- --seed S --n N [--no-shrink] [--no-save] [--report FILE] [--quiet]
+// npm run fuzz -- --seed S --n N [--no-shrink] [--no-save] [--fixtures DIR] [--report FILE] [--quiet]
 //
 // Differential fuzzing of the two engines against upstream nanoBragg itself: N random valid
 // configurations from the whole flag space (scripts/fuzz/space.ts), each run by upstream
@@ -78,13 +78,14 @@ export function acceptable(engine: 'c' | 'ts', v: Verdict): boolean {
   return v.maxRel <= TS_REL_TOL && v.diffs.every((d) => d.kind === 'pixels' || (d.kind === 'bytes' && /\.(img|pgm)$/.test(d.file)))
 }
 
-export async function fuzz(opts: {seed: number; n: number; shrink: boolean; save: boolean; log: (s: string) => void}): Promise<FuzzSummary> {
+export async function fuzz(opts: {seed: number; n: number; shrink: boolean; save: boolean; fixtures?: string; log: (s: string) => void}): Promise<FuzzSummary> {
+  const fixtures = opts.fixtures ?? FUZZ_FIXTURES
   const s: FuzzSummary = {seed: opts.seed, n: opts.n, skipped: 0, upstreamRefused: 0, nonZeroImages: 0, nonZeroPixels: 0, c: tally(), ts: tally()}
   const u = upstream()
   if (!u.exe) throw new Error(u.why ?? 'upstream not available')
   const why = cBinaryMissing()
   if (why) throw new Error(why)
-  if (opts.save) mkdirSync(FUZZ_FIXTURES, {recursive: true})
+  if (opts.save) mkdirSync(fixtures, {recursive: true})
   const t0 = Date.now()
   for (let i = 0; i < opts.n; i++) {
     const c = configAt(opts.seed, i)
@@ -117,7 +118,7 @@ export async function fuzz(opts: {seed: number; n: number; shrink: boolean; save
         const vv = compareRuns(rr.get('upstream')!, rr.get(engine)!)
         fail.args = argsOf(small)
         opts.log(`  shrunk: ${fail.args.join(' ')}\n  ${describe(vv)}`)
-        if (opts.save) fail.fixture = saveFixture(fixtureOf(small, engine, describe(vv), rr.get('upstream')!))
+        if (opts.save) fail.fixture = saveFixture(fixtureOf(small, engine, describe(vv), rr.get('upstream')!), fixtures)
       }
       t.failures.push(fail)
     }
@@ -142,10 +143,17 @@ async function main(): Promise<void> {
   const report = val('--report')
   const quiet = argv.includes('--quiet')
   if (!Number.isInteger(seed) || !Number.isInteger(n) || n < 0) {
-    process.stderr.write('usage: npm run fuzz -- --seed S --n N [--no-shrink] [--no-save] [--report FILE]\n')
+    process.stderr.write('usage: npm run fuzz -- --seed S --n N [--no-shrink] [--no-save] [--fixtures DIR] [--report FILE]\n')
     process.exit(2)
   }
-  const s = await fuzz({seed, n, shrink: !argv.includes('--no-shrink'), save: !argv.includes('--no-save'), log: (x) => quiet || process.stderr.write(x + '\n')})
+  const s = await fuzz({
+    seed,
+    n,
+    shrink: !argv.includes('--no-shrink'),
+    save: !argv.includes('--no-save'),
+    fixtures: val('--fixtures'),
+    log: (x) => quiet || process.stderr.write(x + '\n'),
+  })
   const pct = (t: EngineTally): string => ((100 * t.exactPixels) / Math.max(1, t.pixels)).toFixed(4)
   const line = (name: string, t: EngineTally): string =>
     `${name}: ${t.identical}/${t.configs} configurations byte-identical to upstream (${t.refusedBoth} refused by both), float pixels exact ${pct(t)} % of ${t.pixels}, max rel ${t.maxRel.toExponential(2)}, ${t.failures.length} failing`

@@ -7,6 +7,13 @@ import {acceptable, fuzz} from '../../scripts/fuzz/main.js'
 import {compareRuns, describe as describeVerdict} from '../../scripts/fuzz/compare.js'
 import {configOf, FUZZ_FIXTURES, loadFixtures, upstreamOf} from '../../scripts/fuzz/fixtures.js'
 import {cBinaryMissing, runAll} from '../../scripts/fuzz/programs.js'
+import {chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {C_BINARY} from '../../scripts/fuzz/programs.js'
+import {argsOf} from '../../scripts/fuzz/space.js'
+import {configAt} from '../../scripts/fuzz/main.js'
+import {ROOT, runProcess, TSX_LOADER} from '../helpers/cli.js'
 import {upstreamMissing} from '../helpers/upstream.js'
 
 const DIR = process.env.NBTRACE_FUZZ_FIXTURES || FUZZ_FIXTURES
@@ -57,5 +64,61 @@ describe('fuzz: both engines against upstream nanoBragg', function () {
     ]
     assert.deepEqual(fails, [])
     assert.equal(s.c.identical + s.c.refusedBoth, N)
+  })
+
+  it('finds a difference planted in the C engine, shrinks it and saves it as a fixture (npm run fuzz)', async function () {
+    const why = upstreamMissing('bl831')
+    if (why) {
+      console.log(`      skipped: ${why}`)
+      this.skip()
+    }
+    // the C engine with a planted partial-image fault, as the fuzzer's C program
+    const dir = mkdtempSync(join(tmpdir(), 'nbtrace-fuzz-planted-'))
+    try {
+      const wrapper = join(dir, 'c.sh')
+      writeFileSync(wrapper, `#!/bin/sh\nexec '${C_BINARY}' -nbtrace_faults tile-fast-offset "$@"\n`)
+      chmodSync(wrapper, 0o755)
+      const fx = join(dir, 'fixtures')
+      const report = join(dir, 'report.json')
+      const r = await runProcess(
+        [
+          process.execPath,
+          '--import',
+          TSX_LOADER,
+          join(ROOT, 'scripts', 'fuzz', 'main.ts'),
+          '--seed',
+          '5',
+          '--n',
+          '2',
+          '--fixtures',
+          fx,
+          '--report',
+          report,
+          '--quiet',
+        ],
+        {
+          env: {NBTRACE_C_BINARY: wrapper},
+          timeoutMs: 300_000,
+        },
+      )
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      const s = JSON.parse(readFileSync(report, 'utf8')) as {c: {failures: {id: string; args: string[]; fixture?: string}[]}; ts: {failures: unknown[]}}
+      assert.equal(s.ts.failures.length, 0, 'the TS engine has no planted fault here')
+      assert.ok(s.c.failures.length >= 1, 'the planted fault was not found')
+      const saved = readdirSync(fx).sort()
+      assert.deepEqual(saved, s.c.failures.map((f) => `${f.id}-c.json`).sort())
+      for (const f of s.c.failures) {
+        const i = Number(f.id.split('-')[1])
+        assert.ok(f.args.length < argsOf(configAt(5, i)).length, `not shrunk: ${f.args.join(' ')}`)
+        const fixture = loadFixtures(fx).find((x) => x.id === f.id)!
+        assert.match(fixture.found, /pixels differ/)
+        // the shrunk configuration still shows the planted fault, and only it: the faithful C
+        // engine agrees with upstream's recorded outputs on it
+        const run = await runAll(configOf(fixture), ['c'])
+        assert.ok(acceptable('c', compareRuns(upstreamOf(fixture), run.get('c')!)), `${f.id}: the faithful engine differs too`)
+      }
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })

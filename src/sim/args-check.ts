@@ -125,7 +125,11 @@ export function checkNanoBraggArgs(args: string[], cwd?: string): ArgsCheck {
     for (const other of all.fired[i]) {
       if (other === spec || other.role !== 'physics' || target(other) === target(spec)) continue
       const otherFlag = other.tests.map((t) => parseTest(t).flag).find((f) => a.includes(f)) ?? other.tests[0]
-      warnings.push(`${a} also acts as ${otherFlag} (nanoBragg matches flags by substring): ${other.doc}`)
+      warnings.push(
+        otherFlag === a
+          ? `${a} is also read by a second test of nanoBragg's parser (it matches flags by substring): ${other.doc}`
+          : `${a} also acts as ${otherFlag} (nanoBragg matches flags by substring): ${other.doc}`,
+      )
     }
     if (cwd !== undefined && spec.action.do === 'str' && INPUTS[spec.action.to[0]] && want.length === 1)
       checkInput(INPUTS[spec.action.to[0]], a, args[i + 1], cwd)

@@ -27,6 +27,7 @@ import {
 import {writeFileAtomic} from '../util/atomic.js'
 import type {GroupAssignment, TracedPixel} from './assign.js'
 import type {Partition} from './partition.js'
+import {percent} from '../util/numbers.js'
 
 /** Categorical colours (Okabe–Ito, told apart with colour-vision deficiencies), then more. */
 export const PALETTE: RGB[] = [
@@ -61,10 +62,7 @@ export interface CauseMapInfo {
 const hex = (c: RGB): string => '#' + c.map((x) => x.toString(16).padStart(2, '0')).join('')
 const mix = (c: RGB, s: number): RGB => [Math.round(255 + (c[0] - 255) * s), Math.round(255 + (c[1] - 255) * s), Math.round(255 + (c[2] - 255) * s)]
 
-function pct(x: number): string {
-  const v = 100 * x
-  return v >= 10 ? `${v.toFixed(1)}%` : v >= 0.1 ? `${v.toFixed(2)}%` : v === 0 ? '0%' : `${v.toPrecision(2)}%`
-}
+const pct = percent
 
 export async function writeCauseMap(
   path: string,

@@ -3,12 +3,9 @@
 // what was traced. Plain text; colour only through the chalk instance given.
 import type {ChalkInstance} from 'chalk'
 import type {RegionInfo, TriageResult} from './triage.js'
+import {percent} from '../util/numbers.js'
 
-function pct(x: number | null): string {
-  if (x === null) return 'n/a'
-  const v = 100 * x
-  return Math.abs(v) >= 10 ? `${v.toFixed(1)}%` : Math.abs(v) >= 0.1 ? `${v.toFixed(2)}%` : v === 0 ? '0%' : `${v.toPrecision(2)}%`
-}
+const pct = percent
 
 function where(r: RegionInfo): string {
   const parts: string[] = []

@@ -32,6 +32,7 @@ import {
 import {chooseRound1, chooseRound2, reserveFor, type Choice} from './select.js'
 import {openSideTracer, Slots, type SideTracer} from './tracer.js'
 import type {PrecisionProfile} from '../align/tolerance.js'
+import {percent} from '../util/numbers.js'
 
 export const DEFAULT_MAX_PIXELS = 24
 
@@ -147,12 +148,7 @@ const sideLabel = (s: SideSpec): string =>
     ? `command: ${s.template}`
     : `${s.engine} engine${s.faults.length ? ` --inject ${s.faults.join(',')}` : ''}${s.fixes.length ? ` --fix ${s.fixes.join(',')}` : ''}`
 
-function pct(x: number): string {
-  const v = 100 * x
-  if (v >= 99.95 && v < 100) return '99.9%'
-  if (v === 0) return '0%'
-  return `${v >= 10 ? v.toFixed(1) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2)}%`.replace(/\.0%$/, '%')
-}
+const pct = percent
 
 function region(box: Box | null, sRange: [number, number] | null, tiles: number, shells: number, geo: PixelGeometry | null, p: Partition): RegionInfo {
   const tl: string[] = []
@@ -188,7 +184,7 @@ export function verdictLine(causes: TriageCause[], unexplained: number): string 
   const minor = causes.length - named.length
   const list = named.map((c) => `${c.class} (${c.variable}) ${pct(c.share)}`).join(', ') + (minor ? `, ${minor} minor (< ${pct(MINOR_SHARE)} each)` : '')
   const n = causes.length
-  return `${n} independent cause${n === 1 ? '' : 's'} explain${n === 1 ? 's' : ''} ${pct(explained)} of the discrepancy: ${list}${unexplained > 0 ? `; ${pct(unexplained)} unexplained` : ''}`
+  return `${n} independent cause${n === 1 ? '' : 's'} explain${n === 1 ? 's' : ''} ${pct(explained)} of the discrepancy: ${list}${pct(unexplained) !== '0%' ? `; ${pct(unexplained)} unexplained` : ''}`
 }
 
 export async function runTriage(job: TriageJob): Promise<TriageResult> {

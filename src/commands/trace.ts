@@ -24,8 +24,9 @@ arguments after them (-misset_seed S followed by three more is read as misset an
 flags after {args} could change the run; nbtrace moves words written after {args} before it in
 any case. Programs instrumented with nbtrace.h's nbt_take_args are immune either way
 (docs/instrumenting-nanobragg.md). External programs run in a temporary folder of their own;
-{cwd} is the folder nbtrace was started in, and input files among the nanoBragg arguments (-hkl,
--mat, ...) are passed as absolute paths. --out must be a new or empty folder, or one an earlier
+{cwd} is the folder nbtrace was started in, a program named by a relative path (./nanoBragg) is
+found from there, and input files among the nanoBragg arguments (-hkl, -mat, ...) are passed as
+absolute paths. --out must be a new or empty folder, or one an earlier
 trace wrote: it is replaced whole.`
   static override examples = [
     '<%= config.bin %> trace --cand-inject steps-no-oversample2',

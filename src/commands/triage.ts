@@ -18,7 +18,7 @@ nanoBragg arguments after "--".`
 
   static override examples = [
     '<%= config.bin %> triage --cand-inject kahn-default-one,tile-fast-offset -- -cell 20 20 20 90 90 90 -default_F 100 -lambda 1 -distance 20 -detpixels 128 -pixel 0.1 -N 5',
-    "<%= config.bin %> triage --ref-image ref.bin --cand-image port.bin --cand-cmd './port {args} -trace_pixel {slow} {fast} -trace_out {out}' -- -cell 100 100 100 90 90 90 -default_F 100 -detpixels 1024",
+    "<%= config.bin %> triage --ref-image ref.bin --cand-image port.bin --cand-cmd './port -trace_pixel {slow} {fast} -trace_out {out} {args}' -- -cell 100 100 100 90 90 90 -default_F 100 -detpixels 1024",
   ]
 
   static override strict = false

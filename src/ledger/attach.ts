@@ -23,9 +23,11 @@ import {code, word} from './inline.js'
 import {withLock} from './lock.js'
 import {ATTEMPTS_FIELD, attemptsLayout, findField, FIRST_DIVERGENCE_FIELD, maxAttempt, NEXT_ACTIONS_FIELD, uniqueEntry} from './ledger.js'
 import {loadReport, type Divergence, type LoadedReport} from './report.js'
+import {LOOP_NAMES} from '../catalogue/catalogue.js'
 import {decodeUtf8, dominantEol, firstInvalidUtf8, joinLines, lineOfOffset, splitLines, type Eol, type Line} from './text.js'
 
-const LOOP_ORDER = ['thick', 'subS', 'subF', 'source', 'phi', 'mosaic']
+/** Loop axes outermost first, as the catalogue orders them */
+const LOOP_ORDER: readonly string[] = LOOP_NAMES
 
 export interface AttemptInfo {
   date: string

@@ -4,10 +4,15 @@
 // it is). Each value is quoted for the shell context it lands in: unquoted, inside '...', or
 // inside "...", so no value can end a quote and run as code.
 //
+// A program named by a relative path (`./nanoBragg`, `bin/port`) as the first word of a command
+// is the user's: it is resolved against {cwd}, because the command runs in a temporary folder
+// of its own (a bare name is looked up on PATH, as the shell does).
+//
 // {args} is always the last word of its command: words written after it are moved before it.
 // Upstream nanoBragg matches flags by substring and reads the words after -misset_seed as misset
 // angles, so `prog {args} -trace_pixel 10 12` would not trace the physics `-trace_pixel 10 12 prog
 // {args}` traces (a false "lattice" divergence came from that). Redirections stay where they are.
+import {isAbsolute, resolve} from 'node:path'
 import {InputError} from '../util/errors.js'
 
 export type PlaceholderName = 'args' | 'slow' | 'fast' | 'out' | 'cwd'
@@ -229,7 +234,26 @@ export function fillTemplate(template: string, v: TemplateValues, field: string)
         return quoteIn(v.cwd, s.quote!)
     }
   }
+  const programs = programWords(tokens)
   return argsLast(tokens)
-    .map((t) => t.segs.map((s) => (s.ph ? value(s) : s.text)).join(''))
+    .map((t) => (programs.has(t) ? shellQuote(resolve(v.cwd || '.', t.segs[0].text)) : t.segs.map((s) => (s.ph ? value(s) : s.text)).join('')))
     .join('')
+}
+
+/** Plain path-like program names with a slash, not absolute, each the first word of its command. */
+const RELATIVE_PROGRAM = /^[A-Za-z0-9._+-]*(\/[A-Za-z0-9._+-]+)+$/
+
+function programWords(tokens: Token[]): Set<Token> {
+  const out = new Set<Token>()
+  let first = true
+  for (const t of tokens) {
+    if (t.kind === 'op') first = true
+    else if (t.kind === 'word' && !t.target) {
+      // an assignment before the program (VAR=x prog) is not the program
+      if (first && t.segs.length === 1 && !t.segs[0].ph && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.segs[0].text)) continue
+      if (first && t.segs.length === 1 && !t.segs[0].ph && RELATIVE_PROGRAM.test(t.segs[0].text) && !isAbsolute(t.segs[0].text)) out.add(t)
+      first = false
+    }
+  }
+  return out
 }

@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   trace: ['catalogue', 'util'],
   report: ['cli', 'catalogue', 'util'],
   parity: ['cli', 'util'],
-  ledger: ['trace', 'util'],
+  ledger: ['trace', 'catalogue', 'util'],
   catalogue: ['util'],
   cli: ['util'],
   util: [],

@@ -4,7 +4,7 @@
 // `d $(touch X)` runs nothing), {args} ends up last in its command, and the external program runs
 // in a temporary folder of its own with input paths made absolute (#15 item 6).
 import assert from 'node:assert/strict'
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {ARGS, leftovers, oneLine, PIXEL, runCli, suiteSetup} from './helpers.js'
 
@@ -82,5 +82,22 @@ describe('hardening #14.1: injection and the command template', function () {
     const seen = readFileSync(join(cwd, 'argv.txt'), 'utf8').trimEnd().split('\n')
     assert.equal(seen[seen.indexOf('-hkl') + 1], join(cwd, 'P1.hkl'))
     assert.deepEqual(leftovers(cwd), [])
+  })
+
+  it("#11/#12: a program named by a relative path (./nanoBragg, bin/port) is the user's, though it runs in a folder of its own", async () => {
+    const cwd = dirs.make()
+    mkdirSync(join(cwd, 'bin'))
+    for (const p of ['port.sh', 'bin/port.sh']) {
+      writeFileSync(join(cwd, p), `#!/bin/sh\npwd > '${cwd}/ran-${p.replace('/', '-')}.txt'\ncat '${good()}'\n`)
+      chmodSync(join(cwd, p), 0o755)
+    }
+    for (const [tpl, mark] of [
+      ['./port.sh -trace_pixel {slow} {fast} {args}', 'ran-port.sh.txt'],
+      ['true && bin/port.sh {args}', 'ran-bin-port.sh.txt'],
+    ]) {
+      const r = await runCli(['trace', '--pixel', PIXEL, '--out', `ev-${mark}`, '--ref-engine', 'ts', '--cand-cmd', tpl, '--', ...ARGS], {cwd})
+      assert.ok(r.code === 0 || r.code === 1, r.stdout + r.stderr)
+      assert.notEqual(readFileSync(join(cwd, mark), 'utf8').trim(), cwd, 'it still runs in a folder of its own')
+    }
   })
 })

@@ -35,7 +35,7 @@ nanoBragg arguments after "--".`
     'cand-inject': Flags.string({description: 'faults planted in the candidate'}),
     'ref-image': Flags.string({description: 'the reference float image instead of rendering it'}),
     'cand-image': Flags.string({description: 'the candidate float image instead of rendering it'}),
-    timeout: Flags.integer({description: 'seconds each side may run for one image or one pixel', default: 600}),
+    timeout: Flags.integer({description: 'seconds each side may run for one image or one pixel (0: no limit)', default: 600, min: 0}),
     precision: Flags.string({description: 'tolerance profile of the trace comparisons', options: ['f64', 'f32']}),
   }
 

@@ -102,10 +102,13 @@ describe('hardening #14.5: signals and children', function () {
       {cwd},
     )
     assert.equal(r.code, 0, r.stderr)
-    const n = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev2', '--timeout', '-1', '--', ...ARGS], {cwd})
-    assert.equal(n.code, 2)
-    assert.equal(oneLine(n.stderr), 'nbtrace: Parsing --timeout: Expected an integer greater than or equal to 0 but received: -1')
-    assert.equal(existsSync(join(cwd, 'ev2')), false)
+    // every command with --timeout refuses a negative one before any work (triage accepted it)
+    for (const cmd of [['trace', '--pixel', PIXEL], ['triage'], ['reduce', '--pixel', PIXEL]]) {
+      const n = await runCli([...cmd, '--out', 'ev2', '--timeout', '-1', '--', ...ARGS], {cwd})
+      assert.equal(n.code, 2, `${cmd[0]}: ${n.stderr}`)
+      assert.equal(oneLine(n.stderr), 'nbtrace: Parsing --timeout: Expected an integer greater than or equal to 0 but received: -1')
+      assert.equal(existsSync(join(cwd, 'ev2')), false)
+    }
   })
 
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -53,15 +53,33 @@ describe('trace reading (the one line reader)', function () {
     assert.ok(existsSync(join(dir, 'stdin.jsonl')))
   })
 
-  it('a FIFO is streamed, not refused with ESPIPE', async function () {
+  it('a FIFO is streamed, not refused with ESPIPE, on either side; stdin as the reference', async function () {
     const fifo = join(dir, 'fifo')
     if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip()
-    const writer = spawn('sh', ['-c', `cat '${join(AGREE, 'cand.jsonl')}' > '${fifo}'`])
-    const written = new Promise((res) => writer.on('close', res))
-    const r = await runCli(['compare', join(AGREE, 'ref.jsonl'), fifo, '--json'])
-    await written
-    assert.equal(r.code, 0, r.stderr)
-    assert.equal(JSON.parse(r.stdout).status, 'agree')
+    const golden = join(ROOT, 'test', 'fixtures', 'golden', 'c01_cubic_default_F')
+    // the reference side is read once to detect its format, then opened: a FIFO there hung
+    for (const [ref, cand, feed] of [
+      [join(AGREE, 'ref.jsonl'), fifo, join(AGREE, 'cand.jsonl')],
+      [fifo, join(AGREE, 'cand.jsonl'), join(AGREE, 'ref.jsonl')],
+    ]) {
+      const writer = spawn('sh', ['-c', `cat '${feed}' > '${fifo}'`])
+      const written = new Promise((res) => writer.on('close', res))
+      const r = await runCli(['compare', ref, cand, '--json'], {timeoutMs: 60_000})
+      await written
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(JSON.parse(r.stdout).status, 'agree')
+    }
+    const s = await withStdin(['compare', '-', join(AGREE, 'cand.jsonl'), '--json'], join(AGREE, 'ref.jsonl'), dir)
+    assert.equal(s.code, 0, s.stderr)
+    assert.equal(JSON.parse(s.stdout).status, 'agree')
+    // a legacy log through a FIFO as the reference
+    if (existsSync(join(golden, 'trace_C.log'))) {
+      const writer = spawn('sh', ['-c', `cat '${join(golden, 'trace_C.log')}' > '${fifo}'`])
+      const written = new Promise((res) => writer.on('close', res))
+      const own = await runCli(['compare', fifo, join(golden, 'trace_C.log'), '--json'], {timeoutMs: 60_000})
+      await written
+      assert.equal(own.code, 0, own.stderr)
+    }
   })
 
   it('a UTF-8 BOM is accepted and stripped (contract trace and legacy log)', async () => {

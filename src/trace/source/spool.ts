@@ -14,6 +14,7 @@ let hooked = false
 
 function cleanup(): void {
   for (const d of spooled.splice(0)) rmSync(d, {recursive: true, force: true})
+  copies.clear()
 }
 
 /** True when `file` can be opened again and read from the start (a regular file). */
@@ -23,8 +24,17 @@ export function rereadable(file: string): boolean {
   return statSync(file).isFile()
 }
 
-/** A path that reads like `file` as often as needed: `file` itself, or a spooled copy. */
+/** Spooled copies by the name they were read from: a read-once input is read once per process. */
+const copies = new Map<string, string>()
+
+/**
+ * A path that reads like `file` as often as needed: `file` itself, or a spooled copy. Asking
+ * again for the same read-once input returns the same copy (compare sniffs a side's format
+ * before opening it: a second read of a FIFO would wait for a writer that is gone).
+ */
 export function reopenable(file: string): string {
+  const known = copies.get(file)
+  if (known) return known
   if (rereadable(file)) return file
   const dir = mkdtempSync(join(tmpdir(), 'nbtrace-spool-'))
   spooled.push(dir)
@@ -57,5 +67,6 @@ export function reopenable(file: string): string {
     closeSync(out)
     input.close()
   }
+  copies.set(file, path)
   return path
 }

@@ -136,6 +136,15 @@ export const cEngine: Engine = {
       const tail = tailLines(r.stderr)
       if (r.startError) throw new EngineFailure(`C engine could not start ${cBinaryPath()}: ${r.startError}`, tail)
       if (r.timedOut) throw new EngineFailure(`C engine timed out after ${(opts.timeoutMs ?? 0) / 1000} s and was killed`, tail)
+      if (r.code === 2) {
+        // exit 2 is the binary's refusal of its input (as nbtrace's own): bad input, not a failed
+        // engine; its traced pixel is nbtrace's --trace-pixel
+        const why = (lastLine(r.stderr) || 'refused its input').replace(/^nanobragg-nbtrace: /, '')
+        const m = /^-trace_pixel [^:]*: (.*)$/.exec(why)
+        if (m && opts.tracePixel)
+          throw new InputError(`pixel ${opts.tracePixel.slow},${opts.tracePixel.fast} ${m[1].replace(/^pixel /, '')}`, {field: '--trace-pixel'})
+        throw new InputError(why)
+      }
       if (r.code !== 0) {
         const why = lastLine(r.stderr) || `exit ${r.code}`
         throw new EngineFailure(`C engine failed: ${why.replace(/^nanobragg-nbtrace: /, '')}`, tail)

@@ -68,8 +68,11 @@ describe('cEngine', function () {
     await assert.rejects(cEngine.run({args: caseArgs('c03_hkl_sparse'), cwd: dir, fixes: ['Q3']}), /no --fix/)
   })
 
-  it("reports a failing run with the program's reason", async () => {
-    await assert.rejects(cEngine.run({args: ['-cell', '10', '10', '10', '-nopgm'], cwd: dir}), /C engine failed: no structure factors/)
+  it("reports a refused run with the program's reason, as bad input (its exit 2)", async () => {
+    await assert.rejects(
+      cEngine.run({args: ['-cell', '10', '10', '10', '-nopgm'], cwd: dir}),
+      (e: Error) => e.name === 'InputError' && /^no structure factors/.test(e.message),
+    )
   })
 
   it('kills a run that exceeds the timeout', async () => {

@@ -111,6 +111,22 @@ describe("hardening #14.6: bounded reads, capped output, trace's own errors", fu
     assert.deepEqual(leftovers(cwd), [])
   })
 
+  it('a legacy log is held in memory, so its size is bounded: one line past the limit, exit 2, nothing written', async () => {
+    const cwd = dirs.make()
+    writeFileSync(join(cwd, 'big.log'), 'TRACE_C: F_latt 1.5\n'.repeat(1200))
+    for (const args of [
+      ['convert', 'big.log', '-o', 'big.jsonl'],
+      ['compare', 'big.log', 'big.log'],
+    ]) {
+      const r = await runCli(args, {cwd, env: {NBTRACE_LEGACY_MAX_VALUES: '1000'}})
+      assert.equal(r.code, 2, r.stderr)
+      assert.match(oneLine(r.stderr), /^nbtrace: big\.log:1001: legacy log over 1000 values \(NBTRACE_LEGACY_MAX_VALUES\): a log is read into memory/)
+    }
+    assert.equal(existsSync(join(cwd, 'big.jsonl')), false)
+    const ok = await runCli(['convert', 'big.log', '-o', 'big.jsonl'], {cwd})
+    assert.equal(ok.code, 0, ok.stderr)
+  })
+
   it('no failure exits 1: an engine that fails is exit 2 with its reason, an unforeseen error exit 2 too', async function () {
     const cwd = dirs.make()
     if (cBuilt)

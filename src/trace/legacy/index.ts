@@ -158,6 +158,15 @@ function firstToken(s: string): [string, string] {
   return [t.slice(0, i), t.slice(i)]
 }
 
+/**
+ * Bounds of a legacy log: its records are held in memory (the aligner needs all of a log's
+ * records at once), so its size is capped rather than its memory left to grow with it. One
+ * pixel's log, even per sub-pixel and source, is far below both (NBTRACE_LEGACY_MAX_VALUES=N
+ * raises the count for a machine with the memory).
+ */
+export const MAX_LEGACY_BYTES = 256 * 2 ** 20
+export const MAX_LEGACY_RECORDS = Math.max(1, Number(process.env.NBTRACE_LEGACY_MAX_VALUES) || 2_000_000)
+
 export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Promise<LoadedTrace> {
   const path = opts.path ?? reopenable(file)
   let prof: Profile
@@ -275,8 +284,16 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   const section = (kind: SectionName) => prof.sections[kind] ?? profileFor(prof.tag === 'py' ? 'py' : 'c')!.sections[kind]
 
   let binary = 0
+  let bytes = 0
   for (const [line, s, invalid] of readLines(path, {name: file, invalidUtf8: 'mark'})) {
     nLines++
+    bytes += s.length + 1
+    if (bytes > MAX_LEGACY_BYTES || pending.length >= MAX_LEGACY_RECORDS) {
+      throw new InputError(
+        `legacy log over ${bytes > MAX_LEGACY_BYTES ? `${MAX_LEGACY_BYTES / 2 ** 20} MiB` : `${MAX_LEGACY_RECORDS} values (NBTRACE_LEGACY_MAX_VALUES)`}: a log is read into memory to be aligned (a contract trace streams); trace fewer iterations, or write a contract trace (instrumented-c/include/nbtrace.h)`,
+        {file, line},
+      )
+    }
     if (!s.trim()) continue
     if (invalid) {
       // bytes that are not UTF-8 (binary chatter): never read as a value

@@ -27,7 +27,7 @@ import type {LoopName, Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
 import {loopKey, type LoopKey} from './keys.js'
 import {nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/side.js'
-import {compareValues, halfUnit, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
+import {compareValues, halfUnit, nearDifference, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'
 import {componentSplits, splitCursor} from './components.js'
@@ -50,6 +50,12 @@ export interface VarStat {
   divKeys: Map<LoopKey, number>
   /** keys of records present on one side only */
   unmatchedKeys: Set<LoopKey>
+  /**
+   * keys of agreeing records (keyed mode) that differ by more than a fraction of the relative
+   * tolerance → that relative difference (tolerance.ts nearDifference): the rounding a consumer
+   * may inherit and amplify past its own tolerance (at most NEAR_CAP per variable)
+   */
+  nearKeys: Map<LoopKey, number>
   /** the first divergent records in full */
   details: Divergent[]
   /** loops of unmatched records (first few), per side */
@@ -65,6 +71,8 @@ export interface VarStat {
 
 /** records of one variable the evidence step keeps per side (the first ones in trace order) */
 export const SERIES_CAP = 20000
+/** near-tolerance agreeing records remembered per variable (VarStat.nearKeys) */
+export const NEAR_CAP = 200000
 
 export interface Divergent {
   stat: VarStat
@@ -235,6 +243,7 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
         onlyCand: 0,
         divKeys: new Map(),
         unmatchedKeys: new Set(),
+        nearKeys: new Map(),
         details: [],
         unmatchedLoops: {ref: [], cand: []},
         firstRef: -1,
@@ -314,6 +323,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     const d = compareValues(def, rv, cv, t, f)
     if (d.agree) {
       counts.agree++
+      if (mode === 'keyed' && s.nearKeys.size < NEAR_CAP) {
+        const near = nearDifference(rv, cv, t)
+        if (near > 0) s.nearKeys.set(key0 ?? (r.loop ? loopKey(r.loop) : 0), near)
+      }
       return
     }
     counts.diverged++

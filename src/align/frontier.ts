@@ -42,6 +42,8 @@ const AMPLIFY = 10
 /** stages of table lookups: a jump with every discrete input (index, mode) agreeing is not explained by the rest */
 const JUMP_STAGES = new Set<string>(['structure-factor'])
 const JUMP = 0.5
+/** how far past an agreeing input's near-tolerance rounding a record may differ and still inherit it (a square doubles it) */
+const INHERIT = 4
 
 export interface Frontier {
   roots: RootCause[]
@@ -89,30 +91,45 @@ export function frontier(res: AlignResult): Frontier {
   }
 
   /** largest relative difference of an input at the matching coordinates; -1 when it agrees there */
-  const inputDiverges = (input: string, consumerAxes: readonly LoopName[], loop: Loop | null): number => {
+  const inputDiverges = (input: string, consumerAxes: readonly LoopName[], loop: Loop | null): number =>
+    inputAt(input, consumerAxes, loop, (s) => s.divKeys, maxRel, true)
+  /** keyed mode: the largest near-tolerance difference of an agreeing input there (-1: none) */
+  const inputNear = (input: string, consumerAxes: readonly LoopName[], loop: Loop | null): number =>
+    res.mode === 'keyed' && loop !== null ? inputAt(input, consumerAxes, loop, (s) => s.nearKeys, maxOf, false) : -1
+
+  const inputAt = (
+    input: string,
+    consumerAxes: readonly LoopName[],
+    loop: Loop | null,
+    keysOf: (s: VarStat) => Map<LoopKey, number>,
+    whole: (s: VarStat) => number,
+    unmatched: boolean,
+  ): number => {
     let worst = -1
     for (const s of byBase.get(input) ?? []) {
       if (!both(s)) continue
       if (res.mode === 'occurrence' || loop === null) {
-        worst = Math.max(worst, maxRel(s))
+        worst = Math.max(worst, whole(s))
         continue
       }
+      const keys = keysOf(s)
       const axes = s.def.loop
       if (axes.every((a) => consumerAxes.includes(a))) {
         const k = loopKey(loop, axes)
-        const r = s.divKeys.get(k)
+        const r = keys.get(k)
         if (r !== undefined) worst = Math.max(worst, r)
-        if (s.unmatchedKeys.has(k)) worst = Number.POSITIVE_INFINITY
+        if (unmatched && s.unmatchedKeys.has(k)) worst = Number.POSITIVE_INFINITY
       } else {
         const shared = axes.filter((a) => consumerAxes.includes(a))
         if (shared.length === 0) {
-          worst = Math.max(worst, maxRel(s))
+          worst = Math.max(worst, whole(s))
           continue
         }
-        for (const [k, r] of s.divKeys) {
+        for (const [k, r] of keys) {
           const l = unpackKey(k, axes)
           if (r > worst && shared.every((a) => l[a] === loop[a])) worst = r
         }
+        if (!unmatched) continue
         for (const k of s.unmatchedKeys) {
           const l = unpackKey(k, axes)
           if (shared.every((a) => l[a] === loop[a])) worst = Number.POSITIVE_INFINITY
@@ -120,6 +137,11 @@ export function frontier(res: AlignResult): Frontier {
       }
     }
     return worst
+  }
+  const maxOf = (s: VarStat): number => {
+    let m = -1
+    for (const v of s.nearKeys.values()) if (v > m) m = v
+    return m
   }
 
   const roots = new Map<VarStat, RootCause>()
@@ -150,6 +172,25 @@ export function frontier(res: AlignResult): Frontier {
       if (w > worstInput) {
         worstInput = w
         worstName = inp
+      }
+    }
+    // every input agrees: the record is still explained when an input carries rounding near its
+    // own tolerance that this record's difference does not exceed by more than a square or a
+    // product of a few such factors amplifies it (F_latt = F_latt_a·F_latt_b·F_latt_c with
+    // F_latt_a near a zero of sincg, I_term = F_cell²·F_latt²): inherited rounding, not a root
+    if (worstInput < 0) {
+      let near = -1
+      let nearName = ''
+      for (const inp of effInputs(s.def.name)) {
+        const w = inputNear(inp, s.def.loop, loop)
+        if (w > near) {
+          near = w
+          nearName = inp
+        }
+      }
+      if (near > 0 && res.div.rel[i] <= INHERIT * near) {
+        worstInput = near
+        worstName = nearName
       }
     }
     let amplified: string | undefined

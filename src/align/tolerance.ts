@@ -197,6 +197,37 @@ export function compareValues(def: VariableDef, ref: unknown, cand: unknown, t: 
   return {agree: false, ...scalarDiff(a, b)}
 }
 
+/** Of the tolerance's relative allowance: an agreeing record that differs by more is "near" it. */
+export const NEAR_FRACTION = 1 / 8
+
+/**
+ * The relative difference of two values that agree within the tolerance, when it exceeds
+ * NEAR_FRACTION of its relative allowance (else -1): rounding a consumer may amplify past its
+ * own tolerance (a square, a product with a factor near a zero). Exact classes and identical
+ * values are never near; vectors are measured against the reference's norm, as compareValues does.
+ */
+export function nearDifference(ref: unknown, cand: unknown, t: Tolerance): number {
+  if (t.rtol === 0 || ref === cand) return -1
+  let d = 0
+  let scale = 0
+  if (Array.isArray(ref) && Array.isArray(cand)) {
+    if (ref.length !== cand.length) return -1
+    for (let i = 0; i < ref.length; i++) {
+      const a = num(ref[i])
+      d = Math.max(d, Math.abs(a - num(cand[i])))
+      scale += a * a
+    }
+    scale = Math.sqrt(scale)
+  } else {
+    const a = num(ref)
+    d = Math.abs(a - num(cand))
+    scale = Math.abs(a)
+  }
+  if (!(d > 0) || !(scale > 0) || !Number.isFinite(d / scale)) return -1
+  const rel = d / scale
+  return rel > t.rtol * NEAR_FRACTION ? rel : -1
+}
+
 /** Per-component differences of two equal-length numeric arrays (for evidence and rendering). */
 export function componentDiffs(ref: unknown, cand: unknown): {ref: number; cand: number; absDiff: number; ratio: number}[] {
   if (!Array.isArray(ref) || !Array.isArray(cand)) return []

@@ -1,11 +1,15 @@
 // Printing and label findings: a value off by an exact unit factor (10^k, 1e10, π/180) while the
 // traced quantities computed from it agree. One side printed it in another unit (m⁻¹ against
 // Å⁻¹, degrees against radians) or under another name's unit; the computation did not use it
-// that way. Such a record is never a root cause nor the first divergence.
+// that way. Such a record is never a root cause nor the first divergence. When the same factor
+// reaches the pixel's final value (catalogue role final-pixel-value, or the stored output), the
+// computation did use it: the image itself is off, and an agreeing side branch (the water
+// background, 0 without water, agrees whatever the fluence) proves nothing.
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import type {AlignResult, Divergent, VarStat} from '../align/align.js'
 import type {Frontier, RootCause} from '../align/frontier.js'
 import {fmt} from '../util/numbers.js'
+import {ROLE} from './context.js'
 import {near, ratios, UNIT_RATIOS} from './values.js'
 
 export interface PrintingFinding {
@@ -52,6 +56,8 @@ export function printingFindings(res: AlignResult, fr: Frontier): Printing {
   for (const s of res.vars.values()) byBase.set(s.def.name, [...(byBase.get(s.def.name) ?? []), s])
   const both = (s: VarStat) => s.inRef > 0 && s.inCand > 0
   const agrees = (s: VarStat) => s.diverged === 0 && s.onlyRef === 0 && s.onlyCand === 0
+  // what the image holds: a factor that reaches it was computed with, not printed
+  const isOutput = (s: VarStat) => s.def.roles.includes(ROLE.finalPixelValue) || s.def.stage === 'output'
 
   const findings: PrintingFinding[] = []
   const stats = new Set<VarStat>()
@@ -77,7 +83,7 @@ export function printingFindings(res: AlignResult, fr: Frontier): Printing {
       }
       for (const s of traced) {
         if (agrees(s)) agreeing.push(s.name)
-        else if (unitFactor(s)?.[0] === f) {
+        else if (unitFactor(s)?.[0] === f && !isOutput(s)) {
           family.push(s)
           queue.push(...(consumers.get(n) ?? []))
         } else broken = true

@@ -9,6 +9,7 @@ import {renderImage, traceInMemory} from '../../src/sim/run.js'
 import {compareTraces} from '../../src/compare/pipeline.js'
 import {ROOT} from '../helpers/cli.js'
 import {asLoaded, tempDir} from './synth.js'
+import {lowOrderHkl} from '../helpers/hkl.js'
 
 const BASE = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 32 -pixel 0.1 -N 5 -oversample 1'.split(' ')
 const MOSAIC = ['-mosaic', '0.5', '-mosaic_domains', '3']
@@ -46,13 +47,6 @@ interface Entry {
   id: string
   class: string
   variable: string
-}
-
-/** An hkl table of every h, k, l in [-n, n] with F = 50 (nanoBragg's four-column text format). */
-function lowOrderHkl(n: number): string {
-  const rows: string[] = []
-  for (let h = -n; h <= n; h++) for (let k = -n; k <= n; k++) for (let l = -n; l <= n; l++) rows.push(`${h} ${k} ${l} 50`)
-  return rows.join('\n') + '\n'
 }
 
 describe('compare: planted faults and quirk fixes are classified', function () {

@@ -7,6 +7,7 @@ import {buildModel} from '../../src/sim/model.js'
 import {loadFaults} from '../../src/sim/quirks.js'
 import {renderImage, traceInMemory} from '../../src/sim/run.js'
 import {diffFloat, firstDifference, tempDir} from './helpers.js'
+import {lowOrderHkl} from '../helpers/hkl.js'
 
 const BASE = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 32 -pixel 0.1 -N 5 -oversample 1'.split(' ')
 const MOSAIC = ['-mosaic', '0.5', '-mosaic_domains', '3']
@@ -38,13 +39,6 @@ const SETUPS: Record<string, {args: string[]; pixel?: [number, number]}> = {
   Q4: {args: ['-detector_thick', '200', '-detector_abs', '100', '-detector_thicksteps', '3']},
   Q6: {args: ['-oversample', '2']},
   Q7: {args: ['-sourcefile', 'sources.txt']},
-}
-
-/** An hkl table of every h, k, l in [-n, n] with F = 50 (nanoBragg's four-column text format). */
-function lowOrderHkl(n: number): string {
-  const rows: string[] = []
-  for (let h = -n; h <= n; h++) for (let k = -n; k <= n; k++) for (let l = -n; l <= n; l++) rows.push(`${h} ${k} ${l} 50`)
-  return rows.join('\n') + '\n'
 }
 
 describe('sim: fixes and planted faults', function () {

@@ -65,6 +65,13 @@ const rootPlugin = new SourcePlugin({root, isRoot: true, ignoreManifest: true})
 await rootPlugin.load()
 const config = await Config.load({root, plugins: new Map([[rootPlugin.name, rootPlugin]])})
 await config.loadPluginsAndCommands({force: true})
+// exit 1 means "diverged" only: an error from outside a command's own handling exits 2 (bin/run.js)
 await run(process.argv.slice(2), config)
   .then(() => flush())
-  .catch((error) => handle(error))
+  .catch((error) => {
+    if (error && typeof error === 'object') {
+      const exit = error.oclif?.exit
+      if (exit === undefined || exit === 1) error.oclif = {...(error.oclif ?? {}), exit: 2}
+    }
+    return handle(error)
+  })

@@ -40,6 +40,17 @@ describe('cli: output at 80 columns', function () {
     assert.doesNotMatch(r.stdout, /\x1b\[/) // piped: plain text even without NO_COLOR
   })
 
+  it('--help of every command fits, examples included (broken with a shell continuation, pasteable as one line)', async () => {
+    for (const cmd of [['compare'], ['convert'], ['ledger', 'attach'], ['parity'], ['reduce'], ['schema'], ['simulate'], ['trace'], ['triage'], ['validate']]) {
+      const r = await runCli([...cmd, '--help'], {env: env80})
+      assert.equal(r.code, 0, r.stderr)
+      assert.deepEqual(tooWide(r.stdout, 80), [], cmd.join(' '))
+      // an example's continuation lines join back into the command as written
+      const ex = r.stdout.split('EXAMPLES\n')[1] ?? ''
+      for (const block of ex.split('\n\n').filter((b) => b.trim().startsWith('$'))) assert.doesNotMatch(block.replace(/ \\\n +/g, ' '), /\n(?! *$)/, block)
+    }
+  })
+
   it('compare at 250 columns keeps the values in the grid', async () => {
     const r = await runCli(['compare', 'traces/lattice/ref.jsonl', 'traces/lattice/cand.jsonl', '--all'], {env: {COLUMNS: '250'}})
     assert.deepEqual(tooWide(r.stdout, 250), [])

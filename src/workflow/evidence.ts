@@ -6,7 +6,20 @@
 //  * At the end the staging folder, with its manifest (name, size and SHA-256 of every file),
 //    replaces DIR whole: nothing of an earlier run survives next to the new one. The two renames
 //    of the swap run in one synchronous step, so no signal handler can run between them.
-import {chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import {basename, dirname, join, resolve, sep} from 'node:path'
 import {onCleanup} from '../util/cleanup.js'
 import {InputError} from '../util/errors.js'
@@ -68,6 +81,38 @@ export function checkEvidenceFolder(outDir: string, cwd: string, inputs: PathRol
   }
 }
 
+/** The file in a staging folder that names the process staging it (removed at commit). */
+const OWNER = '.nbtrace-owner'
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * Staging folders of this evidence folder left by a run that was killed outright (SIGKILL, a
+ * crash: no clean-up ran) are removed: their owner process is gone. A stage whose owner runs is
+ * another run's, and a stage without an owner file is left alone.
+ */
+function sweepAbandoned(parent: string, base: string): void {
+  const prefix = `.${base}.nbtrace-stage-`
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix)) continue
+    const dir = join(parent, name)
+    let pid = NaN
+    try {
+      pid = Number(readFileSync(join(dir, OWNER), 'utf8').trim())
+    } catch {
+      continue
+    }
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(dir, {recursive: true, force: true})
+  }
+}
+
 /** A staging folder next to the evidence folder; commit() swaps it in whole. */
 export class EvidenceStage {
   readonly dir: string
@@ -83,7 +128,9 @@ export class EvidenceStage {
     const parent = dirname(this.outDir)
     try {
       mkdirSync(parent, {recursive: true})
+      sweepAbandoned(parent, basename(this.outDir))
       this.dir = mkdtempSync(join(parent, `.${basename(this.outDir)}.nbtrace-stage-`))
+      writeFileSync(join(this.dir, OWNER), `${process.pid}\n`)
     } catch (e) {
       throw new InputError(`cannot create the evidence folder's staging folder in ${parent}: ${errnoText(e)}`, {file: outDir, field: '--out'})
     }
@@ -107,6 +154,7 @@ export class EvidenceStage {
    */
   commit(command: string[], inputs: PathRole[] = []): string[] {
     checkEvidenceFolder(this.outDir, this.cwd, inputs)
+    rmSync(this.path(OWNER), {force: true})
     const names = listFiles(this.dir, new Set([MANIFEST]))
     const files = names.map((name) => {
       const p = this.path(name)

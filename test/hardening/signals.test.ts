@@ -58,6 +58,12 @@ describe('hardening #14.5: signals and children', function () {
     s.child.kill('SIGKILL')
     await s.done
     assert.ok(await until(() => !runningExactly(marker), 5000), 'the candidate outlived nbtrace')
+    // a SIGKILL leaves the staging folder (no clean-up can run); the next run into --out sweeps it
+    const stages = (): string[] => readdirSync(cwd).filter((n) => n.startsWith('.ev.nbtrace-stage-'))
+    assert.equal(stages().length, 1, 'a killed run leaves its staging folder (else this test tests nothing)')
+    const again = await runCli(['trace', '--pixel', PIXEL, '--out', 'ev', '--ref-engine', 'ts', '--cand-cmd', `cat ${good()}`, '--', ...ARGS], {cwd})
+    assert.ok(again.code === 0 || again.code === 1, again.stderr)
+    assert.deepEqual(stages(), [])
     if (!cBuilt) return
     const out = join(cwd, 'killed.bin')
     const c = startCli(['simulate', '--engine', 'c', '--', ...ARGS, '-detpixels', '1024', '-oversample', '8', '-floatfile', out], cwd)

@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 import Table from 'cli-table3'
 import {benchFmt} from './fmt.js'
 import {generateTrace} from './gen.js'
-import {interleaved, median, run} from './stats.js'
+import {interleaved, median, run, spread} from './stats.js'
 import {benchReduce} from './reduce.js'
 import {benchUpstream} from './upstream.js'
 
@@ -16,7 +16,8 @@ const ROOT = join(fileURLToPath(import.meta.url), '..', '..')
 const C_TRACE = join(ROOT, 'instrumented-c/build/nanobragg-nbtrace')
 const C_NOTRACE = join(ROOT, 'instrumented-c/build/nanobragg-notrace')
 const CLI = join(ROOT, 'bin/run.js')
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+// an even count: the A B B A order gives each task each position equally often
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 const quick = process.argv.includes('--quick')
 
 const CELL = ['-cell', '100', '100', '100', '90', '90', '90', '-default_F', '100', '-lambda', '1', '-distance', '100', '-pixel', '0.1']
@@ -77,6 +78,8 @@ interface Row {
   unit: string
   target?: string
   met?: boolean
+  /** fastest–slowest run (ms) */
+  range?: string
 }
 
 const rows: Row[] = []
@@ -92,15 +95,19 @@ async function main(): Promise<void> {
     process.stderr.write(`case 1: full image ${quick ? '256' : '1024'}², N 5, oversample 2, 4 mosaic domains (${ROUNDS} rounds)\n`)
     const t1 = await interleaved(
       {
-        c: () => run(C_NOTRACE, [...CASE1, ...out('c')], {cwd: tmp}),
+        // both engines through the CLI: every figure includes the same start-up
+        c: () => run(process.execPath, [CLI, 'simulate', '--engine', 'c', '--threads', '1', '--', ...CASE1, ...out('c')], {cwd: tmp}),
+        c2: () => run(process.execPath, [CLI, 'simulate', '--engine', 'c', '--threads', '2', '--', ...CASE1, ...out('c2')], {cwd: tmp}),
         ts: () => run(process.execPath, [CLI, 'simulate', '--engine', 'ts', '--', ...CASE1, ...out('ts')], {cwd: tmp}),
         ts2: () => run(process.execPath, [CLI, 'simulate', '--engine', 'ts', '--threads', '2', '--', ...CASE1, ...out('ts2')], {cwd: tmp}),
       },
       ROUNDS,
     )
-    add({case: '1', what: 'C engine wall', value: Math.round(t1.c.median), unit: 'ms'})
-    add({case: '1', what: 'TS serial wall', value: Math.round(t1.ts.median), unit: 'ms'})
-    add({case: '1', what: 'TS --threads 2 wall', value: Math.round(t1.ts2.median), unit: 'ms'})
+    add({case: '1', what: 'C engine wall', value: Math.round(t1.c.median), range: spread(t1.c), unit: 'ms'})
+    add({case: '1', what: 'C --threads 2 wall', value: Math.round(t1.c2.median), range: spread(t1.c2), unit: 'ms'})
+    add({case: '1', what: 'C threads 2 / C serial', value: +(t1.c2.median / t1.c.median).toFixed(3), unit: 'x'})
+    add({case: '1', what: 'TS serial wall', value: Math.round(t1.ts.median), range: spread(t1.ts), unit: 'ms'})
+    add({case: '1', what: 'TS --threads 2 wall', value: Math.round(t1.ts2.median), range: spread(t1.ts2), unit: 'ms'})
     const r1 = t1.ts.median / t1.c.median
     const r2 = t1.ts2.median / t1.c.median
     add({case: '1', what: 'TS serial / C', value: +r1.toFixed(3), unit: 'x', target: '<= 1.5', met: r1 <= 1.5})
@@ -109,15 +116,15 @@ async function main(): Promise<void> {
     process.stderr.write('case 1b: 256², 24 sources, oversample 3\n')
     const t1b = await interleaved(
       {
-        c: () => run(C_NOTRACE, [...CASE1B, ...out('c')], {cwd: tmp}),
+        c: () => run(process.execPath, [CLI, 'simulate', '--engine', 'c', '--threads', '1', '--', ...CASE1B, ...out('c')], {cwd: tmp}),
         ts: () => run(process.execPath, [CLI, 'simulate', '--engine', 'ts', '--', ...CASE1B, ...out('ts')], {cwd: tmp}),
         ts2: () => run(process.execPath, [CLI, 'simulate', '--engine', 'ts', '--threads', '2', '--', ...CASE1B, ...out('ts2')], {cwd: tmp}),
       },
       ROUNDS,
     )
-    add({case: '1b', what: 'C engine wall', value: Math.round(t1b.c.median), unit: 'ms'})
-    add({case: '1b', what: 'TS serial wall', value: Math.round(t1b.ts.median), unit: 'ms'})
-    add({case: '1b', what: 'TS --threads 2 wall', value: Math.round(t1b.ts2.median), unit: 'ms'})
+    add({case: '1b', what: 'C engine wall', value: Math.round(t1b.c.median), range: spread(t1b.c), unit: 'ms'})
+    add({case: '1b', what: 'TS serial wall', value: Math.round(t1b.ts.median), range: spread(t1b.ts), unit: 'ms'})
+    add({case: '1b', what: 'TS --threads 2 wall', value: Math.round(t1b.ts2.median), range: spread(t1b.ts2), unit: 'ms'})
     add({
       case: '1b',
       what: 'TS serial / C',
@@ -144,7 +151,7 @@ async function main(): Promise<void> {
       Math.max(5, ROUNDS),
     )
     const ov = t2.on.median / t2.off.median - 1
-    add({case: '2', what: 'C compiled out wall', value: Math.round(t2.off.median), unit: 'ms'})
+    add({case: '2', what: 'C compiled out wall', value: Math.round(t2.off.median), range: spread(t2.off), unit: 'ms'})
     add({case: '2', what: 'tracing compiled in, no pixel: overhead', value: +(ov * 100).toFixed(2), unit: '%', target: '<= 2%', met: ov <= 0.02})
 
     process.stderr.write('case 3: single-pixel trace on 4096², 24 sources, 10 mosaic domains, oversample 2\n')
@@ -161,8 +168,24 @@ async function main(): Promise<void> {
       },
       ROUNDS,
     )
-    add({case: '3', what: 'C single-pixel trace wall (CLI incl.)', value: Math.round(t3.c.median), unit: 'ms', target: '< 1000', met: t3.c.median < 1000})
-    add({case: '3', what: 'TS single-pixel trace wall (CLI incl.)', value: Math.round(t3.ts.median), unit: 'ms', target: '< 1000', met: t3.ts.median < 1000})
+    add({
+      case: '3',
+      what: 'C single-pixel trace wall (CLI incl.)',
+      value: Math.round(t3.c.median),
+      range: spread(t3.c),
+      unit: 'ms',
+      target: '< 1000',
+      met: t3.c.median < 1000,
+    })
+    add({
+      case: '3',
+      what: 'TS single-pixel trace wall (CLI incl.)',
+      value: Math.round(t3.ts.median),
+      range: spread(t3.ts),
+      unit: 'ms',
+      target: '< 1000',
+      met: t3.ts.median < 1000,
+    })
 
     const n = quick ? 500_000 : 5_000_000
     process.stderr.write(`case 4/5: generating a pair of ${n} records…\n`)
@@ -316,8 +339,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   }
   writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify({machine, rounds: ROUNDS, quick, rows}, null, 2) + '\n')
-  const t = new Table({head: ['case', 'measure', 'value', 'unit', 'target', 'met'], style: {head: [], border: []}})
-  for (const r of rows) t.push([r.case, r.what, String(r.value), r.unit, r.target ?? '', r.target ? (r.met ? 'yes' : 'NO') : ''])
+  const t = new Table({head: ['case', 'measure', 'median', 'min–max', 'unit', 'target', 'met'], style: {head: [], border: []}})
+  for (const r of rows) t.push([r.case, r.what, String(r.value), r.range ?? '', r.unit, r.target ?? '', r.target ? (r.met ? 'yes' : 'NO') : ''])
   console.log(t.toString())
 }
 

@@ -1,7 +1,7 @@
 // Where each pixel looks: the scattering vector |S| = 2 sin θ / λ of every pixel centre, from the
 // set-up values (catalogue names) of the configuration. Triage needs it to sort pixels into
 // resolution shells and to say where a cause lies (resolution range, 2θ range); it is the
-// detector geometry of physics.md §3 at the pixel centre, with the nominal beam and wavelength
+// detector geometry of docs/ts-engine.md at the pixel centre, with the nominal beam and wavelength
 // (sources, sub-pixels, layers and curved detectors are ignored: shells only need to be right to
 // a fraction of a shell).
 import type {TraceValue} from '../trace/records.js'

@@ -71,6 +71,8 @@ export async function benchReduce(tmp: string, add: Add, opts: {quick: boolean; 
   const dir = join(tmp, 'reduce')
   mkdirSync(dir, {recursive: true})
   const px = opts.quick ? '256' : '1024'
+  // a pixel off the beam centre, inside the detector at either size
+  const pixel = opts.quick ? '125,132' : '500,530'
   const args = maximal(px)
   const rounds = Math.max(1, Math.min(3, opts.rounds))
   process.stderr.write(
@@ -92,7 +94,7 @@ export async function benchReduce(tmp: string, add: Add, opts: {quick: boolean; 
     add,
     'C engine vs C engine (planted steps fault)',
     dir,
-    ['--pixel', '500,530', '--ref-engine', 'c', '--cand-cmd', `${faulted} -trace_pixel {slow} {fast} -trace_out {out} -trace_only -quiet {args}`],
+    ['--pixel', pixel, '--ref-engine', 'c', '--cand-cmd', `${faulted} -trace_pixel {slow} {fast} -trace_out {out} -trace_only -quiet {args}`],
     args,
     rounds,
     30,
@@ -118,7 +120,7 @@ export async function benchReduce(tmp: string, add: Add, opts: {quick: boolean; 
     add,
     'C engine vs upstream nanoBragg.c (sincg-wrong-index, whole image)',
     dir,
-    ['--pixel', '500,530', '--ref-engine', 'c', '--cand-cmd', commandTemplate(exe)],
+    ['--pixel', pixel, '--ref-engine', 'c', '--cand-cmd', commandTemplate(exe)],
     args,
     rounds,
   )

@@ -112,7 +112,11 @@ function declaredBand(ctx: EvidenceContext): 'f32' | 'f64' {
   return SIDES.some((s) => ctx.headers[s].producer.precision !== 'float64') ? 'f32' : 'f64'
 }
 
-/** The one traced scale factor of a root whose value (or inverse) is the root's ratio. */
+/**
+ * The one traced factor of a root whose value (or inverse) is the root's ratio: a scale factor of
+ * the pixel value, or, for an accumulated sum, a factor of the summed term (F_cell missing from
+ * F_cell²·F_latt²). A factor scoped to the root's loops is read at the divergence's coordinates.
+ */
 function factorRatio(c: Case): {def: VariableDef; value: number; side: SideName; inverse: boolean} | undefined {
   const r = c.ratio
   if (r === null || !Number.isFinite(r) || r <= 0 || near(r, 1, 1e-6)) return undefined
@@ -122,10 +126,12 @@ function factorRatio(c: Case): {def: VariableDef; value: number; side: SideName;
   const hits = new Map<string, {def: VariableDef; value: number; side: SideName; inverse: boolean}>()
   for (const n of names) {
     const def = cat.byName.get(n)
-    if (!def || !hasRole(def, ROLE.scaleFactor)) continue
+    if (!def || !(hasRole(def, ROLE.scaleFactor) || (c.def.stage === 'accumulation' && hasRole(def, ROLE.termFactor)))) continue
+    const at = c.d.loop && def.loop.length > 0 && def.loop.every((a) => c.def.loop.includes(a)) ? loopKey(c.d.loop, def.loop) : undefined
     for (const side of SIDES) {
       const seen = new Set<number>()
       for (const rec of c.ctx.series[side].get(n) ?? []) {
+        if (at !== undefined && rec.loop && loopKey(rec.loop, def.loop) !== at) continue
         const v = scalarOf(rec.value)
         if (v === undefined || seen.has(v) || !(v > 0) || near(v, 1, 1e-6)) continue
         seen.add(v)

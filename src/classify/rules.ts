@@ -148,6 +148,25 @@ function factorRatio(c: Case): {def: VariableDef; value: number; side: SideName;
   return all.find((h) => c.def.inputs.includes(h.def.name)) ?? all[0]
 }
 
+/** The ratio (every component's, for a vector) equal to an exact unit factor: 10^k, 1e10, π/180. */
+interface UnitHit {
+  r: number
+  f: number
+  why: string
+}
+function unitFactor(c: Case): UnitHit | undefined {
+  const rs = ratios(c.d)
+  const r = c.ratio !== null && Number.isFinite(c.ratio) ? c.ratio : rs.length ? rs[0] : undefined
+  if (r === undefined) return undefined
+  for (const [f, why] of UNIT_RATIOS) {
+    const all = rs.length ? rs.every((x) => near(x, f)) : near(r, f)
+    if (all && near(r, f)) return {r, f, why}
+  }
+  return undefined
+}
+const unitLabel = (_c: Case, {f}: UnitHit): string => `×${fmt(f)}`
+const unitEvidence = (_c: Case, {r, why}: UnitHit): string[] => [`ratio candidate/reference = ${fmt(r)} within 1e-9 of ${why}: a unit conversion`]
+
 export const RULES: Rule[] = [
   rule({
     id: 'state-carry-over',
@@ -221,6 +240,17 @@ export const RULES: Rule[] = [
       `largest difference ${fmt(ulps)} ${band === 'f32' ? 'float32' : 'float64'} ulps: within ${PRECISION_ULPS} ulps of the declared precision (reference ${c.ctx.headers.ref.producer.precision}, candidate ${c.ctx.headers.cand.producer.precision})`,
     ],
   }),
+  rule<UnitHit>({
+    // a source quantity with a dimension (a wavelength) off by an exact unit factor was given in
+    // another unit (λ in Å against m), before the source kind claims it; counts and weights are
+    // dimensionless and keep their kind
+    id: 'source-unit-factor',
+    when: {roles: [ROLE.sourceAttribute]},
+    test: (c) => (c.def.unit === '1' ? undefined : unitFactor(c)),
+    class: 'units',
+    label: unitLabel,
+    evidence: unitEvidence,
+  }),
   rule({
     // per-source quantities: source count, wavelengths, weights, directions
     id: 'source-attribute',
@@ -248,23 +278,7 @@ export const RULES: Rule[] = [
       return ev
     },
   }),
-  rule({
-    id: 'unit-factor',
-    when: {},
-    test: (c) => {
-      const rs = ratios(c.d)
-      const r = c.ratio !== null && Number.isFinite(c.ratio) ? c.ratio : rs.length ? rs[0] : undefined
-      if (r === undefined) return undefined
-      for (const [f, why] of UNIT_RATIOS) {
-        const all = rs.length ? rs.every((x) => near(x, f)) : near(r, f)
-        if (all && near(r, f)) return {r, f, why}
-      }
-      return undefined
-    },
-    class: 'units',
-    label: (_c, {f}) => `×${fmt(f)}`,
-    evidence: (_c, {r, why}) => [`ratio candidate/reference = ${fmt(r)} within 1e-9 of ${why}: a unit conversion`],
-  }),
+  rule<UnitHit>({id: 'unit-factor', when: {}, test: unitFactor, class: 'units', label: unitLabel, evidence: unitEvidence}),
   rule({
     // a value off by exactly one of its traced factors: one side applies that factor, the other
     // does not (or applies it twice); the factor's kind gives the class

@@ -2,6 +2,7 @@
 // (a missing source, an extra phi step, a different number of occurrences).
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import type {AlignResult} from './align.js'
+import type {Frontier} from './frontier.js'
 import {showLoop} from './keys.js'
 
 export interface LoopShapeFinding {
@@ -10,6 +11,11 @@ export interface LoopShapeFinding {
   onlyCand: number[]
   variables: string[]
   message: string
+  /**
+   * the divergent count variable the axis's extent comes from, and the root cause upstream of it:
+   * the missing iterations are a consequence of that root, not a finding of their own
+   */
+  cause?: {count: string; root: string | null}
 }
 
 /**
@@ -74,4 +80,23 @@ export function loopShape(res: AlignResult): LoopShapeFinding[] {
     }
   }
   return out
+}
+
+/**
+ * Loop-shape findings whose axis's extent (its catalogue count variable) itself diverges: the
+ * iterations one side lacks follow from that value (an auto-selected oversample that differs
+ * because pix0 does), so the finding names it and the root cause upstream of it.
+ */
+export function explainShapes(shapes: LoopShapeFinding[], res: AlignResult, fr: Frontier): LoopShapeFinding[] {
+  const cat = loadCatalogue()
+  return shapes.map((f) => {
+    const count = f.axis ? cat.loops.find((l) => l.name === f.axis)?.count : undefined
+    const st = count ? [...res.vars.values()].find((s) => s.def.name === count && s.diverged > 0) : undefined
+    if (!count || !st) return f
+    const root = fr.roots.find((r) => r.stat.def.name === count) ?? fr.roots.find((r) => cat.downstream(r.stat.def.name).has(count))
+    const d = st.details[0]
+    const values = d ? ` (reference ${JSON.stringify(d.ref)}, candidate ${JSON.stringify(d.cand)})` : ''
+    const why = root && root.stat.def.name !== count ? `, a cascade of root cause ${root.stat.name}` : ''
+    return {...f, cause: {count, root: root ? root.stat.name : null}, message: `${f.message}: it follows from ${count}${values}${why}`}
+  })
 }

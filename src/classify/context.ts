@@ -40,6 +40,7 @@ export const ROLE = {
   fractionalIndex: 'fractional-index',
   polarizationFactor: 'polarization-factor',
   scaleFactor: 'scale-factor',
+  termFactor: 'term-factor',
   finalPixelValue: 'final-pixel-value',
 } as const
 export type RoleName = (typeof ROLE)[keyof typeof ROLE]

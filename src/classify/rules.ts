@@ -112,7 +112,11 @@ function declaredBand(ctx: EvidenceContext): 'f32' | 'f64' {
   return SIDES.some((s) => ctx.headers[s].producer.precision !== 'float64') ? 'f32' : 'f64'
 }
 
-/** The one traced scale factor of a root whose value (or inverse) is the root's ratio. */
+/**
+ * The one traced factor of a root whose value (or inverse) is the root's ratio: a scale factor of
+ * the pixel value, or, for an accumulated sum, a factor of the summed term (F_cell missing from
+ * F_cell²·F_latt²). A factor scoped to the root's loops is read at the divergence's coordinates.
+ */
 function factorRatio(c: Case): {def: VariableDef; value: number; side: SideName; inverse: boolean} | undefined {
   const r = c.ratio
   if (r === null || !Number.isFinite(r) || r <= 0 || near(r, 1, 1e-6)) return undefined
@@ -122,10 +126,12 @@ function factorRatio(c: Case): {def: VariableDef; value: number; side: SideName;
   const hits = new Map<string, {def: VariableDef; value: number; side: SideName; inverse: boolean}>()
   for (const n of names) {
     const def = cat.byName.get(n)
-    if (!def || !hasRole(def, ROLE.scaleFactor)) continue
+    if (!def || !(hasRole(def, ROLE.scaleFactor) || (c.def.stage === 'accumulation' && hasRole(def, ROLE.termFactor)))) continue
+    const at = c.d.loop && def.loop.length > 0 && def.loop.every((a) => c.def.loop.includes(a)) ? loopKey(c.d.loop, def.loop) : undefined
     for (const side of SIDES) {
       const seen = new Set<number>()
       for (const rec of c.ctx.series[side].get(n) ?? []) {
+        if (at !== undefined && rec.loop && loopKey(rec.loop, def.loop) !== at) continue
         const v = scalarOf(rec.value)
         if (v === undefined || seen.has(v) || !(v > 0) || near(v, 1, 1e-6)) continue
         seen.add(v)
@@ -141,6 +147,25 @@ function factorRatio(c: Case): {def: VariableDef; value: number; side: SideName;
   if (all.length === 0 || !all.every((h) => near(h.value, all[0].value, tol))) return undefined
   return all.find((h) => c.def.inputs.includes(h.def.name)) ?? all[0]
 }
+
+/** The ratio (every component's, for a vector) equal to an exact unit factor: 10^k, 1e10, π/180. */
+interface UnitHit {
+  r: number
+  f: number
+  why: string
+}
+function unitFactor(c: Case): UnitHit | undefined {
+  const rs = ratios(c.d)
+  const r = c.ratio !== null && Number.isFinite(c.ratio) ? c.ratio : rs.length ? rs[0] : undefined
+  if (r === undefined) return undefined
+  for (const [f, why] of UNIT_RATIOS) {
+    const all = rs.length ? rs.every((x) => near(x, f)) : near(r, f)
+    if (all && near(r, f)) return {r, f, why}
+  }
+  return undefined
+}
+const unitLabel = (_c: Case, {f}: UnitHit): string => `×${fmt(f)}`
+const unitEvidence = (_c: Case, {r, why}: UnitHit): string[] => [`ratio candidate/reference = ${fmt(r)} within 1e-9 of ${why}: a unit conversion`]
 
 export const RULES: Rule[] = [
   rule({
@@ -215,6 +240,17 @@ export const RULES: Rule[] = [
       `largest difference ${fmt(ulps)} ${band === 'f32' ? 'float32' : 'float64'} ulps: within ${PRECISION_ULPS} ulps of the declared precision (reference ${c.ctx.headers.ref.producer.precision}, candidate ${c.ctx.headers.cand.producer.precision})`,
     ],
   }),
+  rule<UnitHit>({
+    // a source quantity with a dimension (a wavelength) off by an exact unit factor was given in
+    // another unit (λ in Å against m), before the source kind claims it; counts and weights are
+    // dimensionless and keep their kind
+    id: 'source-unit-factor',
+    when: {roles: [ROLE.sourceAttribute]},
+    test: (c) => (c.def.unit === '1' ? undefined : unitFactor(c)),
+    class: 'units',
+    label: unitLabel,
+    evidence: unitEvidence,
+  }),
   rule({
     // per-source quantities: source count, wavelengths, weights, directions
     id: 'source-attribute',
@@ -242,23 +278,7 @@ export const RULES: Rule[] = [
       return ev
     },
   }),
-  rule({
-    id: 'unit-factor',
-    when: {},
-    test: (c) => {
-      const rs = ratios(c.d)
-      const r = c.ratio !== null && Number.isFinite(c.ratio) ? c.ratio : rs.length ? rs[0] : undefined
-      if (r === undefined) return undefined
-      for (const [f, why] of UNIT_RATIOS) {
-        const all = rs.length ? rs.every((x) => near(x, f)) : near(r, f)
-        if (all && near(r, f)) return {r, f, why}
-      }
-      return undefined
-    },
-    class: 'units',
-    label: (_c, {f}) => `×${fmt(f)}`,
-    evidence: (_c, {r, why}) => [`ratio candidate/reference = ${fmt(r)} within 1e-9 of ${why}: a unit conversion`],
-  }),
+  rule<UnitHit>({id: 'unit-factor', when: {}, test: unitFactor, class: 'units', label: unitLabel, evidence: unitEvidence}),
   rule({
     // a value off by exactly one of its traced factors: one side applies that factor, the other
     // does not (or applies it twice); the factor's kind gives the class

@@ -11,7 +11,7 @@ import {occurrenceBase} from '../align/stated.js'
 import {CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
 import {encodeJson} from '../trace/numbers.js'
 import {encodeLoop} from '../trace/writer.js'
-import {namesOf, SERIES_ROLES, SETUP_ROLES, type EvidenceContext, type SeriesRec} from '../classify/context.js'
+import {namesOf, ROLE, SERIES_ROLES, SETUP_ROLES, type EvidenceContext, type SeriesRec} from '../classify/context.js'
 import type {ContextLine} from './report.js'
 
 type Want = (name: string, index: number, text: string, rest: number) => boolean
@@ -95,6 +95,8 @@ export function gatherEvidence(
   // legacy logs: a root's stale value may show only in a downstream per-iteration series (TRACE_C_PHI)
   if (res.mode === 'occurrence' || ref.format === 'legacy' || cand.format === 'legacy')
     for (const r of fr.roots) for (const d of cat.downstream(r.stat.def.name)) seriesNames.add(d)
+  // an accumulated sum off by one factor of its term (F_cell unsquared) is told by that factor's values
+  if (fr.roots.some((r) => r.stat.def.stage === 'accumulation')) for (const n of namesOf([ROLE.termFactor])) seriesNames.add(n)
   const ctx: EvidenceContext = {
     res,
     tolerances,

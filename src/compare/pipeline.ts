@@ -3,7 +3,7 @@
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {align} from '../align/align.js'
 import {frontier} from '../align/frontier.js'
-import {loopShape} from '../align/shape.js'
+import {explainShapes, loopShape} from '../align/shape.js'
 import {resolveTolerances, type PrecisionProfile} from '../align/tolerance.js'
 import type {Producer} from '../trace/legacy/index.js'
 import type {LoadedTrace} from '../trace/reader.js'
@@ -126,7 +126,7 @@ export async function compareTraces(refIn: LoadedTrace | string, candIn: LoadedT
   const printing = printingFindings(res, fr0)
   const fr = withoutPrinting(fr0, printing)
   const first = firstOutside(res, printing.stats)
-  const shapes = loopShape(res)
+  const shapes = explainShapes(loopShape(res), res, fr)
   const unmatched = {
     onlyRef: [...res.vars.values()].filter((s) => s.inRef > 0 && s.inCand === 0).map((s) => s.name),
     onlyCand: [...res.vars.values()].filter((s) => s.inCand > 0 && s.inRef === 0).map((s) => s.name),

@@ -186,7 +186,12 @@ export function verdictLine(
     return `AGREE: ${counts.matched - label} records match within tolerance${unmatchedShared ? ` (${unmatchedShared} unmatched)` : ''}${printed}${mism}`
   }
   const parts: string[] = []
-  if (shapes.length) parts.push(`loop shape differs (${shapes.map((s) => s.axis ?? s.variables.join(', ')).join('; ')})`)
+  if (shapes.length) {
+    // axes whose extent is itself a divergent count follow from it: said once per count
+    const causes = [...new Set(shapes.flatMap((s) => (s.cause ? [s.cause.count] : [])))]
+    const from = causes.length ? ` from ${causes.join(', ')}` : ''
+    parts.push(`loop shape differs (${shapes.map((s) => s.axis ?? s.variables.join(', ')).join('; ')})${from}`)
+  }
   if (first) parts.push(`first divergence ${first.name} ${showLoop(first.loop)} [${first.class ?? '?'}${first.label ? `: ${first.label}` : ''}]`)
   if (roots.length)
     parts.push(

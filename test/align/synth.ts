@@ -124,11 +124,22 @@ function scale(v: TraceValue, f: number): TraceValue {
 
 /**
  * Perturbs `name` (where `where` matches) by factor f and, crudely, every downstream variable at
- * coordinates consistent with it (by 1.01) — the cascade a real bug would cause.
+ * coordinates consistent with it (by 1.01) — the cascade a real bug would cause. Integers and
+ * enums are left as they are (a 0.1% change rarely moves a count), and so is what depends on the
+ * perturbed variable only through them (subpixel_size through an auto-selected oversample).
  */
 export function perturb(values: ValueRecord[], name: string, f: number, where: (l: Loop) => boolean = () => true): ValueRecord[] {
   const cat = loadCatalogue()
-  const down = cat.downstream(name)
+  const discrete = (n: string) => ['int', 'ivec3', 'enum'].includes(cat.byName.get(n)!.shape)
+  const down = new Set<string>()
+  for (let grew = true; grew;) {
+    grew = false
+    for (const v of cat.variables)
+      if (!down.has(v.name) && v.name !== name && v.inputs.some((i) => i === name || (down.has(i) && !discrete(i)))) {
+        down.add(v.name)
+        grew = true
+      }
+  }
   const hit: Loop[] = []
   return values.map((r) => {
     const loop = r.loop ?? {}

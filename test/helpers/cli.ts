@@ -40,6 +40,10 @@ export function runProcess(
     })
     let stdout = ''
     let stderr = ''
+    // decoded as a stream: a chunk boundary inside a multi-byte character (a box-drawing ─) must
+    // not turn it into replacement characters
+    child.stdout!.setEncoding('utf8')
+    child.stderr!.setEncoding('utf8')
     child.stdout!.on('data', (d) => (stdout += d))
     child.stderr!.on('data', (d) => (stderr += d))
     const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined

@@ -208,8 +208,11 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   let sourceIndex = 0
   let inSection = false
 
+  let firstUnmappedLine = 0
+  let lineNo = 0
   const miss = (printed: string): void => {
     unmapped.set(printed, (unmapped.get(printed) ?? 0) + 1)
+    firstUnmappedLine ||= lineNo
   }
 
   /** One printed value: mapped, converted to the catalogue unit, queued with its loop rule. */
@@ -287,6 +290,7 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   let bytes = 0
   for (const [line, s, invalid] of readLines(path, {name: file, invalidUtf8: 'mark'})) {
     nLines++
+    lineNo = line
     bytes += s.length + 1
     if (bytes > MAX_LEGACY_BYTES || pending.length >= MAX_LEGACY_RECORDS) {
       throw new InputError(
@@ -452,6 +456,17 @@ export async function readLegacyLog(file: string, opts: LegacyOptions = {}): Pro
   }
 
   if (pending.length === 0) {
+    // lines read as trace lines whose names the catalogue does not map are not "unrecognised":
+    // they are listed, so the user sees which names to map (--cand-producer, a profile alias)
+    if (unmapped.size) {
+      const names = [...unmapped.entries()].map(([k, n]) => (n > 1 ? `${k} (x${n})` : k))
+      const shown = names.length > 8 ? `${names.slice(0, 8).join(', ')}, … (${names.length} names)` : names.join(', ')
+      const other = unrecognized ? `; ${unrecognized} other line${unrecognized === 1 ? '' : 's'} not recognised` : ''
+      throw new InputError(
+        `no trace values: every trace line names a variable nbtrace does not map (${shown})${other}; expected catalogue or TRACE_C/TRACE_PY names`,
+        {file, line: firstUnmappedLine || 1, field: [...unmapped.keys()][0]},
+      )
+    }
     throw new InputError(`no trace lines recognised (${unrecognized} unrecognised lines); expected TRACE_C/TRACE_PY lines or a contract trace`, {file, line: 1})
   }
 

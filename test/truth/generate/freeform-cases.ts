@@ -12,7 +12,7 @@ import {dirname, join} from 'node:path'
 import {runCli} from '../../helpers/cli.js'
 import {FIXTURES} from '../../helpers/fixtures.js'
 import {CASES, caseText} from '../lib/cases.js'
-import {type Banner, CATALOGUE_NAMES, lines, type Plant, readTrace, render, type Style, TRACE_C_NAMES, type Trace, valueOf} from './render.js'
+import {type Banner, CATALOGUE_NAMES, lines, type Plant, readTrace, render, SETUP_NAMES, type Style, TRACE_C_NAMES, type Trace, valueOf} from './render.js'
 
 const DIR = 'truth/freeform'
 const TRACES = `${DIR}/traces`
@@ -143,7 +143,7 @@ const baseOf = (id: string): Base => BASES.find((b) => b.id === id)!
 interface LogSpec {
   base: string
   style: Style
-  vocab: 'trace-c' | 'catalogue'
+  vocab: 'trace-c' | 'catalogue' | 'setup'
   banner: BannerForm | 'none' | {form: BannerForm; claims: string}
   plant?: Plant
 }
@@ -200,7 +200,8 @@ const EXT: Record<Style, string> = {'trace-c': 'c.log', 'trace-py': 'py.log', un
 
 function renderLog(l: LogSpec, traces: Map<string, Trace>): string {
   const t = traces.get(l.base)!
-  return render(l.style, lines(t, l.vocab === 'trace-c' ? TRACE_C_NAMES : CATALOGUE_NAMES, l.plant), bannerOf(l), {extra: l.plant?.extra})
+  const vocab = l.vocab === 'trace-c' ? TRACE_C_NAMES : l.vocab === 'setup' ? SETUP_NAMES : CATALOGUE_NAMES
+  return render(l.style, lines(t, vocab, l.plant), bannerOf(l), {extra: l.plant?.extra})
 }
 
 const ORIGIN =
@@ -295,6 +296,25 @@ function freeformCases(traces: Map<string, Trace>): FreeformCase[] {
       ref: jsonl('cubic-43-33'),
       cand: {log: kv},
       expect: {status: 'agree', notRoot: ['scattering', 'hkl_frac']},
+    })
+  }
+
+  // a set-up block printed in the units a user types (λ in Å, distance in mm, angles in degrees)
+  // with no unit text: nothing downstream is printed, so each exact factor is a unit difference
+  {
+    const log: LogSpec = {base: 'cubic-43-33', style: 'untagged', vocab: 'setup', banner: 'equals', plant: {unitTextDropped: true}}
+    cases.push({
+      name: 'setup-units-unlabelled',
+      description: `${CUBIC_WHAT}. Reference: the TS engine's trace (${tracePath('cubic-43-33')}); candidate: a port's set-up block only, ${STYLE_TEXT.untagged}, banner ${BANNER_TEXT.equals}: \`lambda0 = 1\` (Å), \`distance = 100\` (mm), cell_abc (Å, the catalogue's unit) and cell_angles (degrees), none with a unit printed, so each is read in the catalogue's unit (m, m, Å, rad). No quantity computed from them is printed. Truth: lambda0 (×1e10), distance (×1e3) and cell_angles (×180/π) each differ by an exact unit factor, each a root cause of class units; cell_abc agrees. compare once called lambda0's ×1e10 source-weighting (a source attribute's kind before the unit factor).`,
+      ref: jsonl('cubic-43-33'),
+      cand: {log},
+      expect: {
+        status: 'diverged',
+        first: {name: 'lambda0', class: 'units'},
+        rootClasses: ['units'],
+        roots: ['lambda0', 'distance', 'cell_angles'],
+        notRoot: ['cell_abc'],
+      },
     })
   }
 

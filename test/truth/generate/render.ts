@@ -196,7 +196,17 @@ const CAT_UNIT: Record<string, string> = {
   r_e_sqr: 'm²',
   fluence: 'photons/m²',
   I_pixel_final: 'photons',
+  lambda0: 'm',
+  cell_angles: 'rad',
 }
+
+/** A port's set-up block: the wavelength, distance and cell as a user types them (Å, mm, degrees). */
+export const SETUP_NAMES: Vocabulary['entries'] = [
+  {variable: 'lambda0', name: 'lambda0', unit: 'Å'},
+  {variable: 'distance', name: 'distance', unit: 'mm'},
+  {variable: 'cell_abc', name: 'cell_abc'},
+  {variable: 'cell_angles', name: 'cell_angles', unit: 'deg'},
+]
 
 /** The per-pixel block of the reference's TRACE_C log, in its names and units (docs: trace_c.md). */
 export const TRACE_C_NAMES: Vocabulary['entries'] = [
@@ -297,6 +307,8 @@ export interface Plant {
   extra?: boolean
   /** print every value in its catalogue unit with no unit text (a port that states no units) */
   noUnits?: boolean
+  /** print every value in the entry's unit but without the unit text (a port printing λ in Å, unlabelled) */
+  unitTextDropped?: boolean
 }
 
 /** The final value computed as nanoBragg does, without one factor: ((r_e²·fluence)·I)/steps, then × each remaining factor. */
@@ -332,6 +344,7 @@ export function lines(t: Trace, vocab: Vocabulary['entries'], plant: Plant = {})
       // what the line claims (its name or unit) is m⁻¹; the numbers are Å⁻¹
       v = (v as number[]).map((x) => x * 1e-10)
     }
+    if (plant.unitTextDropped) unit = ''
     out.push({variable: e.variable, name: e.name, value: v, ints, unit, section: e.section ?? ''})
   }
   return out

@@ -7,7 +7,8 @@
 // imports every command module on every run to list the commands (+0.4 s of CPU per run); with
 // the cached one it imports only the command that runs, as an installed CLI does. Errors and
 // warnings look as they do for users (no oclif debug stacks).
-import {Config, Plugin, flush, handle, run} from '@oclif/core'
+import {Config, Plugin, flush, run} from '@oclif/core'
+import {handleTopLevel} from '../src/cli/exit.ts'
 import {createHash} from 'node:crypto'
 import {mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -65,13 +66,7 @@ const rootPlugin = new SourcePlugin({root, isRoot: true, ignoreManifest: true})
 await rootPlugin.load()
 const config = await Config.load({root, plugins: new Map([[rootPlugin.name, rootPlugin]])})
 await config.loadPluginsAndCommands({force: true})
-// exit 1 means "diverged" only: an error from outside a command's own handling exits 2 (bin/run.js)
+// exit 1 means "diverged" only (src/cli/exit.ts)
 await run(process.argv.slice(2), config)
   .then(() => flush())
-  .catch((error) => {
-    if (error && typeof error === 'object') {
-      const exit = error.oclif?.exit
-      if (exit === undefined || exit === 1) error.oclif = {...(error.oclif ?? {}), exit: 2}
-    }
-    return handle(error)
-  })
+  .catch(handleTopLevel)

@@ -20,35 +20,9 @@ export interface ExamplePair {
   expectVariable: string | null
 }
 
-const Q3_ARGS = [
-  '-cell',
-  '100',
-  '100',
-  '100',
-  '90',
-  '90',
-  '90',
-  '-default_F',
-  '100',
-  '-lambda',
-  '1',
-  '-distance',
-  '100',
-  '-detpixels',
-  '64',
-  '-pixel',
-  '0.1',
-  '-N',
-  '5',
-  '-oversample',
-  '1',
-  '-phi',
-  '0',
-  '-osc',
-  '3',
-  '-phisteps',
-  '3',
-]
+const Q3_ARGS = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -detpixels 64 -pixel 0.1 -N 5 -oversample 1 -phi 0 -osc 3 -phisteps 3'.split(
+  ' ',
+)
 
 export const EXAMPLES: ExamplePair[] = [
   {dir: 'agree', expectClass: null, expectVariable: null},

@@ -41,18 +41,10 @@ describe('cEngine', function () {
   })
 
   it('traces one pixel into traceOut (trace flags first, so -misset_seed stays last)', async () => {
-    assert.deepEqual(cArgs({args: ['-N', '5', '-misset_seed', '5'], cwd: '/w', tracePixel: {slow: 1, fast: 2}, traceOut: 't.jsonl'}), [
-      '-trace_pixel',
-      '1',
-      '2',
-      '-trace_out',
-      '/w/t.jsonl',
-      '-trace_only',
-      '-N',
-      '5',
-      '-misset_seed',
-      '5',
-    ])
+    assert.deepEqual(
+      cArgs({args: ['-N', '5', '-misset_seed', '5'], cwd: '/w', tracePixel: {slow: 1, fast: 2}, traceOut: 't.jsonl'}),
+      '-trace_pixel 1 2 -trace_out /w/t.jsonl -trace_only -N 5 -misset_seed 5'.split(' '),
+    )
     const r = await cEngine.run({args: caseArgs('c03_hkl_sparse'), cwd: dir, tracePixel: {slow: 48, fast: 48}, traceOut: 'px.jsonl'})
     assert.ok(r.outputs.includes(join(dir, 'px.jsonl')))
     const recs = readJsonl(join(dir, 'px.jsonl'))
@@ -79,27 +71,7 @@ describe('cEngine', function () {
     const t0 = Date.now()
     await assert.rejects(
       cEngine.run({
-        args: [
-          '-cell',
-          '100',
-          '100',
-          '100',
-          '90',
-          '90',
-          '90',
-          '-default_F',
-          '1',
-          '-detpixels',
-          '3000',
-          '-oversample',
-          '4',
-          '-nopgm',
-          '-nonoise',
-          '-floatfile',
-          'big.bin',
-          '-intfile',
-          'big.img',
-        ],
+        args: '-cell 100 100 100 90 90 90 -default_F 1 -detpixels 3000 -oversample 4 -nopgm -nonoise -floatfile big.bin -intfile big.img'.split(' '),
         cwd: dir,
         timeoutMs: 300,
       }),

@@ -20,55 +20,10 @@ describe('C single-pixel mode', function () {
   })
   after(() => dir && rmSync(dir, {recursive: true, force: true}))
 
-  const args = [
-    '-cell',
-    '50',
-    '50',
-    '50',
-    '90',
-    '90',
-    '90',
-    '-hkl',
-    'grid4.hkl',
-    '-default_F',
-    '10',
-    '-N',
-    '2',
-    '-lambda',
-    '1',
-    '-distance',
-    '85',
-    '-detpixels',
-    '48',
-    '-pixel',
-    '0.12',
-    '-oversample',
-    '2',
-    '-Xbeam',
-    '0.9',
-    '-phi',
-    '0',
-    '-osc',
-    '2',
-    '-phisteps',
-    '3',
-    '-mosaic',
-    '0.3',
-    '-mosaic_domains',
-    '3',
-    '-hdivrange',
-    '0.4',
-    '-hdivsteps',
-    '2',
-    '-roi',
-    '2',
-    '45',
-    '1',
-    '46',
-    '-nopgm',
-    '-nonoise',
-    '-quiet',
-  ]
+  const args =
+    '-cell 50 50 50 90 90 90 -hkl grid4.hkl -default_F 10 -N 2 -lambda 1 -distance 85 -detpixels 48 -pixel 0.12 -oversample 2 -Xbeam 0.9 -phi 0 -osc 2 -phisteps 3 -mosaic 0.3 -mosaic_domains 3 -hdivrange 0.4 -hdivsteps 2 -roi 2 45 1 46 -nopgm -nonoise -quiet'.split(
+      ' ',
+    )
 
   it('equals the full image at pixels before, at and after the fallback', () => {
     const full = run(BIN_TRACE, [...args, '-floatfile', 'full.bin', '-intfile', 'full.img'], dir)

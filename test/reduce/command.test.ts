@@ -156,31 +156,7 @@ describe('nbtrace reduce', function () {
     copyFileSync(join(GOLDEN, 'c04_hkl_interp', 'dense.hkl'), join(dir, 'dense.hkl'))
     // three sources of different wavelengths; the candidate ignores them (source-lambda-ignored)
     writeFileSync(join(dir, 'sources.txt'), '-10 0 0 1 1e-10\n-10 0.004 0 1 1.02e-10\n-10 0 -0.006 1 0.97e-10\n')
-    const args = [
-      '-cell',
-      '50',
-      '50',
-      '50',
-      '90',
-      '90',
-      '90',
-      '-hkl',
-      'dense.hkl',
-      '-N',
-      '5',
-      '-lambda',
-      '1',
-      '-distance',
-      '80',
-      '-detpixels',
-      '64',
-      '-pixel',
-      '0.1',
-      '-sourcefile',
-      'sources.txt',
-      '-oversample',
-      '2',
-    ]
+    const args = '-cell 50 50 50 90 90 90 -hkl dense.hkl -N 5 -lambda 1 -distance 80 -detpixels 64 -pixel 0.1 -sourcefile sources.txt -oversample 2'.split(' ')
     const r = await runCli(['reduce', '--pixel', '12,50', '--cand-inject', 'source-lambda-ignored', '--out', 'src', '--json', '--', ...args], {cwd: dir})
     assert.equal(r.code, 1, r.stderr)
     const out = json(r)

@@ -42,31 +42,7 @@ describe('sim: the nanoBragg flag table', function () {
     assert.equal(schema.required, undefined)
     // and what the parser produces for a busy command line validates
     const cfg = parseArgs(
-      [
-        '-cell',
-        '50',
-        '60',
-        '-N',
-        '3',
-        '-detpixels_f',
-        '5',
-        '-misset',
-        'random',
-        '-roi',
-        '0',
-        '3',
-        '1',
-        '2',
-        '-detector_abs',
-        'inf',
-        '-dials',
-        '-pivot',
-        'sample',
-        '-twotheta_axis',
-        '1',
-        '0',
-        '0',
-      ],
+      '-cell 50 60 -N 3 -detpixels_f 5 -misset random -roi 0 3 1 2 -detector_abs inf -dials -pivot sample -twotheta_axis 1 0 0'.split(' '),
       {timeSeed: 0},
     ).config
     assert.deepEqual(Object.keys(cfg).sort(), CONFIG_KEYS.map((k) => k.key).sort())
@@ -156,26 +132,9 @@ describe('sim: the nanoBragg flag table', function () {
     '-exposure': ['2'],
   }
   // crystal sizes (mm): small, or the auto-selected oversample grows with them
-  for (const f of [
-    '-samplesize',
-    '-sample_size',
-    '-sample_thick',
-    '-sample_x',
-    '-sample_width',
-    '-sample_y',
-    '-width',
-    '-sample_heigh',
-    '-sample_z',
-    '-heigh',
-    '-xtalsize',
-    '-xtal_size',
-    '-xtal_thick',
-    '-xtal_x',
-    '-xtal_width',
-    '-xtal_y',
-    '-xtal_heigh',
-    '-xtal_z',
-  ])
+  for (const f of '-samplesize -sample_size -sample_thick -sample_x -sample_width -sample_y -width -sample_heigh -sample_z -heigh -xtalsize -xtal_size -xtal_thick -xtal_x -xtal_width -xtal_y -xtal_heigh -xtal_z'.split(
+    ' ',
+  ))
     VALUES[f] = ['0.0003']
   const usage = (flag: string, spec: (typeof FLAGS)[number]): string[] => {
     const vals =

@@ -73,33 +73,9 @@ const encode = (v: unknown): string => JSON.stringify(v)
 //    count: source 2 is absent from it, not unprinted. Exempting every unmatched record of the
 //    other side (a log prints some iterations only) hid the loop-shape difference.
 {
-  const args = [
-    '-cell',
-    '100',
-    '100',
-    '100',
-    '90',
-    '90',
-    '90',
-    '-default_F',
-    '100',
-    '-lambda',
-    '1',
-    '-distance',
-    '100',
-    '-pixel',
-    '0.1',
-    '-N',
-    '5',
-    '-detpixels',
-    '64',
-    '-oversample',
-    '1',
-    '-dispersion',
-    '2',
-    '-dispsteps',
-    '3',
-  ]
+  const args = '-cell 100 100 100 90 90 90 -default_F 100 -lambda 1 -distance 100 -pixel 0.1 -N 5 -detpixels 64 -oversample 1 -dispersion 2 -dispsteps 3'.split(
+    ' ',
+  )
   const name = 'disp3-32-32.jsonl'
   const trace = join(FIXTURES, DIR, name)
   if (!check || !existsSync(trace)) {

@@ -26,7 +26,7 @@
 import type {LoopName, Tolerance, VariableDef} from '../catalogue/catalogue.js'
 import type {Loop} from '../trace/records.js'
 import {loopKey, type LoopKey} from './keys.js'
-import {nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/side.js'
+import {sameRecordText, type Checkpoint, type ParsedRec, type Side} from '../trace/source/side.js'
 import {compareValues, halfUnit, nearDifference, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'
@@ -415,15 +415,13 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
   let rOk = rc.next()
   let cOk = cc.next()
   while (rOk || cOk) {
-    if (rOk && cOk && fast && rc.rest > 0 && cc.rest > 0) {
-      const a = rc.text
-      const b = cc.text
-      const ra = rc.rest
-      const rb = cc.rest
-      if (ra === rb ? a === b : a.length - ra === b.length - rb && b.startsWith(a.substring(ra), rb)) {
-        const name = nameAt(a, ra)
-        const def = name === undefined ? undefined : cat.byName.get(name)
-        if (def === undefined) rc.rec() // throws the precise error
+    // identical bytes after the seq numbers: same name, loop and value digits, so the records
+    // agree without either being parsed (or decoded: they stay bytes in the readers' buffers)
+    if (rOk && cOk && fast && rc.rest > 0 && cc.rest > 0 && sameRecordText(rc, cc)) {
+      const name = rc.name()
+      const def = name === undefined ? undefined : cat.byName.get(name)
+      // an unknown name: the parser gives the precise error (or reads an escaped name) below
+      if (def !== undefined) {
         if (countNames.has(name!)) {
           noteCount(extents.ref, rc.rec())
           noteCount(extents.cand, cc.rec())

@@ -8,13 +8,14 @@ import type {Frontier} from '../align/frontier.js'
 import {componentSplits, splitCursor, type Split} from '../align/components.js'
 import {loopKey, showLoop} from '../align/keys.js'
 import {occurrenceBase} from '../align/stated.js'
-import {CHECKPOINT_EVERY, nameAt, type Checkpoint, type ParsedRec, type Side} from '../trace/source/index.js'
+import {CHECKPOINT_EVERY, restStartsWith, type Checkpoint, type Cursor, type ParsedRec, type Side} from '../trace/source/index.js'
 import {encodeJson} from '../trace/numbers.js'
 import {encodeLoop} from '../trace/writer.js'
 import {namesOf, ROLE, SERIES_ROLES, SETUP_ROLES, type EvidenceContext, type SeriesRec} from '../classify/context.js'
 import type {ContextLine} from './report.js'
 
-type Want = (name: string, index: number, text: string, rest: number) => boolean
+/** whether to parse a record, told its name and ordinal, with its cursor (for a look at its canonical text) */
+type Want = (name: string, index: number, c: Cursor | null) => boolean
 
 /** Every record of a side, parsed only when `want` says so (names are read from the text first). */
 function scan(side: Side, want: Want, visit: (r: ParsedRec) => void): void {
@@ -43,10 +44,10 @@ function scanRange(side: Side, cps: Checkpoint[], start: number, end: number, wa
       if (c.index > end) break
       if (c.index < start) continue
       if (c.rest > 0) {
-        const n = nameAt(c.text, c.rest)
-        if (n !== undefined && !want(n, c.index, c.text, c.rest)) continue
+        const n = c.name()
+        if (n !== undefined && !want(n, c.index, c)) continue
       } else if (side.memory) {
-        if (!want(side.memory.values[c.index].name, c.index, '', -1)) continue
+        if (!want(side.memory.values[c.index].name, c.index, null)) continue
       }
       visit(c.rec())
       if (done?.()) break
@@ -170,14 +171,14 @@ export function gatherEvidence(
   const ctxCand = new Map<number, ParsedRec>()
   const refNames = new Set(ctxRef.map((r) => r.name))
   // canonical record text up to the value: `,"name":"X","loop":{...},"value":` finds the partners without parsing
-  const prefixes = ctxRef.map((r) => `,"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":`)
-  const wantCtx = (n: string, text: string, rest: number): boolean => {
+  const prefixes = ctxRef.map((r) => Buffer.from(`,"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":`))
+  const wantCtx = (n: string, c: Cursor | null): boolean => {
     if (!refNames.has(n)) return false
-    if (rest < 0 || res.mode !== 'keyed') return true
-    for (const p of prefixes) if (text.startsWith(p, rest)) return true
+    if (!c || c.rest < 0 || res.mode !== 'keyed') return true
+    for (const p of prefixes) if (restStartsWith(c, p)) return true
     return false
   }
-  const wantCand: Want = (n, _i, text, rest) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, text, rest)
+  const wantCand: Want = (n, _i, c) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, c)
   const visitCand = (r: ParsedRec): void => {
     collect('cand', r)
     const k = occKey(r, occC)

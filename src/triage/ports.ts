@@ -10,7 +10,7 @@ import {compareTraces} from '../compare/pipeline.js'
 import type {Report} from '../compare/report.js'
 import {contextPatch} from '../report/diff.js'
 import {renderReport} from '../report/text.js'
-import {nameAt, openSide} from '../trace/source/index.js'
+import {openSide} from '../trace/source/index.js'
 import type {Pixel} from '../trace/records.js'
 import {InputError} from '../util/errors.js'
 import {EngineFailure} from '../util/errors.js'
@@ -117,7 +117,7 @@ export async function loopFreeValues(file: string, names: ReadonlySet<string>): 
     while (c.next() && out.size < names.size) {
       // canonical lines are filtered by name before anything is parsed
       if (c.rest > 0) {
-        const n = nameAt(c.text, c.rest)
+        const n = c.name()
         if (n !== undefined && !names.has(n)) continue
       }
       const r = c.rec()

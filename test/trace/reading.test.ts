@@ -82,6 +82,31 @@ describe('trace reading (the one line reader)', function () {
     }
   })
 
+  it("record lines read as bytes: a 1.5 MiB header line, CRLF endings, no final newline give the plain pair's verdict", async () => {
+    // the header line is longer than the reader's 1 MiB buffer (it grows), so every record after
+    // it is read from chunks cut at arbitrary places; agreeing records are compared as bytes
+    const pair = join(ROOT, 'traces/geometry')
+    const files = ['ref.jsonl', 'cand.jsonl']
+    const plain = await runCli(['compare', ...files.map((f) => join(pair, f)), '--json'])
+    assert.equal(plain.code, 1, plain.stderr)
+    const odd = files.map((f) => {
+      const lines = readFileSync(join(pair, f), 'utf8').trimEnd().split('\n')
+      const h = JSON.parse(lines[0]) as {producer: {flags?: Record<string, unknown>}}
+      h.producer.flags = {...h.producer.flags, note: 'x'.repeat(1.5 * 1024 * 1024)}
+      lines[0] = JSON.stringify(h)
+      const out = join(dir, `odd-${f}`)
+      writeFileSync(out, f === 'cand.jsonl' ? lines.join('\r\n') : lines.join('\n') + '\n')
+      return out
+    })
+    const res = await runCli(['compare', ...odd, '--json'])
+    assert.equal(res.code, 1, res.stderr)
+    const a = JSON.parse(plain.stdout) as {counts: unknown; firstDivergence: unknown; rootCauses: unknown}
+    const b = JSON.parse(res.stdout) as {counts: unknown; firstDivergence: unknown; rootCauses: unknown}
+    assert.deepEqual(b.counts, a.counts)
+    assert.deepEqual(b.firstDivergence, a.firstDivergence)
+    assert.deepEqual(b.rootCauses, a.rootCauses)
+  })
+
   it('a UTF-8 BOM is accepted and stripped (contract trace and legacy log)', async () => {
     writeFileSync(join(dir, 'bom.jsonl'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(join(AGREE, 'ref.jsonl'))]))
     const r = await runCli(['validate', join(dir, 'bom.jsonl')])

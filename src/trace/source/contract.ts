@@ -7,7 +7,19 @@ import {InputError} from '../../util/errors.js'
 import type {FooterRecord, HeaderRecord} from '../records.js'
 import {TraceValidator} from '../validate.js'
 import {LineReader} from './lines.js'
-import {CHECKPOINT_EVERY, nameAt, VALUE_PREFIX, type Checkpoint, type Cursor, type ParsedRec, type Role, type Side} from './side.js'
+import {CHECKPOINT_EVERY, equalBytes, NameCache, NO_BYTES, VALUE_PREFIX, type Checkpoint, type Cursor, type ParsedRec, type Role, type Side} from './side.js'
+
+const PREFIX = Buffer.from(VALUE_PREFIX)
+
+/** True when bytes[start, end) hold only JSON whitespace (as String.trim() sees it). */
+function blank(b: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const ch = b[i]
+    if (ch >= 0x80) return b.toString('utf8', start, end).trim() === ''
+    if (ch !== 32 && ch !== 9 && ch !== 13 && ch !== 10 && ch !== 11 && ch !== 12) return false
+  }
+  return true
+}
 
 /** The header line of a contract trace (the first non-blank line), validated. */
 function readHeader(path: string, file: string): {header: HeaderRecord; text: string; line: number} {
@@ -65,12 +77,26 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
         validator().line(text, line)
         throw new InputError(message, {file, line, field})
       }
+      const names = new NameCache()
+      /** the name of the last record, saved before the reader leaves the chunk that holds its bytes */
+      let lastName: string | undefined
+      let nameSavedFor = -1
+      const saveName = (): void => {
+        if (nameSavedFor === c.index || c.index < 0) return
+        nameSavedFor = c.index
+        lastName = c.name()
+      }
       const c: Cursor = {
-        text: '',
+        bytes: NO_BYTES,
+        start: 0,
+        end: 0,
         rest: -1,
         line: 0,
         index: -1,
         checkpoints: [],
+        name(): string | undefined {
+          return names.at(c.bytes, c.start, c.end, c.rest)
+        },
         close(): void {
           lr.close()
         },
@@ -81,36 +107,47 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
             nextCheckpoint += CHECKPOINT_EVERY
           }
           for (;;) {
-            const s = lr.next()
-            if (s === null) {
+            // the next line may be read over the current record's bytes
+            if (lr.chunkDone) saveName()
+            if (!lr.nextLine()) {
               if (!footerSeen) {
-                const last = c.text ? ` (last record seen: seq ${lastSeq}${c.rest >= 0 ? ` ${nameAt(c.text, c.rest) ?? ''}` : ''}, line ${c.line})` : ''
+                const last = c.index >= 0 ? ` (last record seen: seq ${lastSeq}${c.rest >= 0 ? ` ${lastName ?? ''}` : ''}, line ${c.line})` : ''
                 side.truncated = `no footer after ${count} value records${last} (truncated)`
               }
               return false
             }
             const line = lr.lineNo
             if (line <= headerLine) continue
-            if (s.length === 0) continue
+            const b = lr.bytes
+            const start = lr.start
+            const end = lr.end
+            if (end === start) continue
             if (footerSeen) {
-              if (s.trim() === '') continue
+              if (blank(b, start, end)) continue
               throw new InputError('expected end of trace after the footer, found another line', {file, line, field: '/type'})
             }
-            if (s.startsWith(VALUE_PREFIX)) {
-              let j = VALUE_PREFIX.length
+            let rest = -1
+            if (end - start > PREFIX.length && equalBytes(b, start, PREFIX, 0, PREFIX.length)) {
+              let j = start + PREFIX.length
               let seq = 0
-              let ch = s.charCodeAt(j)
-              while (ch >= 48 && ch <= 57) {
+              let ch = b[j]
+              while (ch >= 48 && ch <= 57 && j < end) {
                 seq = seq * 10 + (ch - 48)
-                ch = s.charCodeAt(++j)
+                ch = b[++j]
               }
-              if (j === VALUE_PREFIX.length || ch !== 44 || seq <= lastSeq) {
-                precise(s, line, '/seq', `expected seq > ${lastSeq} (strictly increasing), found ${s.slice(VALUE_PREFIX.length, j) || 'nothing'}`)
+              if (j === start + PREFIX.length || j >= end || ch !== 44 || seq <= lastSeq) {
+                precise(
+                  lr.text(),
+                  line,
+                  '/seq',
+                  `expected seq > ${lastSeq} (strictly increasing), found ${b.toString('utf8', start + PREFIX.length, j) || 'nothing'}`,
+                )
               }
               lastSeq = seq
-              c.rest = j
+              rest = j - start
             } else {
-              if (s.trim() === '') continue
+              if (blank(b, start, end)) continue
+              const s = lr.text()
               let o: {type?: unknown}
               try {
                 o = JSON.parse(s) as {type?: unknown}
@@ -118,6 +155,7 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
                 precise(s, line, undefined, 'invalid JSON')
               }
               if (o!.type === 'footer') {
+                saveName()
                 const f: FooterRecord = check.footerLine(s, line, count)
                 side.footer = f
                 if (f.status === 'aborted') side.truncated = `aborted: ${f.reason ?? ''}`
@@ -129,16 +167,18 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
               if (typeof seq !== 'number' || seq <= lastSeq)
                 precise(s, line, '/seq', `expected seq > ${lastSeq} (strictly increasing), found ${JSON.stringify(seq)}`)
               lastSeq = seq as number
-              c.rest = -1
             }
-            c.text = s
+            c.bytes = b
+            c.start = start
+            c.end = end
+            c.rest = rest
             c.line = line
             c.index = count++
             return true
           }
         },
         rec(): ParsedRec {
-          const r = check.valueLine(c.text, c.line)
+          const r = check.valueLine(c.bytes.toString('utf8', c.start, c.end), c.line)
           const def = check.defOf(r.name)
           return {name: r.name, def, comp: r.origin?.component, loop: r.loop, value: r.value, line: c.line, index: c.index}
         },

@@ -4,4 +4,16 @@ export {contractSide} from './contract.js'
 export {memorySide} from './memory.js'
 export {detectFormat, type Format} from './format.js'
 export {LineReader, MAX_LINE_BYTES, readLines, checkReadable} from './lines.js'
-export {CHECKPOINT_EVERY, VALUE_PREFIX, nameAt, type Checkpoint, type Cursor, type ParsedRec, type Role, type Side} from './side.js'
+export {
+  CHECKPOINT_EVERY,
+  VALUE_PREFIX,
+  NameCache,
+  NO_BYTES,
+  restStartsWith,
+  sameRecordText,
+  type Checkpoint,
+  type Cursor,
+  type ParsedRec,
+  type Role,
+  type Side,
+} from './side.js'

@@ -1,8 +1,11 @@
 // The one line reader of nbtrace: synchronous, in large chunks of bytes, in bounded memory,
-// over any input (regular file, stdin `-`, FIFO, gzip inflated as it streams). Lines are split
-// on LF bytes, so a multi-byte character is never cut by a chunk boundary; each chunk is checked
-// to be valid UTF-8 before it is decoded (invalid bytes are refused, never turned into U+FFFD).
-// A UTF-8 byte-order mark at the start is accepted and stripped; CRLF is read as LF.
+// over any input (regular file, stdin `-`, FIFO, gzip inflated as it streams). Lines are found
+// as byte ranges (LF bytes), so a multi-byte character is never cut by a chunk boundary and a
+// caller that only compares or scans bytes (the alignment of two contract traces, whose agreeing
+// records are identical text) never makes a string of them: nextLine() gives the range, next()
+// decodes it. Each chunk is checked to be valid UTF-8 before its lines are used (invalid bytes are
+// refused, never turned into U+FFFD). A UTF-8 byte-order mark at the start is accepted and
+// skipped; CRLF is read as LF.
 import {isUtf8} from 'node:buffer'
 import {InputError} from '../../util/errors.js'
 import {openInput, readError, type ByteInput} from './input.js'
@@ -11,6 +14,7 @@ export {checkReadable} from './input.js'
 
 export const MAX_LINE_BYTES = 4 * 1024 * 1024
 const CHUNK = 1 << 20
+const EMPTY = Buffer.alloc(0)
 
 /** Byte offset in `b` of the first invalid UTF-8 sequence (b is known to hold one). */
 function firstBadByte(b: Buffer): number {
@@ -38,25 +42,34 @@ export interface LineReaderOptions {
   invalidUtf8?: 'json' | 'mark'
 }
 
-/** Reads the lines of one input in order; `next()` returns each without its terminator. */
+/** Reads the lines of one input in order; `nextLine()` finds each as bytes, `next()` as text. */
 export class LineReader {
   private input: ByteInput | null
-  private readonly buf: Buffer
-  private chunk = ''
+  private buf: Buffer
+  /** the lines being read: whole lines, the last one ending in LF (or the input's end) */
+  private chunk: Buffer = EMPTY
   private pos = 0
-  private carry: Buffer | null = null
+  /** the partial line after the last LF of the last read: buf[tailAt, tailAt + tailLen) */
+  private tailAt = 0
+  private tailLen = 0
   private eof = false
   /** bytes of the input read into buf so far */
   private readPos = 0
-  /** byte offset of chunk[0], and whether chunk characters map one to one onto bytes */
+  /** byte offset in the input of chunk[0] */
   private chunkByte = 0
-  private oneToOne = true
   private started = false
-  /** line numbers of the current chunk that hold invalid UTF-8 ('mark' mode) */
+  /** line numbers of the current chunk that hold invalid UTF-8, with the offset of the bad byte */
   private badLines: Map<number, number> | null = null
   lineNo = 0
-  /** the line just returned held invalid UTF-8 ('mark' mode) */
+  /** the line just read held invalid UTF-8 ('mark' mode) */
   invalid = false
+  /**
+   * The line just read is bytes[start, end), without its terminator. The bytes are the reader's
+   * own buffer: valid until the next call, so a caller that keeps a line copies or decodes it.
+   */
+  bytes: Buffer = EMPTY
+  start = 0
+  end = 0
 
   /** the name errors give */
   readonly file: string
@@ -75,7 +88,8 @@ export class LineReader {
     return this.input?.seekable ?? false
   }
 
-  private decode(bytes: Buffer, at: number): string {
+  /** Makes `bytes` (whole lines, read from input offset `at`) the chunk to read lines from. */
+  private take(bytes: Buffer, at: number): void {
     this.badLines = null
     if (!isUtf8(bytes)) {
       // which lines of the chunk hold the invalid bytes, and where: reported (json) or marked
@@ -90,28 +104,18 @@ export class LineReader {
         from = to + 1
       }
     }
-    return bytes.toString('utf8')
-  }
-
-  private take(bytes: Buffer, at: number): void {
-    let s = this.decode(bytes, at)
-    let start = at
+    this.chunk = bytes
+    this.chunkByte = at
+    this.pos = 0
     if (!this.started) {
       this.started = true
-      if (s.charCodeAt(0) === 0xfeff) {
-        s = s.slice(1)
-        start += 3
-      }
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.pos = 3
     }
-    this.chunk = s
-    this.chunkByte = start
-    this.oneToOne = s.length === bytes.length - (start - at)
-    this.pos = 0
   }
 
-  private read(at: number): number {
+  private read(into: number, at: number): number {
     try {
-      return this.input ? this.input.read(this.buf, 0, this.buf.length, at) : 0
+      return this.input ? this.input.read(this.buf, into, this.buf.length - into, at) : 0
     } catch (e) {
       throw readError(this.file, e, this.lineNo + 1)
     }
@@ -119,48 +123,71 @@ export class LineReader {
 
   private fill(): boolean {
     while (!this.eof) {
+      // the partial line left at the end of the last read moves to the front of the buffer and
+      // the read continues after it: no chunk is copied whole to join a line cut in two
+      const keep = this.tailLen
+      if (keep > 0 && this.tailAt > 0) this.buf.copyWithin(0, this.tailAt, this.tailAt + keep)
+      this.tailAt = 0
+      if (keep === this.buf.length) {
+        if (keep > MAX_LINE_BYTES) {
+          throw new InputError(`line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB`, {file: this.file, line: this.lineNo + 1})
+        }
+        const bigger = Buffer.allocUnsafe(Math.min(2 * this.buf.length, MAX_LINE_BYTES + 2))
+        this.buf.copy(bigger, 0, 0, keep)
+        this.buf = bigger
+      }
       const at = this.readPos
-      const n = this.read(at)
+      const n = this.read(keep, at)
       this.readPos += n
+      const filled = keep + n
       if (n === 0) {
         this.eof = true
         this.close()
-        if (this.carry && this.carry.length) {
-          const carry = this.carry
-          this.carry = null
-          this.take(carry, at - carry.length)
-          if (!this.chunk.endsWith('\n')) this.chunk += '\n'
+        this.tailLen = 0
+        if (keep > 0) {
+          // the last line, without a terminator
+          this.take(this.buf.subarray(0, keep), at - keep)
           return true
         }
         return false
       }
-      const last = this.buf.lastIndexOf(10, n - 1)
-      if (last === -1) {
-        this.carry = this.carry ? Buffer.concat([this.carry, this.buf.subarray(0, n)]) : Buffer.from(this.buf.subarray(0, n))
-        if (this.carry.length > MAX_LINE_BYTES) {
+      const last = this.buf.lastIndexOf(10, filled - 1)
+      if (last < keep) {
+        // no line ends in what was read: keep reading (the partial line grows)
+        this.tailLen = filled
+        if (filled > MAX_LINE_BYTES) {
           throw new InputError(`line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB`, {file: this.file, line: this.lineNo + 1})
         }
         continue
       }
-      const carried = this.carry ? this.carry.length : 0
-      const head = this.carry ? Buffer.concat([this.carry, this.buf.subarray(0, last + 1)]) : this.buf.subarray(0, last + 1)
-      this.carry = last + 1 < n ? Buffer.from(this.buf.subarray(last + 1, n)) : null
-      this.take(head, at - carried)
+      this.tailAt = last + 1
+      this.tailLen = filled - (last + 1)
+      this.take(this.buf.subarray(0, last + 1), at - keep)
       return true
     }
     return false
   }
 
-  /** The next line without its terminator, or null at the end. */
-  next(): string | null {
-    let nl = this.chunk.indexOf('\n', this.pos)
-    if (nl === -1) {
-      if (!this.fill()) return null
-      nl = this.chunk.indexOf('\n', this.pos)
+  /** True when the lines read so far used up the chunk: the next nextLine() reads over `bytes`. */
+  get chunkDone(): boolean {
+    return this.pos >= this.chunk.length
+  }
+
+  /** Finds the next line (bytes, start, end); false at the end of the input. */
+  nextLine(): boolean {
+    let chunk = this.chunk
+    if (this.pos >= chunk.length) {
+      if (!this.fill()) return false
+      chunk = this.chunk
     }
+    let nl = chunk.indexOf(10, this.pos)
+    // only the input's last line can lack its LF
+    if (nl === -1) nl = chunk.length
     let end = nl
-    if (end > this.pos && this.chunk.charCodeAt(end - 1) === 13) end--
-    const s = this.chunk.slice(this.pos, end)
+    if (end > this.pos && chunk[end - 1] === 13) end--
+    this.bytes = chunk
+    this.start = this.pos
+    this.end = end
     this.pos = nl + 1
     this.lineNo++
     this.invalid = this.badLines !== null && this.badLines.has(this.lineNo)
@@ -170,24 +197,35 @@ export class LineReader {
         line: this.lineNo,
       })
     }
-    return s
+    return true
   }
 
-  /** Byte offset of the next line to read; -1 when unknown (not seekable, or multi-byte characters in the chunk). */
+  /** The line just found by nextLine(), as text. */
+  text(): string {
+    return this.bytes.toString('utf8', this.start, this.end)
+  }
+
+  /** The next line without its terminator, or null at the end. */
+  next(): string | null {
+    return this.nextLine() ? this.bytes.toString('utf8', this.start, this.end) : null
+  }
+
+  /** Byte offset of the next line to read; -1 when the input only streams. */
   nextOffset(): number {
-    return this.seekable && this.oneToOne ? this.chunkByte + this.pos : -1
+    return this.seekable ? this.chunkByte + this.pos : -1
   }
 
   /** Continues reading at a byte offset (the start of a line) that follows `lineNo` lines. */
   seek(offset: number, lineNo: number): void {
     if (!this.seekable) throw new Error(`${this.file}: seek on an input that only streams`)
     this.readPos = offset
-    this.chunk = ''
+    this.chunk = EMPTY
     this.pos = 0
-    this.carry = null
+    this.tailAt = 0
+    this.tailLen = 0
     this.chunkByte = offset
-    this.oneToOne = true
     this.started = offset > 0
+    this.eof = false
     this.lineNo = lineNo
   }
 

@@ -3,7 +3,7 @@
 import {loadCatalogue} from '../../catalogue/catalogue.js'
 import {InputError} from '../../util/errors.js'
 import type {LoadedTrace} from '../reader.js'
-import type {Checkpoint, Cursor, ParsedRec, Role, Side} from './side.js'
+import {NO_BYTES, type Checkpoint, type Cursor, type ParsedRec, type Role, type Side} from './side.js'
 
 export function memorySide(role: Role, t: LoadedTrace): Side {
   const cat = loadCatalogue()
@@ -18,8 +18,11 @@ export function memorySide(role: Role, t: LoadedTrace): Side {
     open(from?: Checkpoint): Cursor {
       let i = from ? from.index - 1 : -1
       const c: Cursor = {
-        text: '',
+        bytes: NO_BYTES,
+        start: 0,
+        end: 0,
         rest: -1,
+        name: () => undefined,
         line: 0,
         index: -1,
         checkpoints: [],

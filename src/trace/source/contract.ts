@@ -1,6 +1,6 @@
 // A contract trace file as a side: read synchronously in large chunks, with no per-line promise
-// and no object per agreeing record (identical record texts are compared as text, see
-// align/align.ts). The header is validated in full; value records get a light check on the hot
+// and no object or string per agreeing record (identical record texts are compared as the
+// bytes of the reader's buffer, never decoded, see align/align.ts). The header is validated in full; value records get a light check on the hot
 // path (the canonical line prefix, a strictly increasing seq) and the full check of
 // TraceValidator when they are parsed (rec()), so the rules live in one place (../validate.ts).
 import {InputError} from '../../util/errors.js'
@@ -155,7 +155,6 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
                 precise(s, line, undefined, 'invalid JSON')
               }
               if (o!.type === 'footer') {
-                saveName()
                 const f: FooterRecord = check.footerLine(s, line, count)
                 side.footer = f
                 if (f.status === 'aborted') side.truncated = `aborted: ${f.reason ?? ''}`

@@ -7,7 +7,6 @@ export {LineReader, MAX_LINE_BYTES, readLines, checkReadable} from './lines.js'
 export {
   CHECKPOINT_EVERY,
   VALUE_PREFIX,
-  NameCache,
   NO_BYTES,
   restStartsWith,
   sameRecordText,

@@ -14,7 +14,8 @@ export {checkReadable} from './input.js'
 
 export const MAX_LINE_BYTES = 4 * 1024 * 1024
 const CHUNK = 1 << 20
-const EMPTY = Buffer.alloc(0)
+/** no bytes: the line of a reader (or cursor) before its first line */
+export const NO_BYTES = Buffer.alloc(0)
 
 /** Byte offset in `b` of the first invalid UTF-8 sequence (b is known to hold one). */
 function firstBadByte(b: Buffer): number {
@@ -47,7 +48,7 @@ export class LineReader {
   private input: ByteInput | null
   private buf: Buffer
   /** the lines being read: whole lines, the last one ending in LF (or the input's end) */
-  private chunk: Buffer = EMPTY
+  private chunk: Buffer = NO_BYTES
   private pos = 0
   /** the partial line after the last LF of the last read: buf[tailAt, tailAt + tailLen) */
   private tailAt = 0
@@ -67,7 +68,7 @@ export class LineReader {
    * The line just read is bytes[start, end), without its terminator. The bytes are the reader's
    * own buffer: valid until the next call, so a caller that keeps a line copies or decodes it.
    */
-  bytes: Buffer = EMPTY
+  bytes: Buffer = NO_BYTES
   start = 0
   end = 0
 
@@ -129,9 +130,7 @@ export class LineReader {
       if (keep > 0 && this.tailAt > 0) this.buf.copyWithin(0, this.tailAt, this.tailAt + keep)
       this.tailAt = 0
       if (keep === this.buf.length) {
-        if (keep > MAX_LINE_BYTES) {
-          throw new InputError(`line longer than ${MAX_LINE_BYTES / (1024 * 1024)} MiB`, {file: this.file, line: this.lineNo + 1})
-        }
+        // a line longer than the buffer (never past the cap: the partial line is checked below)
         const bigger = Buffer.allocUnsafe(Math.min(2 * this.buf.length, MAX_LINE_BYTES + 2))
         this.buf.copy(bigger, 0, 0, keep)
         this.buf = bigger
@@ -207,7 +206,7 @@ export class LineReader {
 
   /** The next line without its terminator, or null at the end. */
   next(): string | null {
-    return this.nextLine() ? this.bytes.toString('utf8', this.start, this.end) : null
+    return this.nextLine() ? this.text() : null
   }
 
   /** Byte offset of the next line to read; -1 when the input only streams. */
@@ -219,7 +218,7 @@ export class LineReader {
   seek(offset: number, lineNo: number): void {
     if (!this.seekable) throw new Error(`${this.file}: seek on an input that only streams`)
     this.readPos = offset
-    this.chunk = EMPTY
+    this.chunk = NO_BYTES
     this.pos = 0
     this.tailAt = 0
     this.tailLen = 0

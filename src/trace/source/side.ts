@@ -76,8 +76,7 @@ export interface Side {
 export const VALUE_PREFIX = '{"type":"value","seq":'
 const NAME_KEY = Buffer.from(',"name":"')
 
-/** A cursor with no line bytes (in-memory records). */
-export const NO_BYTES = Buffer.alloc(0)
+export {NO_BYTES} from './lines.js'
 
 /** True when two canonical record lines are the same text after their seq numbers (name, loop and value digits). */
 export function sameRecordText(a: Cursor, b: Cursor): boolean {

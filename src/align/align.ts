@@ -412,6 +412,8 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       nPending++
     }
   }
+  /** per name met on the text-equal path: its statistics and whether it is a loop count (null: not a catalogue name) */
+  const hot = new Map<string, {s: VarStat; isCount: boolean} | null>()
   let rOk = rc.next()
   let cOk = cc.next()
   while (rOk || cOk) {
@@ -419,14 +421,19 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     // agree without either being parsed (or decoded: they stay bytes in the readers' buffers)
     if (rOk && cOk && fast && rc.rest > 0 && cc.rest > 0 && sameRecordText(rc, cc)) {
       const name = rc.name()
-      const def = name === undefined ? undefined : cat.byName.get(name)
+      let h = name === undefined ? null : hot.get(name)
+      if (h === undefined) {
+        const def = cat.byName.get(name!)
+        h = def ? {s: statFor(name!, def, undefined), isCount: countNames.has(name!)} : null
+        hot.set(name!, h)
+      }
       // an unknown name: the parser gives the precise error (or reads an escaped name) below
-      if (def !== undefined) {
-        if (countNames.has(name!)) {
+      if (h !== null) {
+        if (h.isCount) {
           noteCount(extents.ref, rc.rec())
           noteCount(extents.cand, cc.rec())
         }
-        const s = vars.get(name!) ?? statFor(name!, def!, undefined)
+        const s = h.s
         if (s.inRef++ === 0) s.firstRef = rc.index
         if (s.inCand++ === 0) s.firstCand = cc.index
         if (s.inRef === SERIES_CAP) s.capRef = rc.index

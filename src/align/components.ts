@@ -3,7 +3,7 @@
 // vector. Alignment then compares component with component: each vector record of the other
 // side also comes out as the components the log prints (name[comp]); the whole vector still
 // meets the log's whole-vector lines where it prints those.
-import {NO_BYTES, type Cursor, type ParsedRec, type Side} from '../trace/source/index.js'
+import {NO_BYTES, NO_VIEW, type Cursor, type ParsedRec, type Side} from '../trace/source/index.js'
 
 const INDEX: Record<string, number> = {h: 0, k: 1, l: 2, x: 0, y: 1, z: 2}
 
@@ -49,6 +49,7 @@ export function splitCursor(c: Cursor, split: Split | null): Cursor {
   let cur: ParsedRec | undefined
   const w: Cursor = {
     bytes: NO_BYTES,
+    view: NO_VIEW,
     start: 0,
     end: 0,
     rest: -1,

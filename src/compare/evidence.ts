@@ -169,13 +169,18 @@ export function gatherEvidence(
     }
   }
   const ctxCand = new Map<number, ParsedRec>()
-  const refNames = new Set(ctxRef.map((r) => r.name))
-  // canonical record text up to the value: `,"name":"X","loop":{...},"value":` finds the partners without parsing
-  const prefixes = ctxRef.map((r) => Buffer.from(`,"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":`))
+  // canonical record text up to the value, by name: `,"name":"X","loop":{...},"value":` finds the partners without parsing
+  const prefixes = new Map<string, Buffer[]>()
+  for (const r of ctxRef) {
+    const list = prefixes.get(r.name) ?? []
+    list.push(Buffer.from(`,"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":`))
+    prefixes.set(r.name, list)
+  }
   const wantCtx = (n: string, c: Cursor | null): boolean => {
-    if (!refNames.has(n)) return false
+    const mine = prefixes.get(n)
+    if (mine === undefined) return false
     if (!c || c.rest < 0 || res.mode !== 'keyed') return true
-    for (const p of prefixes) if (restStartsWith(c, p)) return true
+    for (const p of mine) if (restStartsWith(c, p)) return true
     return false
   }
   const wantCand: Want = (n, _i, c) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, c)

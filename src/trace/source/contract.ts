@@ -7,9 +7,22 @@ import {InputError} from '../../util/errors.js'
 import type {FooterRecord, HeaderRecord} from '../records.js'
 import {TraceValidator} from '../validate.js'
 import {LineReader} from './lines.js'
-import {CHECKPOINT_EVERY, equalBytes, NameCache, NO_BYTES, VALUE_PREFIX, type Checkpoint, type Cursor, type ParsedRec, type Role, type Side} from './side.js'
+import {
+  CHECKPOINT_EVERY,
+  equalViews,
+  NameCache,
+  NO_BYTES,
+  NO_VIEW,
+  VALUE_PREFIX,
+  type Checkpoint,
+  type Cursor,
+  type ParsedRec,
+  type Role,
+  type Side,
+} from './side.js'
 
 const PREFIX = Buffer.from(VALUE_PREFIX)
+const PREFIX_VIEW = new DataView(PREFIX.buffer, PREFIX.byteOffset, PREFIX.length)
 
 /** True when bytes[start, end) hold only JSON whitespace (as String.trim() sees it). */
 function blank(b: Buffer, start: number, end: number): boolean {
@@ -88,6 +101,7 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
       }
       const c: Cursor = {
         bytes: NO_BYTES,
+        view: NO_VIEW,
         start: 0,
         end: 0,
         rest: -1,
@@ -95,7 +109,7 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
         index: -1,
         checkpoints: [],
         name(): string | undefined {
-          return names.at(c.bytes, c.start, c.end, c.rest)
+          return names.at(c.bytes, c.view, c.start, c.end, c.rest)
         },
         close(): void {
           lr.close()
@@ -127,7 +141,7 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
               throw new InputError('expected end of trace after the footer, found another line', {file, line, field: '/type'})
             }
             let rest = -1
-            if (end - start > PREFIX.length && equalBytes(b, start, PREFIX, 0, PREFIX.length)) {
+            if (end - start > PREFIX.length && equalViews(lr.view, start, PREFIX_VIEW, 0, PREFIX.length)) {
               let j = start + PREFIX.length
               let seq = 0
               let ch = b[j]
@@ -168,6 +182,7 @@ export function contractSide(role: Role, path: string, file: string = path): Sid
               lastSeq = seq as number
             }
             c.bytes = b
+            c.view = lr.view
             c.start = start
             c.end = end
             c.rest = rest

@@ -8,6 +8,7 @@ export {
   CHECKPOINT_EVERY,
   VALUE_PREFIX,
   NO_BYTES,
+  NO_VIEW,
   restStartsWith,
   sameRecordText,
   type Checkpoint,

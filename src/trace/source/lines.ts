@@ -16,6 +16,8 @@ export const MAX_LINE_BYTES = 4 * 1024 * 1024
 const CHUNK = 1 << 20
 /** no bytes: the line of a reader (or cursor) before its first line */
 export const NO_BYTES = Buffer.alloc(0)
+/** a view of NO_BYTES */
+export const NO_VIEW = new DataView(NO_BYTES.buffer, NO_BYTES.byteOffset, 0)
 
 /** Byte offset in `b` of the first invalid UTF-8 sequence (b is known to hold one). */
 function firstBadByte(b: Buffer): number {
@@ -49,6 +51,7 @@ export class LineReader {
   private buf: Buffer
   /** the lines being read: whole lines, the last one ending in LF (or the input's end) */
   private chunk: Buffer = NO_BYTES
+  private chunkView: DataView = NO_VIEW
   private pos = 0
   /** the partial line after the last LF of the last read: buf[tailAt, tailAt + tailLen) */
   private tailAt = 0
@@ -69,6 +72,8 @@ export class LineReader {
    * own buffer: valid until the next call, so a caller that keeps a line copies or decodes it.
    */
   bytes: Buffer = NO_BYTES
+  /** `bytes` as a DataView (made once per chunk): equal lines are compared four bytes at a time */
+  view: DataView = NO_VIEW
   start = 0
   end = 0
 
@@ -106,6 +111,7 @@ export class LineReader {
       }
     }
     this.chunk = bytes
+    this.chunkView = new DataView(bytes.buffer, bytes.byteOffset, bytes.length)
     this.chunkByte = at
     this.pos = 0
     if (!this.started) {
@@ -185,6 +191,7 @@ export class LineReader {
     let end = nl
     if (end > this.pos && chunk[end - 1] === 13) end--
     this.bytes = chunk
+    this.view = this.chunkView
     this.start = this.pos
     this.end = end
     this.pos = nl + 1

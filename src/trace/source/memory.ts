@@ -3,7 +3,7 @@
 import {loadCatalogue} from '../../catalogue/catalogue.js'
 import {InputError} from '../../util/errors.js'
 import type {LoadedTrace} from '../reader.js'
-import {NO_BYTES, type Checkpoint, type Cursor, type ParsedRec, type Role, type Side} from './side.js'
+import {NO_BYTES, NO_VIEW, type Checkpoint, type Cursor, type ParsedRec, type Role, type Side} from './side.js'
 
 export function memorySide(role: Role, t: LoadedTrace): Side {
   const cat = loadCatalogue()
@@ -19,6 +19,7 @@ export function memorySide(role: Role, t: LoadedTrace): Side {
       let i = from ? from.index - 1 : -1
       const c: Cursor = {
         bytes: NO_BYTES,
+        view: NO_VIEW,
         start: 0,
         end: 0,
         rest: -1,

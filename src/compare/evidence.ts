@@ -149,8 +149,11 @@ export function gatherEvidence(
   const wantRef: Want = (n, i) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || (i >= firstIdx - K && i <= firstIdx + K)
   const visitRef = (r: ParsedRec): void => {
     collect('ref', r)
+    const inWindow = firstIdx >= 0 && r.index >= firstIdx - K && r.index <= firstIdx + K
+    // a keyed key is a pure function of the record: built only for the window (occurrence keys count every record)
+    if (!inWindow && keyed) return
     const k = occKey(r, occR)
-    if (firstIdx >= 0 && r.index >= firstIdx - K && r.index <= firstIdx + K) {
+    if (inWindow) {
       ctxRef.push(r)
       refKeys.set(k, ctxRef.length - 1)
     }
@@ -186,6 +189,7 @@ export function gatherEvidence(
   const wantCand: Want = (n, _i, c) => res.mode === 'occurrence' || setupNames.has(n) || seriesNames.has(n) || wantCtx(n, c)
   const visitCand = (r: ParsedRec): void => {
     collect('cand', r)
+    if (keyed && !prefixes.has(r.name)) return
     const k = occKey(r, occC)
     const at = refKeys.get(k)
     if (at !== undefined && !ctxCand.has(at)) ctxCand.set(at, r)

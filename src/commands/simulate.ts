@@ -2,8 +2,6 @@ import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {makeChalk, Progress} from '../cli/output.js'
-import {renderTable} from '../cli/table.js'
-import {outputWidth} from '../cli/terminal.js'
 import type {EngineSummary} from '../engines/engine.js'
 import {nanoBraggFiles} from '../engines/files.js'
 import {loadEngine} from '../engines/load.js'
@@ -80,6 +78,8 @@ the files nanoBragg would write are written relative to the current directory. W
         {header: 'what it does', prose: true},
         {header: 'needs', prose: true},
       ]
+      // the table code (string-width, wrap-ansi: ~40 ms to load) only when a table is printed
+      const [{renderTable}, {outputWidth}] = await Promise.all([import('../cli/table.js'), import('../cli/terminal.js')])
       for (const [title, list] of Object.entries(out) as [string, FaultEntry[]][]) {
         this.say(title === 'fixes' ? 'Quirk fixes (--fix; docs/quirks.md):' : 'Planted faults (--inject):')
         this.say(

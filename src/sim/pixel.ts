@@ -30,7 +30,11 @@ export function initialCarry(m: KernelModel): CarryState {
 const sfScratch = new Float64Array(24)
 const pol = new Float64Array(5)
 const pos = new Float64Array(3)
-const domainCell = new Float64Array(9)
+// the mosaic domains' cells U·ap for the ap they were computed from (see domainCellsFor)
+let domainCells = new Float64Array(0)
+const domainCellsAp = new Float64Array(9)
+const oneCell = new Float64Array(9)
+let domainCellsModel: KernelModel | null = null
 const parts = new Float64Array(3)
 const fmode = new Uint8Array(1)
 
@@ -112,6 +116,34 @@ export function mosaicCell(m: KernelModel, mos: number, ap: Float64Array, out: F
     out[v + 1] = u3 * x + u4 * y + u5 * z
     out[v + 2] = u6 * x + u7 * y + u8 * z
   }
+}
+
+/** Same bits (+0 and -0 told apart, a NaN never equal): the cells computed from `b` are the cells of `a`. */
+function sameBits9(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < 9; i++) {
+    const x = a[i],
+      y = b[i]
+    if (x !== y || (x === 0 && 1 / x !== 1 / y)) return false
+  }
+  return true
+}
+
+/**
+ * The cells of every mosaic domain for the phi-rotated cell ap (9 numbers per domain). ap changes
+ * only at phi steps, and usually not at all from one sub-pixel, source or pixel to the next, so
+ * the products are kept and recomputed only when ap's bits differ: the same arithmetic on the same
+ * inputs, so the same bits as computing them per term.
+ */
+function domainCellsFor(m: KernelModel, ap: Float64Array): Float64Array {
+  if (domainCellsModel === m && sameBits9(ap, domainCellsAp)) return domainCells
+  if (domainCells.length !== m.mosaicDomains * 9) domainCells = new Float64Array(m.mosaicDomains * 9)
+  for (let mos = 0; mos < m.mosaicDomains; mos++) {
+    mosaicCell(m, mos, ap, oneCell)
+    domainCells.set(oneCell, mos * 9)
+  }
+  domainCellsAp.set(ap)
+  domainCellsModel = m
+  return domainCells
 }
 
 /** The quirk fixes Q4/Q6: weighted sums kept beside the faithful accumulator. */
@@ -283,26 +315,23 @@ export function computePixel(m: KernelModel, spixel: number, fpixel: number, st:
               sink.value('bp', loop, [ap[3], ap[4], ap[5]])
               sink.value('cp', loop, [ap[6], ap[7], ap[8]])
             }
+            // the cells of the mosaic domains (the phi-rotated cell itself without a spread)
+            const cells = useMosaic ? domainCellsFor(m, ap) : ap
             for (let mos = 0; mos < domains; mos++) {
-              // the cell of this mosaic domain (the phi-rotated cell itself without a spread)
-              let cell = ap
-              if (useMosaic) {
-                mosaicCell(m, mos, ap, domainCell)
-                cell = domainCell
-              }
+              const c = useMosaic ? mos * 9 : 0
               // Miller indices: fractional, and nearest (ceil(x - 0.5))
-              const h = cell[0] * sx + cell[1] * sy + cell[2] * sz
-              const k = cell[3] * sx + cell[4] * sy + cell[5] * sz
-              const l = cell[6] * sx + cell[7] * sy + cell[8] * sz
+              const h = cells[c] * sx + cells[c + 1] * sy + cells[c + 2] * sz
+              const k = cells[c + 3] * sx + cells[c + 4] * sy + cells[c + 5] * sz
+              const l = cells[c + 6] * sx + cells[c + 7] * sy + cells[c + 8] * sz
               const h0 = Math.ceil(h - 0.5)
               const k0 = Math.ceil(k - 0.5)
               const l0 = Math.ceil(l - 0.5)
               const Flatt = latticeFactor(m, h, k, l, h0, k0, l0, parts)
               if (sink) {
                 loop = {thick, subS, subF, source, phi: phiTic, mosaic: mos}
-                sink.value('rot_a', loop, [cell[0], cell[1], cell[2]])
-                sink.value('rot_b', loop, [cell[3], cell[4], cell[5]])
-                sink.value('rot_c', loop, [cell[6], cell[7], cell[8]])
+                sink.value('rot_a', loop, [cells[c], cells[c + 1], cells[c + 2]])
+                sink.value('rot_b', loop, [cells[c + 3], cells[c + 4], cells[c + 5]])
+                sink.value('rot_c', loop, [cells[c + 6], cells[c + 7], cells[c + 8]])
                 sink.value('hkl_frac', loop, [h, k, l])
                 sink.value('hkl_rounded', loop, [cInt(h0), cInt(k0), cInt(l0)])
                 if (traceParts) {

@@ -44,15 +44,19 @@ function lastNonZeroPhi(m: KernelModel): number | null {
   return last
 }
 
-/** Does any pixel before (s,f) in serial order evaluate at least one source? */
-function anyEvaluationBefore(m: KernelModel, s1: number, f1: number): boolean {
+/**
+ * Index (s*fpixels+f) of the first pixel in serial order that evaluates at least one source,
+ * scanning up to but excluding `limit`; -1 when none does there.
+ */
+export function firstEvaluation(m: KernelModel, limit: number): number {
   const os = m.oversample
   const sub = m.subpixelSize
-  for (let s = 0; s <= s1; s++) {
+  for (let s = 0; s < m.spixels; s++) {
     for (let f = 0; f < m.fpixels; f++) {
-      if (s === s1 && f >= f1) return false
+      const idx = s * m.fpixels + f
+      if (idx >= limit) return -1
       if (!pixelSelected(m, s, f)) continue
-      if (!(m.dmin > 0)) return true
+      if (!(m.dmin > 0)) return idx
       for (let t = 0; t < m.thicksteps; t++) {
         const Odet = t * m.thickstep
         for (let a = 0; a < os; a++) {
@@ -62,7 +66,7 @@ function anyEvaluationBefore(m: KernelModel, s1: number, f1: number): boolean {
             const px = Fdet * m.fdet[0] + Sdet * m.sdet[0] + Odet * m.odet[0] + m.pix0[0]
             const py = Fdet * m.fdet[1] + Sdet * m.sdet[1] + Odet * m.odet[1] + m.pix0[1]
             const pz = Fdet * m.fdet[2] + Sdet * m.sdet[2] + Odet * m.odet[2] + m.pix0[2]
-            if (m.curved) return true // conservative: curved + dmin is not modelled here
+            if (m.curved) return idx // conservative: curved + dmin is not modelled here
             const r = Math.sqrt(px * px + py * py + pz * pz)
             const dx = px / r,
               dy = py / r,
@@ -73,14 +77,14 @@ function anyEvaluationBefore(m: KernelModel, s1: number, f1: number): boolean {
               const sy = (dy + m.srcY[src]) / l
               const sz = (dz + m.srcZ[src]) / l
               const stol = 0.5 * Math.sqrt(sx * sx + sy * sy + sz * sz)
-              if (!(m.dmin > 0 && stol > 0 && m.dmin > 0.5 / stol)) return true
+              if (!(m.dmin > 0 && stol > 0 && m.dmin > 0.5 / stol)) return idx
             }
           }
         }
       }
     }
   }
-  return false
+  return -1
 }
 
 /**
@@ -102,17 +106,36 @@ export function fallbackPixel(m: KernelModel, limit: number): number {
   return -1
 }
 
-/** The state the serial loop has when it reaches pixel (s,f). `fallbackAt` from fallbackPixel(m, Infinity) when known. */
-export function carryAt(m: KernelModel, s: number, f: number, fallbackAt?: number): CarryState {
+/**
+ * What the serial loop carries from pixel to pixel, found once (mirrors instrumented-c's
+ * nb_order_scan): the first pixel that evaluates a source (Q3: after it the cell is the rotation
+ * by the last non-zero phi) and the pixel where the interpolation fallback fires (Q8), both
+ * scanned up to `limit` (a traced pixel needs only what comes before it).
+ */
+export interface OrderScan {
+  firstEval: number
+  fallbackAt: number
+  lastPhi: number | null
+}
+
+export function orderScan(m: KernelModel, limit = Infinity): OrderScan {
+  return {
+    firstEval: m.fix.q3 ? -1 : firstEvaluation(m, limit),
+    fallbackAt: m.interpolate === 1 && m.hkl !== null ? fallbackPixel(m, limit) : -1,
+    lastPhi: lastNonZeroPhi(m),
+  }
+}
+
+/** The state the serial loop has on reaching pixel index idx (mirrors nb_chunk_start). */
+export function chunkStart(m: KernelModel, o: OrderScan, idx: number): CarryState {
   const st = initialCarry(m)
-  if (!m.fix.q3) {
-    const phi = lastNonZeroPhi(m)
-    if (phi !== null && anyEvaluationBefore(m, s, f)) rotateCell(m, phi, st.ap)
-  }
-  if (st.interpolate === 1 && m.hkl !== null) {
-    const idx = s * m.fpixels + f
-    const at = fallbackAt ?? fallbackPixel(m, idx)
-    if (at >= 0 && at < idx) st.interpolate = 0
-  }
+  if (!m.fix.q3 && o.lastPhi !== null && o.firstEval >= 0 && o.firstEval < idx) rotateCell(m, o.lastPhi, st.ap)
+  if (st.interpolate === 1 && m.hkl !== null && o.fallbackAt >= 0 && o.fallbackAt < idx) st.interpolate = 0
   return st
+}
+
+/** The state the serial loop has when it reaches pixel (s,f). */
+export function carryAt(m: KernelModel, s: number, f: number): CarryState {
+  const idx = s * m.fpixels + f
+  return chunkStart(m, orderScan(m, idx), idx)
 }

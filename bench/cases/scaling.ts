@@ -1,14 +1,16 @@
 // `npm run bench -- --scaling`: how time and memory grow with the work. Three families of series:
-//  * detector size, 256² → 4096² (128² → 1024² with --quick), work = pixels, C engine (1 thread)
-//    and TS engine (serial), both through the CLI, oversample 1, one source, one domain;
-//  * loop counts on a fixed detector, each loop varied alone (the others at 1), work = the steps
+//  * detector size, 256² → 4096² (→ 2048² with --quick), work = pixels, C engine (1 thread)
+//    and TS engine (serial), both through the CLI, oversample 2, one source, one domain;
+//  * loop counts on a 1024² detector, each loop varied alone (the others at 1), work = the steps
 //    of the inner loop nest, sources × domains × phi × oversample²;
 //  * trace size for compare, 1M → 5M records per file (250k → 1M with --quick), the candidate in
 //    the same order and written per variable (out of order), work = records per file.
 // Every point is A B B A interleaved with the CLI start-up (and, for the engines, the other
 // engine), medians with min–max. Each series gets a fitted exponent (bench/fit.ts: least squares
 // of log time on log work) of the raw times, of the times minus the start-up measured beside them
-// (the raw exponent of a short run is pulled towards 0 by the constant start-up), and of peak RSS.
+// (the raw exponent of a short run is pulled towards 0 by the constant start-up), and of peak RSS
+// (that of the largest process of the run: for a CLI run of the C engine that is node, not the
+// C child).
 import {join} from 'node:path'
 import {CELL, CLI, type Ctx, interleave, measure, type Stat, startup} from '../harness.js'
 import {fitPowerLaw} from '../fit.js'
@@ -86,20 +88,21 @@ export async function scalingRun(ctx: Ctx): Promise<Series[]> {
   const rounds = ctx.quick ? 2 : Math.max(2, ctx.rounds)
   const all: Series[] = []
 
-  const sizes = ctx.quick ? [128, 256, 512, 1024] : [256, 512, 1024, 2048, 4096]
+  const sizes = ctx.quick ? [256, 512, 1024, 2048] : [256, 512, 1024, 2048, 4096]
   process.stderr.write(`scaling: detector size ${sizes[0]}² → ${sizes[sizes.length - 1]}² (${rounds} rounds)\n`)
   all.push(
     ...(await engineSeries(
       ctx,
       'detector size',
       'pixels',
-      sizes.map((s) => ({work: s * s, label: `${s}²`, args: `-detpixels ${s} -N 5 -oversample 1`.split(' ')})),
+      sizes.map((s) => ({work: s * s, label: `${s}²`, args: `-detpixels ${s} -N 5 -oversample 2`.split(' ')})),
       rounds,
     )),
   )
 
-  const px = ctx.quick ? 512 : 1024
-  const ks = ctx.quick ? [1, 2, 4] : [1, 2, 4, 8]
+  // 1024²: at one step the engine's work (~0.1 s) is already comparable to the CLI's start-up
+  const px = 1024
+  const ks = ctx.quick ? [1, 4, 16] : [1, 2, 4, 8, 16]
   const base = `-detpixels ${px} -N 5`.split(' ')
   const loops: {name: string; args: (k: number) => string[]}[] = [
     {name: 'sources', args: (k) => [...base, '-oversample', '1', '-dispersion', '2', '-dispsteps', String(k)]},
@@ -118,7 +121,7 @@ export async function scalingRun(ctx: Ctx): Promise<Series[]> {
       )),
     )
   }
-  const os = ctx.quick ? [1, 2, 3] : [1, 2, 3, 4]
+  const os = ctx.quick ? [1, 2, 4] : [1, 2, 3, 4, 6]
   process.stderr.write(`scaling: oversample ${os.join(', ')} on ${px}² (${rounds} rounds)\n`)
   all.push(
     ...(await engineSeries(

@@ -253,7 +253,7 @@ describe('nbtrace.h emitter', function () {
     })
     assert.equal(b.status, 0, b.stderr)
     assert.equal(b.stderr.trim(), '', 'fmt-check compiles without warnings')
-    // a different slice of the 10^7 that bench/fmt.ts checks (seed 1 there)
+    // a different slice of the 10^7 that bench/cases/fmt.ts checks (seed 1 there)
     let r = spawnSync(bin, ['check', '1000000', '20240601'], {encoding: 'utf8'})
     assert.equal(r.status, 0, r.stderr)
     const res = JSON.parse(r.stdout)

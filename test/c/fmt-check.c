@@ -4,7 +4,7 @@
  *                              it reads back to the same bits (as %.17g does); no decimal with
  *                              one digit fewer reads back (shortest); of the decimals with as many
  *                              digits it is the nearest that reads back. JSON summary, exit 1 on
- *                              any failure. About 2 us a number: 10^7 in bench/fmt.ts
+ *                              any failure. About 2 us a number: 10^7 in bench/cases/fmt.ts
  *   fmt-check ref N [SEED]     N doubles printed by nbt_fmt_num and by the reference below
  *                              (the formatter nbtrace.h had before) must be the same text
  *   fmt-check bench N [SEED]   ns per number: nbt_fmt_num, the reference, snprintf("%.17g")
@@ -12,7 +12,7 @@
  *
  * The doubles: random bit patterns (every exponent, subnormals included), subnormals drawn on
  * purpose, short decimals read with strtod (the values a simulator prints most), integers and
- * powers of two (exact decimal neighbours, ties). Built by test/c/fmt.test.ts and bench/fmt.ts
+ * powers of two (exact decimal neighbours, ties). Built by test/c/fmt.test.ts and bench/cases/fmt.ts
  * in a temporary folder with the strict flags.
  *
  * The reference is the formatter nbtrace.h had before: for p = 1..17, the nearest p-digit

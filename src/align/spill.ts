@@ -31,10 +31,10 @@ import {closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSyn
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {VariableDef} from '../catalogue/catalogue.js'
-import type {Loop} from '../trace/records.js'
+import type {Loop, LoopName} from '../trace/records.js'
 import type {ParsedRec} from '../trace/source/side.js'
 import {onCleanup} from '../util/cleanup.js'
-import {loopKey} from './keys.js'
+import {loopKey, type LoopKey} from './keys.js'
 
 /** default bytes of pending tables before they spill (NBTRACE_PENDING_BUDGET overrides, in bytes) */
 export const DEFAULT_PENDING_BUDGET = 64 * 1024 * 1024
@@ -60,26 +60,36 @@ const E_PEND = 1
 const E_MATCH = 2
 const E_PAIR = 3
 
-/** The key the in-memory path matches a record on (pending.ts tables by name and 32-bit coordinates; else name[comp] and loop key). */
-export function matchKey(r: ParsedRec): string {
-  const axes = r.def.loop
-  const l = r.loop as Record<string, number> | null
-  let fits = l !== null
-  if (l) {
-    for (const a of axes) {
-      const v = l[a]
-      if (!(v >= 0 && v < U32)) {
-        fits = false
-        break
-      }
-    }
+/**
+ * Whether the in-memory path keeps a record in a compact table (pending.ts: by name and the
+ * coordinates of the variable's axes as 32-bit integers), and if so, the key of those coordinates;
+ * else (coordinates beyond 32 bits) it matches on name[comp] and the whole loop key (align.ts).
+ */
+function tableKey(axes: readonly string[], loop: Loop | null): LoopKey | undefined {
+  if (loop === null) return undefined
+  const l = loop as Record<string, number>
+  let whole = true
+  for (const a of axes) {
+    const v = l[a]
+    if (!(v >= 0 && v < U32)) return undefined
+    if (v !== Math.floor(v)) whole = false
   }
-  if (fits) {
-    let k = 'T' + r.name
-    for (const a of axes) k += ':' + (l![a] >>> 0)
-    return k
-  }
-  return 'M' + (r.comp ? `${r.name}[${r.comp}]` : r.name) + ':' + (r.loop ? loopKey(r.loop) : 0)
+  if (whole) return loopKey(loop, axes as LoopName[])
+  // a Uint32Array truncates: the table sees these coordinates as their integer parts
+  const t: Record<string, number> = {}
+  for (const a of axes) t[a] = l[a] >>> 0
+  return loopKey(t as Loop, axes as LoopName[])
+}
+
+function mixKey(group: number, inner: LoopKey): number {
+  let h = Math.imul(group + 0x9e3779b9, 0x85ebca6b)
+  if (typeof inner === 'number') {
+    h = Math.imul(h ^ (inner >>> 0), 0xc2b2ae35)
+    h = Math.imul(h ^ Math.floor(inner / U32), 0x85ebca6b)
+  } else h = Math.imul(h ^ hashText(inner), 0xc2b2ae35)
+  h ^= h >>> 15
+  h = Math.imul(h, 0x2c1b3c6d)
+  return (h ^ (h >>> 12)) >>> 0
 }
 
 function hashText(s: string): number {
@@ -127,9 +137,15 @@ class Enc {
     this.n += len
   }
   bytes(src: Buffer, from: number, to: number): void {
-    this.room(to - from)
-    src.copy(this.buf, this.n, from, to)
-    this.n += to - from
+    const len = to - from
+    this.room(len)
+    // a record is ~100 bytes: a loop beats Buffer.copy's argument checks
+    if (len < 256) {
+      const b = this.buf
+      let n = this.n
+      for (let i = from; i < to; i++) b[n++] = src[i]
+    } else src.copy(this.buf, this.n, from, to)
+    this.n += len
   }
 }
 
@@ -270,6 +286,12 @@ export class Spill {
   private readonly plen: Int32Array
   private readonly enc = new Enc()
   private readonly defs: {name: string; def: VariableDef}[] = []
+  /** per name id: its table group (the first id of that name: the tables go by name) */
+  private readonly tableGroup: number[] = []
+  /** object-map groups by name[comp] (numbered after the table groups' range) */
+  private readonly mapGroups = new Map<string, number>()
+  /** the group of the last key() */
+  private group = 0
   private readonly defId = new Map<VariableDef, Map<string, number>>()
   private readonly comps: string[] = []
   private readonly axes: string[] = []
@@ -368,16 +390,77 @@ export class Spill {
   }
 
   /** Appends the blob of a record: ordinal, line, name, component, loop (keys in their order), digits, value. */
-  private blob(e: Enc, r: ParsedRec): void {
-    e.f64(r.index)
-    e.f64(r.line)
+  private idOf(r: ParsedRec): number {
     let m = this.defId.get(r.def)
     if (!m) this.defId.set(r.def, (m = new Map()))
     let id = m.get(r.name)
     if (id === undefined) {
+      if (this.defs.length >= 0xffff) throw new Error('spill: too many variable names')
       id = this.defs.push({name: r.name, def: r.def}) - 1
       m.set(r.name, id)
+      const same = this.defs.findIndex((d) => d.name === r.name)
+      this.tableGroup.push(same)
     }
+    return id
+  }
+
+  /** The match key of a record: sets this.group, returns the key within the group. */
+  private key(id: number, comp: string | undefined, loop: Loop | null): LoopKey {
+    const d = this.defs[id]
+    const t = tableKey(d.def.loop, loop)
+    if (t !== undefined) {
+      this.group = this.tableGroup[id]
+      return t
+    }
+    const display = comp ? `${d.name}[${comp}]` : d.name
+    let g = this.mapGroups.get(display)
+    if (g === undefined) this.mapGroups.set(display, (g = 0x10000 + this.mapGroups.size))
+    this.group = g
+    return loop ? loopKey(loop) : 0
+  }
+
+  /** A hash of the match key (the coordinates themselves in the tables' case: no key to build). */
+  private partitionOf(id: number, r: ParsedRec): number {
+    const axes = this.defs[id].def.loop
+    const l = r.loop as Record<string, number> | null
+    if (l !== null) {
+      let h = Math.imul(this.tableGroup[id] + 0x9e3779b9, 0x85ebca6b)
+      let a = 0
+      for (; a < axes.length; a++) {
+        const v = l[axes[a]]
+        if (!(v >= 0 && v < U32)) break
+        h = Math.imul(h ^ (v >>> 0), 0xc2b2ae35)
+        h ^= h >>> 13
+      }
+      if (a === axes.length) {
+        h = Math.imul(h, 0x2c1b3c6d)
+        return (h ^ (h >>> 16)) >>> 0
+      }
+    }
+    const inner = this.key(id, r.comp, r.loop)
+    return mixKey(this.group, inner)
+  }
+
+  /** The match key of a blob at b[at] (reads its name, component and loop only): sets this.group. */
+  private keyAt(b: Buffer, at: number): LoopKey {
+    const id = b.readUInt16LE(at + 16)
+    const ci = b[at + 18]
+    let p = at + 19
+    const nl = b[p++]
+    let loop: Record<string, number> | null = null
+    if (nl !== 255) {
+      loop = {}
+      for (let i = 0; i < nl; i++) {
+        loop[this.axes[b[p]]] = b.readDoubleLE(p + 1)
+        p += 9
+      }
+    }
+    return this.key(id, ci === 0 ? undefined : this.comps[ci - 1], loop as Loop | null)
+  }
+
+  private blob(e: Enc, r: ParsedRec, id = this.idOf(r)): void {
+    e.f64(r.index)
+    e.f64(r.line)
     e.u16(id)
     e.u8(r.comp === undefined ? 0 : 1 + this.intern(this.comps, r.comp))
     if (r.loop === null) e.u8(255)
@@ -490,9 +573,10 @@ export class Spill {
     e.n = 0
     e.u32(0)
     e.u8((cand ? F_CAND : 0) | (pre ? F_PRE : 0))
-    this.blob(e, r)
+    const id = this.idOf(r)
+    this.blob(e, r, id)
     e.buf.writeUInt32LE(e.n - 4, 0)
-    this.toPartition(hashText(matchKey(r)) % this.parts, e)
+    this.toPartition(this.partitionOf(id, r) % this.parts, e)
     this.spilled++
   }
 
@@ -557,19 +641,26 @@ export class Spill {
           time[i] = 2 * data.readDoubleLE(o + 1) + (data[o] & F_CAND)
         }
         const order = Array.from({length: n}, (_, i) => i).sort((a, b) => time[a] - time[b])
-        // FIFO queues of pending rows per key and side
-        const waiting = [new Map<string, number[]>(), new Map<string, number[]>()]
+        // FIFO queues of pending rows per side, group and key (a row, or rows of a duplicate key)
+        const waiting = [new Map<number, Map<LoopKey, number | number[]>>(), new Map<number, Map<LoopKey, number | number[]>>()]
         for (const i of order) {
           const o = offs[i]
           const side = data[o] & F_CAND
-          const rec = this.decode(data, o + 1)
-          const k = matchKey(rec)
-          const q = waiting[1 - side].get(k)
+          const k = this.keyAt(data, o + 1)
+          const g = this.group
+          const theirs = waiting[1 - side].get(g)
+          const q = theirs?.get(k)
           out.u32(0)
           const start = out.n - 4
-          if (q) {
-            const j = q.shift()!
-            if (!q.length) waiting[1 - side].delete(k)
+          if (q !== undefined) {
+            let j: number
+            if (typeof q === 'number') {
+              j = q
+              theirs!.delete(k)
+            } else {
+              j = q.shift()!
+              if (q.length === 0) theirs!.delete(k)
+            }
             const [ri, ci] = side ? [j, i] : [i, j]
             out.u8(E_MATCH)
             out.f64(time[i])
@@ -577,10 +668,12 @@ export class Spill {
             out.bytes(data, offs[ri] + 1, offs[ri] + lens[ri])
             out.bytes(data, offs[ci] + 1, offs[ci] + lens[ci])
           } else {
-            const mine = waiting[side]
+            let mine = waiting[side].get(g)
+            if (!mine) waiting[side].set(g, (mine = new Map()))
             const own = mine.get(k)
-            if (own) own.push(i)
-            else mine.set(k, [i])
+            if (own === undefined) mine.set(k, i)
+            else if (typeof own === 'number') mine.set(k, [own, i])
+            else own.push(i)
             if (data[o] & F_PRE) {
               out.n = start
               continue
@@ -595,7 +688,11 @@ export class Spill {
         // left unmatched: per side, in trace order
         for (const side of [0, 1]) {
           const ids: number[] = []
-          for (const q of waiting[side].values()) ids.push(...q)
+          for (const m of waiting[side].values())
+            for (const q of m.values()) {
+              if (typeof q === 'number') ids.push(q)
+              else for (const j of q) ids.push(j)
+            }
           ids.sort((a, b) => time[a] - time[b])
           const f = side ? this.left.cand : this.left.ref
           for (const i of ids) {

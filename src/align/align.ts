@@ -13,8 +13,10 @@
 //   by the displacement between the two orders, at worst the whole trace. For two contract files
 //   they are held in compact per-variable tables (pending.ts: coordinates, value components,
 //   ordinal and line in growable typed arrays, ~70 B per vec3 record with growth slack up to
-//   ~110 B), not as objects (~1.4 KB each): a 5-million-record pair with one side per variable,
-//   2.5 million pending at the peak, compares in about 460 MiB peak RSS. In-memory sides (legacy logs,
+//   ~110 B), not as objects (~1.4 KB each). Past NBTRACE_PENDING_BUDGET (spill.ts) they go to
+//   temporary files and are matched partition by partition, the pairs compared in the same order
+//   later: a 5-million-record pair with one side per variable, 2.5 million pending at the peak,
+//   compares in about 200 MiB peak RSS (460 MiB in memory). In-memory sides (legacy logs,
 //   programmatic callers) keep parsed records in keyed maps; they are in memory already.
 // - divergent records are kept compactly (variable, loop key, ordinal) for the dataflow analysis,
 //   the first few per variable in full.
@@ -30,6 +32,8 @@ import {sameRecordText, type Checkpoint, type ParsedRec, type Side} from '../tra
 import {compareValues, halfUnit, nearDifference, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'
+import {partitionsFor, pendingBudget, Spill} from './spill.js'
+import {statSync} from 'node:fs'
 import {componentSplits, splitCursor} from './components.js'
 import {occurrenceBase, statedAxes, type StatedAxes} from './stated.js'
 
@@ -209,7 +213,21 @@ function repeatsOf(s: Side): Set<number> {
   return out
 }
 
+function* spilledLeft(sp: Spill, side: 'ref' | 'cand'): Generator<{rec: ParsedRec; key: LoopKey}> {
+  for (const rec of sp.leftovers(side)) yield {rec, key: rec.loop ? loopKey(rec.loop) : 0}
+}
+
 export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
+  // the spill's temporary files go when alignment ends, by an error too
+  const cleanup: {spill: Spill | null} = {spill: null}
+  try {
+    return alignWith(ref, cand, o, cleanup)
+  } finally {
+    cleanup.spill?.dispose()
+  }
+}
+
+function alignWith(ref: Side, cand: Side, o: AlignOptions, cleanup: {spill: Spill | null}): AlignResult {
   const cat = loadCatalogue()
   // a legacy log whose records all carry their true loop coordinates (its producer's profile,
   // trace/legacy) aligns by key like a contract trace; one that does not, by name and occurrence
@@ -385,8 +403,46 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     for (const x of r.def.loop) if (a[x] !== b[x]) return false
     return true
   }
+  // beyond the budget, pending records go to disk (spill.ts): the same pairs, compared in the same order, later
+  const budget = pendingBudget()
+  let spill: Spill | null = null
+  let nextCheck = 1
+  const pendingNow = (): number => {
+    let b = (pendRef.size + pendCand.size) * 1500 // objects (coordinates beyond 32 bits)
+    for (const t of tabRef.values()) b += t.bytes
+    for (const t of tabCand.values()) b += t.bytes
+    return b
+  }
+  let spilledBytes = 0
+  const startSpill = (): Spill => {
+    let bytes = 0
+    for (const f of [ref.file, cand.file]) {
+      try {
+        bytes += statSync(f).size
+      } catch {
+        bytes += 1 << 30
+      }
+    }
+    spilledBytes = pendingNow()
+    // lines of at least ~64 bytes: an upper bound on the records to spill
+    const sp = (cleanup.spill = new Spill(partitionsFor(bytes / 64, budget)))
+    for (const [tabs, maps, isCand] of [
+      [tabRef, pendRef, false],
+      [tabCand, pendCand, true],
+    ] as const) {
+      for (const t of tabs.values()) for (const rec of t.records()) sp.record(rec, isCand, true)
+      for (const head of maps.values()) for (let p: Pending | undefined = head; p; p = p.next) sp.record(p.rec, isCand, true)
+      tabs.clear()
+      maps.clear()
+    }
+    return sp
+  }
   /** a record of one side: matched with the other side's pending partner, or made pending */
   const arrive = (x: ParsedRec, isRef: boolean): void => {
+    if (spill) {
+      spill.record(x, !isRef)
+      return
+    }
     const t = tableOf(isRef ? tabCand : tabRef, x)
     if (t.coordsOf(x.loop!, coords)) {
       const p = t.take(coords)
@@ -456,11 +512,17 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     if (compact) {
       if (r) seenRef(statFor(displayName(r), r.def, r.comp), r.index)
       if (c) seenCand(statFor(displayName(c), c.def, c.comp), c.index)
-      if (r && c && sameKey(r, c)) compare(r, c, undefined, 0)
-      else {
+      if (r && c && sameKey(r, c)) {
+        if (spill) spill.pair(r, c)
+        else compare(r, c, undefined, 0)
+      } else {
         if (r) arrive(r, true)
         if (c) arrive(c, false)
         if (nPending > maxPending) maxPending = nPending
+        if (!spill && maxPending >= nextCheck) {
+          nextCheck = maxPending + 1024
+          if (pendingNow() > budget) spill = startSpill()
+        }
       }
       if (rOk) rOk = rc.next()
       if (cOk) cOk = cc.next()
@@ -498,9 +560,10 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
     if (rOk) rOk = rc.next()
     if (cOk) cOk = cc.next()
   }
+  if (spill) maxPending = spill.finish({compare: (r, c) => compare(r, c, undefined, 0)}, nPending, maxPending)
 
   const onlyAxes = {ref: new Map<string, Set<number>>(), cand: new Map<string, Set<number>>()}
-  let pendingBytes = 0
+  let pendingBytes = spilledBytes
   for (const t of [...tabRef.values(), ...tabCand.values()]) pendingBytes += t.bytes
   const unstated = {ref: 0, cand: 0}
   /** the other side is a legacy log whose producer does not print this record's iteration (its gating) */
@@ -524,12 +587,14 @@ export function align(ref: Side, cand: Side, o: AlignOptions): AlignResult {
       for (const t of tabs.values()) for (const rec of t.records()) recs.push({rec, key: loopKey(rec.loop!)})
       recs.sort((a, b) => a.rec.index - b.rec.index)
     }
+    // spilled: nothing is pending in memory; the records left unmatched come back in trace order
+    const all: Iterable<{rec: ParsedRec; key: LoopKey}> = spill ? spilledLeft(spill, side) : recs
     {
       const mine = side === 'ref' ? ref : cand
       const repeated = mine.format === 'legacy' && mode === 'occurrence' ? repeatsOf(mine) : undefined
       const partialOther = side === 'ref' ? partialCand : partialRef
       const otherExtents = partialOther ? extents[side === 'ref' ? 'cand' : 'ref'] : undefined
-      for (const p of recs) {
+      for (const p of all) {
         // not printed by the other side (a legacy log's gating; every unmatched iteration for a log
         // whose coordinates are partial or whose producer is unknown), or a log printing a value it
         // printed already; beyond a loop extent the log states (n_sources 2 against source 3) the

@@ -13,7 +13,7 @@
 //   by the displacement between the two orders, at worst the whole trace. For two contract files
 //   they are held in compact per-variable tables (pending.ts: coordinates, value components,
 //   ordinal and line in growable typed arrays, ~70 B per vec3 record with growth slack up to
-//   ~110 B), not as objects (~1.4 KB each). Past NBTRACE_PENDING_BUDGET (spill.ts) they go to
+//   ~110 B), not as objects (~1.4 KB each). Past NBTRACE_PENDING_BUDGET (spill/) they go to
 //   temporary files and are matched partition by partition, the pairs compared in the same order
 //   later: a 5-million-record pair with one side per variable, 2.5 million pending at the peak,
 //   compares in about 200 MiB peak RSS (460 MiB in memory). In-memory sides (legacy logs,
@@ -32,7 +32,8 @@ import {sameRecordText, type Checkpoint, type ParsedRec, type Side} from '../tra
 import {compareValues, halfUnit, nearDifference, printedDigits, type CompareFlags, type ValueDiff} from './tolerance.js'
 import {loadCatalogue} from '../catalogue/catalogue.js'
 import {VarPending} from './pending.js'
-import {partitionsFor, pendingBudget, Spill} from './spill.js'
+import {partitionsFor, pendingBudget} from './spill/budget.js'
+import {Spill} from './spill/spill.js'
 import {statSync} from 'node:fs'
 import {componentSplits, splitCursor} from './components.js'
 import {occurrenceBase, statedAxes, type StatedAxes} from './stated.js'
@@ -403,7 +404,7 @@ function alignWith(ref: Side, cand: Side, o: AlignOptions, cleanup: {spill: Spil
     for (const x of r.def.loop) if (a[x] !== b[x]) return false
     return true
   }
-  // beyond the budget, pending records go to disk (spill.ts): the same pairs, compared in the same order, later
+  // beyond the budget, pending records go to disk (spill/): the same pairs, compared in the same order, later
   const budget = pendingBudget()
   let spill: Spill | null = null
   let nextCheck = 1

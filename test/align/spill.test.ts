@@ -1,4 +1,4 @@
-// Pending records spilled to disk past a memory budget (align/spill.ts): through the CLI, the
+// Pending records spilled to disk past a memory budget (align/spill/): through the CLI, the
 // report is the one of the in-memory path, byte for byte of its JSON (the first divergence, root
 // causes, evidence with line numbers, unmatched records, maxPending), and no temporary file is
 // left, after a run or after bad input.

@@ -27,244 +27,28 @@
 // are open: the kernel frees them when the process ends however it ends (an error, SIGINT,
 // SIGKILL), and a signal keeps its default action (no handler delays it, see util/cleanup.ts).
 // Where an open file cannot be unlinked (Windows), they are removed at dispose() or at exit.
-import {closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync} from 'node:fs'
+import {closeSync, mkdtempSync, rmSync, unlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {VariableDef} from '../catalogue/catalogue.js'
-import type {Loop, LoopName} from '../trace/records.js'
-import type {ParsedRec} from '../trace/source/side.js'
-import {onCleanup} from '../util/cleanup.js'
-import {loopKey, type LoopKey} from './keys.js'
-
-/** default bytes of pending tables before they spill (NBTRACE_PENDING_BUDGET overrides, in bytes): with the ~160 MiB the same-order path takes, a 5M-record per-variable pair peaks near 200 MiB */
-export const DEFAULT_PENDING_BUDGET = 32 * 1024 * 1024
-
-/** The pending budget in bytes: NBTRACE_PENDING_BUDGET when set to a non-negative integer. */
-export function pendingBudget(): number {
-  const v = process.env.NBTRACE_PENDING_BUDGET
-  if (v !== undefined && /^\d+$/.test(v.trim())) return Number(v.trim())
-  return DEFAULT_PENDING_BUDGET
-}
+import type {VariableDef} from '../../catalogue/catalogue.js'
+import type {Loop} from '../../trace/records.js'
+import type {ParsedRec} from '../../trace/source/side.js'
+import {onCleanup} from '../../util/cleanup.js'
+import {loopKey, type LoopKey} from '../keys.js'
+import {Enc} from './encoder.js'
+import {Heap} from './heap.js'
+import {mixKey, tableKey} from './partition-key.js'
+import {RunReader, TempFile} from './temp-file.js'
 
 const U32 = 0x100000000
 /** bytes a partition's writer buffers before writing a block */
 const BLOCK = 1 << 15
-/** bytes of a run reader's buffer (grows for a longer row) */
-const READ_BUF = 1 << 15
-/** memory a row costs while its partition is replayed (row bytes, time, order, key map) */
-const REPLAY_ROW_BYTES = 200
 
 const F_CAND = 1
 const F_PRE = 2
 const E_PEND = 1
 const E_MATCH = 2
 const E_PAIR = 3
-
-/**
- * Whether the in-memory path keeps a record in a compact table (pending.ts: by name and the
- * coordinates of the variable's axes as 32-bit integers), and if so, the key of those coordinates;
- * else (coordinates beyond 32 bits) it matches on name[comp] and the whole loop key (align.ts).
- */
-function tableKey(axes: readonly string[], loop: Loop | null): LoopKey | undefined {
-  if (loop === null) return undefined
-  const l = loop as Record<string, number>
-  let whole = true
-  for (const a of axes) {
-    const v = l[a]
-    if (!(v >= 0 && v < U32)) return undefined
-    if (v !== Math.floor(v)) whole = false
-  }
-  if (whole) return loopKey(loop, axes as LoopName[])
-  // a Uint32Array truncates: the table sees these coordinates as their integer parts
-  const t: Record<string, number> = {}
-  for (const a of axes) t[a] = l[a] >>> 0
-  return loopKey(t as Loop, axes as LoopName[])
-}
-
-function mixKey(group: number, inner: LoopKey): number {
-  let h = Math.imul(group + 0x9e3779b9, 0x85ebca6b)
-  if (typeof inner === 'number') {
-    h = Math.imul(h ^ (inner >>> 0), 0xc2b2ae35)
-    h = Math.imul(h ^ Math.floor(inner / U32), 0x85ebca6b)
-  } else h = Math.imul(h ^ hashText(inner), 0xc2b2ae35)
-  h ^= h >>> 15
-  h = Math.imul(h, 0x2c1b3c6d)
-  return (h ^ (h >>> 12)) >>> 0
-}
-
-function hashText(s: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
-  h ^= h >>> 15
-  h = Math.imul(h, 0x2c1b3c6d)
-  return (h ^ (h >>> 12)) >>> 0
-}
-
-/** A growable byte buffer records are encoded into. */
-class Enc {
-  buf = Buffer.allocUnsafe(4096)
-  n = 0
-  private room(k: number): void {
-    if (this.n + k <= this.buf.length) return
-    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + k))
-    this.buf.copy(b, 0, 0, this.n)
-    this.buf = b
-  }
-  u8(x: number): void {
-    this.room(1)
-    this.buf[this.n++] = x
-  }
-  u16(x: number): void {
-    this.room(2)
-    this.buf.writeUInt16LE(x, this.n)
-    this.n += 2
-  }
-  u32(x: number): void {
-    this.room(4)
-    this.buf.writeUInt32LE(x, this.n)
-    this.n += 4
-  }
-  f64(x: number): void {
-    this.room(8)
-    this.buf.writeDoubleLE(x, this.n)
-    this.n += 8
-  }
-  text(s: string): void {
-    const len = Buffer.byteLength(s)
-    this.u32(len)
-    this.room(len)
-    this.buf.write(s, this.n, 'utf8')
-    this.n += len
-  }
-  bytes(src: Buffer, from: number, to: number): void {
-    const len = to - from
-    this.room(len)
-    // a record is ~100 bytes: a loop beats Buffer.copy's argument checks
-    if (len < 256) {
-      const b = this.buf
-      let n = this.n
-      for (let i = from; i < to; i++) b[n++] = src[i]
-    } else src.copy(this.buf, this.n, from, to)
-    this.n += len
-  }
-}
-
-/** A temporary file written by appending and read back at any offset. */
-class TempFile {
-  readonly fd: number
-  size = 0
-  constructor(path: string) {
-    this.fd = openSync(path, 'w+', 0o600)
-  }
-  append(b: Buffer, from: number, to: number): number {
-    const at = this.size
-    let off = from
-    while (off < to) {
-      const w = writeSync(this.fd, b, off, to - off, this.size)
-      off += w
-      this.size += w
-    }
-    return at
-  }
-  read(b: Buffer, into: number, len: number, pos: number): void {
-    let got = 0
-    while (got < len) {
-      const r = readSync(this.fd, b, into + got, len - got, pos + got)
-      if (r === 0) throw new Error('spill file shorter than written')
-      got += r
-    }
-  }
-}
-
-/** Sequential reader of length-prefixed rows in bytes [from, to) of a file. */
-class RunReader {
-  private buf = Buffer.allocUnsafe(READ_BUF)
-  private lo = 0
-  private hi = 0
-  private pos: number
-  /** the current row: buf[at, at+len) */
-  at = 0
-  len = 0
-  constructor(
-    private readonly f: TempFile,
-    from: number,
-    private readonly to: number,
-  ) {
-    this.pos = from
-  }
-  private fill(k: number): void {
-    if (this.hi - this.lo >= k) return
-    if (k > this.buf.length) {
-      const b = Buffer.allocUnsafe(Math.max(k, this.buf.length * 2))
-      this.buf.copy(b, 0, this.lo, this.hi)
-      this.buf = b
-    } else this.buf.copy(this.buf, 0, this.lo, this.hi)
-    this.hi -= this.lo
-    this.lo = 0
-    const want = Math.min(this.buf.length - this.hi, this.to - this.pos)
-    this.f.read(this.buf, this.hi, want, this.pos)
-    this.pos += want
-    this.hi += want
-  }
-  get data(): Buffer {
-    return this.buf
-  }
-  /** advances to the next row; false at the end of the run */
-  next(): boolean {
-    this.lo = this.at + this.len
-    if (this.lo === this.hi && this.pos >= this.to) return false
-    this.fill(4)
-    const len = this.buf.readUInt32LE(this.lo)
-    this.fill(4 + len)
-    this.at = this.lo + 4
-    this.len = len
-    return true
-  }
-}
-
-/** A binary min-heap of run indices by a key per run. */
-class Heap {
-  private readonly h: number[] = []
-  constructor(private readonly key: Float64Array) {}
-  get size(): number {
-    return this.h.length
-  }
-  push(i: number): void {
-    const h = this.h
-    h.push(i)
-    let j = h.length - 1
-    while (j > 0) {
-      const p = (j - 1) >> 1
-      if (this.key[h[p]] <= this.key[h[j]]) break
-      ;[h[p], h[j]] = [h[j], h[p]]
-      j = p
-    }
-  }
-  top(): number {
-    return this.h[0]
-  }
-  /** re-places the top after its key grew, or removes it */
-  fix(remove: boolean): void {
-    const h = this.h
-    if (remove) {
-      const last = h.pop()!
-      if (!h.length) return
-      h[0] = last
-    }
-    const k = this.key
-    let j = 0
-    for (;;) {
-      const a = 2 * j + 1
-      const b = a + 1
-      let m = j
-      if (a < h.length && k[h[a]] < k[h[m]]) m = a
-      if (b < h.length && k[h[b]] < k[h[m]]) m = b
-      if (m === j) break
-      ;[h[m], h[j]] = [h[j], h[m]]
-      j = m
-    }
-  }
-}
 
 export interface ReplaySink {
   /** a matched pair (or a pair met in the lockstep), in the in-memory path's detection order */
@@ -782,12 +566,4 @@ export class Spill {
       } else heap.fix(true)
     }
   }
-}
-
-/** Partitions for about `records` records to spill, each replayed within `budget` bytes. */
-export function partitionsFor(records: number, budget: number): number {
-  const want = Math.ceil((records * REPLAY_ROW_BYTES) / Math.max(budget, 1 << 20))
-  let p = 16
-  while (p < want && p < 4096) p *= 2
-  return p
 }

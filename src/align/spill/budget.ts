@@ -5,11 +5,12 @@ const REPLAY_ROW_BYTES = 200
 
 /**
  * Default bytes of pending tables before they spill (NBTRACE_PENDING_BUDGET overrides, in bytes).
- * With the ~160 MiB the rest of a compare takes, a spilled run peaks near 230 MiB whatever its
- * length; a 1M-record per-variable pair (~50 MiB of pending tables at its peak) stays in memory
- * and keeps the speed of the in-memory path (spilling costs ~1.6x CPU).
+ * With the ~160 MiB the rest of a compare takes, a spilled run peaks near 220 MiB whatever its
+ * length (measured: 221 MiB at 5M records per file; 247 MiB with 64 MiB, too close to the 256
+ * target); a 1M-record per-variable pair (40-48 MiB of pending tables at its peak) stays in
+ * memory and keeps the in-memory path's speed (spilling costs ~1.6-2x the CPU).
  */
-export const DEFAULT_PENDING_BUDGET = 64 * 1024 * 1024
+export const DEFAULT_PENDING_BUDGET = 48 * 1024 * 1024
 
 /** The pending budget in bytes: NBTRACE_PENDING_BUDGET when set to a non-negative integer. */
 export function pendingBudget(): number {

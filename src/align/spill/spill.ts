@@ -229,7 +229,11 @@ export class Spill {
   private keyAt(b: Buffer, at: number): LoopKey {
     const id = b.readUInt16LE(at + 16)
     const ci = b[at + 18]
-    let p = at + 19
+    return this.key(id, ci === 0 ? undefined : this.comps[ci - 1], this.loopAt(b, at + 19, {at: 0}))
+  }
+
+  /** The loop coordinates encoded at b[p] (a count, 255 for null, then axis id and value per coordinate); o.at: where they end. */
+  private loopAt(b: Buffer, p: number, o: {at: number}): Loop | null {
     const nl = b[p++]
     let loop: Record<string, number> | null = null
     if (nl !== 255) {
@@ -239,7 +243,8 @@ export class Spill {
         p += 9
       }
     }
-    return this.key(id, ci === 0 ? undefined : this.comps[ci - 1], loop as Loop | null)
+    o.at = p
+    return loop as Loop | null
   }
 
   private blob(e: Enc, r: ParsedRec, id = this.idOf(r)): void {
@@ -304,16 +309,8 @@ export class Spill {
     const {name, def} = this.defs[b.readUInt16LE(at + 16)]
     const ci = b[at + 18]
     const comp = ci === 0 ? undefined : this.comps[ci - 1]
-    let p = at + 19
-    const nl = b[p++]
-    let loop: Record<string, number> | null = null
-    if (nl !== 255) {
-      loop = {}
-      for (let i = 0; i < nl; i++) {
-        loop[this.axes[b[p]]] = b.readDoubleLE(p + 1)
-        p += 9
-      }
-    }
+    const loop = this.loopAt(b, at + 19, o)
+    let p = o.at
     const hasDigits = b[p++] === 1
     let digits: number | undefined
     if (hasDigits) {
@@ -322,7 +319,7 @@ export class Spill {
     }
     o.at = p
     const value = this.decodeValue(b, o)
-    const rec: ParsedRec = {name, def, comp, loop: loop as Loop | null, value, line, index}
+    const rec: ParsedRec = {name, def, comp, loop, value, line, index}
     if (hasDigits) rec.digits = digits
     return rec
   }

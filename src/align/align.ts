@@ -16,7 +16,7 @@
 //   ~110 B), not as objects (~1.4 KB each). Past NBTRACE_PENDING_BUDGET (spill/) they go to
 //   temporary files and are matched partition by partition, the pairs compared in the same order
 //   later: a 5-million-record pair with one side per variable, 2.5 million pending at the peak,
-//   compares in about 200 MiB peak RSS (460 MiB in memory). In-memory sides (legacy logs,
+//   compares in about 220 MiB peak RSS (400-460 MiB in memory). In-memory sides (legacy logs,
 //   programmatic callers) keep parsed records in keyed maps; they are in memory already.
 // - divergent records are kept compactly (variable, loop key, ordinal) for the dataflow analysis,
 //   the first few per variable in full.

@@ -3,20 +3,34 @@
 // renamed into place on close (nothing half-written is ever left at the target path).
 import {AtomicStream} from '../util/atomic.js'
 import {loadCatalogue, LOOP_NAMES} from '../catalogue/catalogue.js'
-import {encodeJson} from './numbers.js'
+import {encodeJson, encodeNumber} from './numbers.js'
 import type {FooterRecord, HeaderRecord, Loop, TraceRecord, TraceSink, TraceValue, ValueRecord} from './records.js'
 
 /** Text of a loop object with keys in canonical loop order. */
 export function encodeLoop(loop: Loop | null): string {
   if (loop === null) return 'null'
-  const parts: string[] = []
-  for (const k of LOOP_NAMES) if (loop[k] !== undefined) parts.push(`"${k}":${loop[k]}`)
-  return '{' + parts.join(',') + '}'
+  let s = ''
+  for (let i = 0; i < LOOP_NAMES.length; i++) {
+    const v = loop[LOOP_NAMES[i]]
+    if (v !== undefined) s += (s === '' ? '{' : ',') + LOOP_KEYS[i] + v
+  }
+  return s === '' ? '{}' : s + '}'
+}
+// `"name":` of each loop axis, made once: the loop object is encoded for every record.
+const LOOP_KEYS = LOOP_NAMES.map((k) => JSON.stringify(k) + ':')
+
+// JSON text of each record name seen; a trace has a few dozen names and millions of records.
+const nameText = new Map<string, string>()
+function encodeName(name: string): string {
+  let t = nameText.get(name)
+  if (t === undefined) nameText.set(name, (t = JSON.stringify(name)))
+  return t
 }
 
 export function encodeRecord(r: TraceRecord): string {
   if (r.type === 'value') {
-    let s = `{"type":"value","seq":${r.seq},"name":${JSON.stringify(r.name)},"loop":${encodeLoop(r.loop)},"value":${encodeJson(r.value)}`
+    const v = r.value
+    let s = `{"type":"value","seq":${r.seq},"name":${encodeName(r.name)},"loop":${encodeLoop(r.loop)},"value":${typeof v === 'number' ? encodeNumber(v) : encodeJson(v)}`
     if (r.origin) s += `,"origin":${encodeJson(r.origin)}`
     return s + '}'
   }

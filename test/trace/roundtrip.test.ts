@@ -71,6 +71,30 @@ describe('trace number round-trip', () => {
     )
   })
 
+  it('a trace of many write chunks reads back record for record, loop keys in canonical order', async () => {
+    // the writer joins lines into ~64 KiB chunks: 5000 records span several, with lines cut nowhere
+    const file = join(dir, 'chunks.jsonl')
+    const values: ValueRecord[] = Array.from({length: 5000}, (_, i) => ({
+      type: 'value',
+      seq: i,
+      name: i % 3 === 0 ? 'pixel_pos' : 'airpath',
+      loop: {subF: i % 7, thick: 0, subS: i >> 3},
+      value: i % 3 === 0 ? [i / 7, -0, Number.NaN] : i / 3,
+    }))
+    await writeTrace(file, header(), values)
+    const text = readFileSync(file, 'utf8')
+    assert.ok(text.length > 4 * 64 * 1024, `${text.length} bytes`)
+    assert.equal(text.split('\n')[2], '{"type":"value","seq":1,"name":"airpath","loop":{"thick":0,"subS":0,"subF":1},"value":0.3333333333333333}')
+    const t = await loadTrace(file)
+    assert.equal(t.values.length, 5000)
+    t.values.forEach((r, i) => {
+      assert.equal(r.seq, i)
+      assert.equal(r.name, values[i].name)
+      assert.deepEqual(r.loop, values[i].loop)
+    })
+    assert.deepEqual(t.values[4998].value, [4998 / 7, -0, Number.NaN])
+  })
+
   it('reads gzip traces', async () => {
     const {gzipSync} = await import('node:zlib')
     const file = join(dir, 'g.jsonl')

@@ -81,7 +81,8 @@ export async function writeTrace(target: string, header: HeaderRecord, values: V
   const out = new AtomicStream(target)
   try {
     out.write(encodeRecord(header) + '\n')
-    for (const v of values) out.write(encodeRecord(v) + '\n')
+    // waiting for the stream to drain keeps the encoded text of a long trace out of memory
+    for (const v of values) if (!out.write(encodeRecord(v) + '\n')) await out.drained()
     out.write(encodeRecord(footer ?? {type: 'footer', count: values.length, status: 'complete'}) + '\n')
     await out.commit()
   } catch (e) {

@@ -4,6 +4,7 @@
 // would replace it with a plain file); a symbolic link to a regular file is followed, so the link
 // stays and its target is replaced; an existing file keeps its permission bits.
 import {chmodSync, createWriteStream, lstatSync, promises as fsp, realpathSync, renameSync, rmSync, statSync, writeFileSync, type WriteStream} from 'node:fs'
+import {once} from 'node:events'
 import {basename, dirname, join} from 'node:path'
 import {onCleanup} from './cleanup.js'
 import {checkReplaceable} from './files.js'
@@ -96,6 +97,10 @@ export class AtomicStream {
     this.pending += chunk
     if (this.pending.length < CHUNK) return true
     return this.flush()
+  }
+  /** Resolves when the stream's buffer has room again (after write() returned false); rejects on a write error. */
+  async drained(): Promise<void> {
+    await once(this.stream, 'drain')
   }
   private flush(): boolean {
     const text = this.pending
